@@ -1,0 +1,214 @@
+"""TensorFlow, mapped onto the array API standard by hand.
+
+TensorFlow has no array API namespace, and ``tf.experimental.numpy`` would
+need TF's global NumPy behaviour switched on, which changes every user's
+tensors. So each standard name the losses use is mapped here, explicitly,
+onto a plain ``tf`` op. Where TF differs from the standard, the comment says so.
+"""
+
+import math
+
+import numpy as np
+import tensorflow as tf
+
+from ._base import Backend
+
+
+def _like(value, other):
+    # TF does not promote: a Python scalar must become a tensor of the other
+    # operand's dtype before it meets it in a binary op.
+    if isinstance(value, tf.Tensor | tf.Variable):
+        return value
+    return tf.constant(value, dtype=other.dtype)
+
+
+def _axes(axis):
+    return list(axis) if isinstance(axis, tuple) else axis
+
+
+class TensorflowBackend(Backend):
+    name = "tensorflow"
+
+    float16, float32, float64 = tf.float16, tf.float32, tf.float64
+    int8, int16, int32, int64, uint8 = tf.int8, tf.int16, tf.int32, tf.int64, tf.uint8
+    bool = tf.bool
+    e, pi, inf, nan = math.e, math.pi, math.inf, math.nan
+
+    def __init__(self):
+        super().__init__(tf.math)
+
+    # -- elementwise: the same name in tf.math, listed so the mapping is explicit
+    abs, exp, log, log1p, expm1, sqrt, square, sign = (
+        tf.abs, tf.exp, tf.math.log, tf.math.log1p, tf.math.expm1, tf.sqrt, tf.square, tf.sign
+    )
+    cos, cosh, tanh, atan, floor, ceil = tf.cos, tf.cosh, tf.tanh, tf.atan, tf.floor, tf.math.ceil
+    isnan, isinf, isfinite = tf.math.is_nan, tf.math.is_inf, tf.math.is_finite
+    logical_and, logical_or, logical_not = tf.logical_and, tf.logical_or, tf.logical_not
+    sigmoid, log_sigmoid, softplus = tf.sigmoid, tf.math.log_sigmoid, tf.math.softplus
+    stop_gradient = staticmethod(tf.stop_gradient)
+
+    def maximum(self, x1, x2):
+        return tf.maximum(_like(x1, x2), _like(x2, x1))
+
+    def minimum(self, x1, x2):
+        return tf.minimum(_like(x1, x2), _like(x2, x1))
+
+    def pow(self, x1, x2):
+        return tf.pow(_like(x1, x2), _like(x2, x1))
+
+    def logaddexp(self, x1, x2):
+        x1, x2 = _like(x1, x2), _like(x2, x1)
+        big = tf.maximum(x1, x2)
+        # inf - inf is nan; where both are the same infinity the answer is that infinity.
+        safe = tf.where(tf.math.is_inf(big), tf.zeros_like(big), big)
+        return safe + tf.math.log(tf.exp(x1 - safe) + tf.exp(x2 - safe))
+
+    def clip(self, x, min=None, max=None):
+        # tf.clip_by_value needs both bounds and the tensor's dtype.
+        if min is not None:
+            x = tf.maximum(x, _like(min, x))
+        if max is not None:
+            x = tf.minimum(x, _like(max, x))
+        return x
+
+    def where(self, condition, x1, x2):
+        return tf.where(condition, _like(x1, x2), _like(x2, x1))
+
+    # -- reductions: tf.reduce_* with keepdims, axis=None for all
+    def sum(self, x, axis=None, keepdims=False, dtype=None):
+        if dtype is not None:
+            x = tf.cast(x, dtype)
+        return tf.reduce_sum(x, axis=_axes(axis), keepdims=keepdims)
+
+    def mean(self, x, axis=None, keepdims=False):
+        return tf.reduce_mean(x, axis=_axes(axis), keepdims=keepdims)
+
+    def max(self, x, axis=None, keepdims=False):
+        return tf.reduce_max(x, axis=_axes(axis), keepdims=keepdims)
+
+    def min(self, x, axis=None, keepdims=False):
+        return tf.reduce_min(x, axis=_axes(axis), keepdims=keepdims)
+
+    def prod(self, x, axis=None, keepdims=False):
+        return tf.reduce_prod(x, axis=_axes(axis), keepdims=keepdims)
+
+    def any(self, x, axis=None, keepdims=False):
+        return tf.reduce_any(tf.cast(x, tf.bool), axis=_axes(axis), keepdims=keepdims)
+
+    def all(self, x, axis=None, keepdims=False):
+        return tf.reduce_all(tf.cast(x, tf.bool), axis=_axes(axis), keepdims=keepdims)
+
+    def count_nonzero(self, x, axis=None, keepdims=False):
+        # The standard returns the default integer dtype; tf returns int64, as does numpy on Linux.
+        return tf.math.count_nonzero(x, axis=_axes(axis), keepdims=keepdims)
+
+    def logsumexp(self, x, axis, keepdims=False):
+        return tf.reduce_logsumexp(x, axis=_axes(axis), keepdims=keepdims)
+
+    def log_softmax(self, x, axis):
+        return tf.nn.log_softmax(x, axis=axis)
+
+    def softmax(self, x, axis):
+        return tf.nn.softmax(x, axis=axis)
+
+    # -- creation, dtype and shape
+    def asarray(self, obj, dtype=None, copy=None):
+        return tf.convert_to_tensor(obj, dtype=dtype)
+
+    def astype(self, x, dtype, copy=True):
+        return tf.cast(x, dtype)
+
+    def isdtype(self, dtype, kind):
+        if isinstance(kind, tuple):
+            return any(self.isdtype(dtype, k) for k in kind)
+        dtype = tf.as_dtype(dtype)
+        if kind == "bool":
+            return dtype == tf.bool
+        if kind == "real floating":
+            return dtype.is_floating
+        if kind == "integral":
+            return dtype.is_integer
+        if kind == "signed integer":
+            return dtype.is_integer and not dtype.is_unsigned
+        if kind == "unsigned integer":
+            return dtype.is_integer and dtype.is_unsigned
+        if kind == "complex floating":
+            return dtype.is_complex
+        if kind == "numeric":
+            return dtype.is_integer or dtype.is_floating or dtype.is_complex
+        return dtype == tf.as_dtype(kind)
+
+    def finfo(self, dtype):
+        return np.finfo(tf.as_dtype(dtype).as_numpy_dtype)
+
+    def zeros_like(self, x, dtype=None):
+        return tf.zeros_like(x, dtype=dtype)
+
+    def ones_like(self, x, dtype=None):
+        return tf.ones_like(x, dtype=dtype)
+
+    def full_like(self, x, fill_value, dtype=None):
+        return tf.fill(tf.shape(x), tf.constant(fill_value, dtype=dtype or x.dtype))
+
+    def zeros(self, shape, dtype=None):
+        return tf.zeros(shape, dtype=dtype or tf.float32)
+
+    def ones(self, shape, dtype=None):
+        return tf.ones(shape, dtype=dtype or tf.float32)
+
+    def arange(self, start, stop=None, step=1, dtype=None):
+        return tf.range(start, stop, step, dtype=dtype or tf.int64)
+
+    def reshape(self, x, shape, copy=None):
+        return tf.reshape(x, shape)
+
+    def expand_dims(self, x, axis=0):
+        return tf.expand_dims(x, axis)
+
+    def squeeze(self, x, axis):
+        return tf.squeeze(x, axis=axis)
+
+    def moveaxis(self, x, source, destination):
+        return tf.experimental.numpy.moveaxis(x, source, destination)
+
+    def concat(self, arrays, axis=0):
+        return tf.concat(list(arrays), axis=axis)
+
+    def stack(self, arrays, axis=0):
+        return tf.stack(list(arrays), axis=axis)
+
+    def broadcast_to(self, x, shape):
+        return tf.broadcast_to(x, shape)
+
+    def broadcast_arrays(self, *arrays):
+        shape = tf.shape(arrays[0])
+        for a in arrays[1:]:
+            shape = tf.broadcast_dynamic_shape(shape, tf.shape(a))
+        return [tf.broadcast_to(a, shape) for a in arrays]
+
+    def take_along_axis(self, x, indices, axis=-1):
+        # tf.gather with batch_dims over every axis but the gathered one.
+        rank = len(x.shape)
+        axis = axis % rank
+        if axis != rank - 1:
+            x, indices = tf.experimental.numpy.moveaxis(x, axis, -1), tf.experimental.numpy.moveaxis(indices, axis, -1)
+        out = tf.gather(x, indices, axis=-1, batch_dims=rank - 1)
+        return out if axis == rank - 1 else tf.experimental.numpy.moveaxis(out, -1, axis)
+
+    def one_hot(self, indices, num_classes, dtype):
+        return tf.one_hot(indices, num_classes, dtype=dtype)
+
+    def size(self, x):
+        static = x.shape.num_elements()
+        return static if static is not None else tf.size(x)
+
+    def shape(self, x):
+        return tuple(x.shape.as_list()) if x.shape.rank is not None else None
+
+    def is_concrete(self, x):
+        # Inside tf.function tensors are symbolic: they have no .numpy().
+        return tf.executing_eagerly() and hasattr(x, "numpy")
+
+
+def backend():
+    return TensorflowBackend()

@@ -1,0 +1,48 @@
+"""PyTorch, through array-api-compat's namespace, with native calls on the hot paths.
+
+array-api-compat's ``sum``/``mean`` wrappers add a Python layer per call
+(axis normalisation, keepdims emulation); the adapter calls torch directly
+where the arguments need no translation.
+"""
+
+import array_api_compat.torch as namespace
+import torch
+import torch.nn.functional as F
+
+from ._base import Backend
+
+
+class TorchBackend(Backend):
+    name = "torch"
+
+    logsumexp = staticmethod(lambda x, axis, keepdims=False: torch.logsumexp(x, dim=axis, keepdim=keepdims))
+    log_softmax = staticmethod(lambda x, axis: torch.log_softmax(x, dim=axis))
+    softmax = staticmethod(lambda x, axis: torch.softmax(x, dim=axis))
+    sigmoid = staticmethod(torch.sigmoid)
+    log_sigmoid = staticmethod(F.logsigmoid)
+    softplus = staticmethod(F.softplus)
+    stop_gradient = staticmethod(torch.Tensor.detach)
+    size = staticmethod(torch.Tensor.numel)
+    abs = staticmethod(torch.abs)
+    square = staticmethod(torch.square)
+
+    def sum(self, x, axis=None, keepdims=False, dtype=None):
+        if axis is None and not keepdims:
+            return torch.sum(x, dtype=dtype)
+        return namespace.sum(x, axis=axis, keepdims=keepdims, dtype=dtype)
+
+    def mean(self, x, axis=None, keepdims=False):
+        if axis is None and not keepdims:
+            return torch.mean(x)
+        return namespace.mean(x, axis=axis, keepdims=keepdims)
+
+    def one_hot(self, indices, num_classes, dtype):
+        return F.one_hot(indices.long(), num_classes).to(dtype)
+
+    def is_concrete(self, x):
+        # Under torch.compile the tensors are fakes: their values can't be read.
+        return not torch.compiler.is_compiling()
+
+
+def backend():
+    return TorchBackend(namespace)

@@ -1,0 +1,28 @@
+"""multiloss: loss functions written once, run natively on NumPy, PyTorch, TensorFlow and JAX.
+
+The interfaces mirror the originals, so that a port is a changed import::
+
+    multiloss.pytorch.functional    torch.nn.functional
+    multiloss.pytorch               torch.nn loss classes
+    multiloss.keras                 keras.losses
+    multiloss.tf.losses             tf.compat.v1.losses
+    multiloss.tf.nn                 tf.nn loss ops
+    multiloss.torchvision           torchvision.ops losses
+
+``namespace_of`` is the dispatch every loss uses; it is public so that users can
+write their own losses once.
+"""
+
+import os as _os
+
+# In a source checkout backends/ sits beside this package instead of inside it
+# (installs map it to multiloss.backends); let the checkout import it too.
+_beside = _os.path.join(_os.path.dirname(_os.path.dirname(__file__)), "backends", "_base.py")
+if not _os.path.isdir(_os.path.join(__path__[0], "backends")) and _os.path.exists(_beside):
+    __path__.append(_os.path.dirname(_os.path.dirname(_beside)))
+
+from ._dispatch import namespace_of  # noqa: E402
+
+
+__version__ = "0.1.0"
+__all__ = ["namespace_of"]

@@ -1,0 +1,84 @@
+"""Dispatch: find the backend of a call from the types of its arrays.
+
+A dict maps ``type(x)`` to its backend. On a miss the type's top-level module
+names the framework, and only frameworks already imported by the caller are
+considered, so this module never imports one. JAX tracers, TF symbolic tensors
+and variables, and torch's fake tensors under ``torch.compile`` all live in
+their framework's modules, so they are found the same way.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from . import backends
+
+# top-level module of an array type -> framework
+_FRAMEWORK_OF_MODULE = {
+    "numpy": "numpy",
+    "torch": "torch",
+    "tensorflow": "tensorflow",
+    "keras": "tensorflow",  # keras' TF-backed variables and tensors
+    "jax": "jax",
+    "jaxlib": "jax",
+    "array_api_strict": "array_api_strict",
+}
+
+# Python values that carry no framework: they adapt to the arrays beside them.
+_NEUTRAL = (bool, int, float, complex, type(None), list, tuple, str)
+
+# type -> backend, or None for neutral types. Reads are lock-free; a miss
+# computes the same value in every thread, so a racing write is harmless.
+_cache: dict[type, object] = {t: None for t in _NEUTRAL}
+
+
+def _backend_of_type(cls):
+    backend = _cache.get(cls, False)
+    if backend is not False:
+        return backend
+    root = cls.__module__.partition(".")[0]
+    framework = _FRAMEWORK_OF_MODULE.get(root)
+    if framework is None or root not in sys.modules:
+        raise TypeError(
+            f"multiloss: cannot find a backend for an argument of type {cls.__module__}.{cls.__qualname__}; "
+            "expected a NumPy, PyTorch, TensorFlow or JAX array, or a Python scalar"
+        )
+    backend = backends.load(framework)
+    _cache[cls] = backend
+    return backend
+
+
+def namespace_of(*arrays):
+    """The array namespace (``xp``) that serves these arrays.
+
+    Python scalars, ``None``, lists and tuples are neutral; when nothing else is
+    given, NumPy serves. Arrays of two frameworks in one call raise ``TypeError``.
+
+    >>> import numpy as np
+    >>> xp = namespace_of(np.ones(3), 2.0)
+    >>> xp.name
+    'numpy'
+
+    This is how a user writes a loss once::
+
+        def my_loss(pred, target):
+            xp = namespace_of(pred, target)
+            return xp.mean(xp.abs(pred - target) ** 3)
+    """
+    found = None
+    found_type = None
+    for x in arrays:
+        backend = _backend_of_type(type(x))
+        if backend is None or backend is found:
+            continue
+        if found is not None:
+            raise TypeError(
+                "multiloss: arrays of two frameworks in one call: "
+                f"{_type_name(found_type)} and {_type_name(type(x))}; convert them to one framework first"
+            )
+        found, found_type = backend, type(x)
+    return found if found is not None else backends.load("numpy")
+
+
+def _type_name(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"

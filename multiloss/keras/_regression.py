@@ -1,0 +1,94 @@
+"""``keras.losses`` regression losses: functions (per-sample, mean over the last axis) and classes."""
+
+from __future__ import annotations
+
+from ..losses import regression
+from ._common import EPSILON, LossFunctionWrapper, prepare
+
+
+def mean_squared_error(y_true, y_pred):
+    """``keras.losses.mean_squared_error``: ``mean((y_true - y_pred)**2, axis=-1)``."""
+    xp, y_true, y_pred = prepare(y_true, y_pred)
+    return xp.mean(regression.squared_error(xp, y_pred, y_true), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """``keras.losses.mean_absolute_error``: ``mean(|y_true - y_pred|, axis=-1)``."""
+    xp, y_true, y_pred = prepare(y_true, y_pred)
+    return xp.mean(regression.absolute_error(xp, y_pred, y_true), axis=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """``keras.losses.mean_absolute_percentage_error``:
+    ``100 mean(|(y_true - y_pred) / max(|y_true|, 1e-7)|, axis=-1)``."""
+    xp, y_true, y_pred = prepare(y_true, y_pred)
+    return xp.mean(regression.absolute_percentage_error(xp, y_pred, y_true, EPSILON), axis=-1)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """``keras.losses.mean_squared_logarithmic_error``:
+    ``mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))**2, axis=-1)``."""
+    xp, y_true, y_pred = prepare(y_true, y_pred)
+    return xp.mean(regression.squared_log_error(xp, y_pred, y_true, EPSILON), axis=-1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """``keras.losses.huber``: ``0.5 e**2`` where ``|e| <= delta``, else ``delta |e| - 0.5 delta**2``;
+    mean over the last axis. Keras does not check ``delta``."""
+    xp, y_true, y_pred = prepare(y_true, y_pred)
+    return xp.mean(regression.huber(xp, y_pred, y_true, delta), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """``keras.losses.log_cosh``: ``mean(log(cosh(y_pred - y_true)), axis=-1)``, overflow-free."""
+    xp, y_true, y_pred = prepare(y_true, y_pred)
+    return xp.mean(regression.log_cosh(xp, y_pred, y_true), axis=-1)
+
+
+# Keras' short aliases
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+
+
+class MeanSquaredError(LossFunctionWrapper):
+    """``keras.losses.MeanSquaredError(reduction='sum_over_batch_size', name='mean_squared_error', dtype=None)``."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
+        super().__init__(mean_squared_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanAbsoluteError(LossFunctionWrapper):
+    """``keras.losses.MeanAbsoluteError(reduction='sum_over_batch_size', name='mean_absolute_error', dtype=None)``."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
+        super().__init__(mean_absolute_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanAbsolutePercentageError(LossFunctionWrapper):
+    """``keras.losses.MeanAbsolutePercentageError(reduction=..., name='mean_absolute_percentage_error', dtype=None)``."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(mean_absolute_percentage_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanSquaredLogarithmicError(LossFunctionWrapper):
+    """``keras.losses.MeanSquaredLogarithmicError(reduction=..., name='mean_squared_logarithmic_error', dtype=None)``."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(mean_squared_logarithmic_error, reduction=reduction, name=name, dtype=dtype)
+
+
+class LogCosh(LossFunctionWrapper):
+    """``keras.losses.LogCosh(reduction='sum_over_batch_size', name='log_cosh', dtype=None)``."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
+        super().__init__(log_cosh, reduction=reduction, name=name, dtype=dtype)
+
+
+class Huber(LossFunctionWrapper):
+    """``keras.losses.Huber(delta=1.0, reduction='sum_over_batch_size', name='huber_loss', dtype=None)``."""
+
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
+        super().__init__(huber, reduction=reduction, name=name, dtype=dtype, delta=delta)

@@ -1,0 +1,60 @@
+"""Regression losses: elementwise functions of a prediction and a target.
+
+Each takes the namespace ``xp`` and returns the unreduced, elementwise loss.
+"""
+
+
+def absolute_error(xp, prediction, target):
+    """``|p - t|``. The gradient at a zero residual is 0 (``sign(0)``) on every backend."""
+    return xp.abs(prediction - target)
+
+
+def squared_error(xp, prediction, target):
+    """``(p - t)**2``."""
+    diff = prediction - target
+    return diff * diff
+
+
+def huber(xp, prediction, target, delta=1.0):
+    """Huber (1964): ``0.5 d**2`` for ``|d| <= delta``, else ``delta (|d| - delta / 2)``.
+
+    Written as ``0.5 m**2 + delta (|d| - m)`` with ``m = min(|d|, delta)``: one
+    expression, no branch, so the value and the gradient (``clip(d, -delta, delta)``)
+    are exact on both sides of the boundary and at it.
+    """
+    abs_diff = xp.abs(prediction - target)
+    quadratic = xp.clip(abs_diff, max=delta)
+    return 0.5 * quadratic * quadratic + delta * (abs_diff - quadratic)
+
+
+def smooth_l1(xp, prediction, target, beta=1.0):
+    """Smooth L1 (Girshick, Fast R-CNN 2015): Huber divided by ``beta``, and plain L1 at ``beta = 0``.
+
+    ``0.5 d**2 / beta`` for ``|d| < beta``, else ``|d| - beta / 2``.
+    """
+    if beta == 0:
+        return absolute_error(xp, prediction, target)
+    return huber(xp, prediction, target, beta) / beta
+
+
+def log_cosh(xp, prediction, target):
+    """``log(cosh(d))`` as ``d + softplus(-2 d) - log 2``, which never overflows (Keras' form)."""
+    diff = prediction - target
+    return diff + xp.softplus(-2.0 * diff) - 0.6931471805599453
+
+
+def absolute_percentage_error(xp, prediction, target, epsilon=1e-7):
+    """``100 |(t - p) / max(|t|, epsilon)|`` (Keras' guard against a zero target)."""
+    scale = xp.clip(xp.abs(target), min=epsilon)
+    return 100.0 * xp.abs((target - prediction) / scale)
+
+
+def squared_log_error(xp, prediction, target, epsilon=1e-7):
+    """``(log(max(p, eps) + 1) - log(max(t, eps) + 1))**2`` (Keras' guard against negatives)."""
+    diff = xp.log(xp.clip(prediction, min=epsilon) + 1.0) - xp.log(xp.clip(target, min=epsilon) + 1.0)
+    return diff * diff
+
+
+def half_sum_of_squares(xp, x):
+    """``sum(x**2) / 2``, TensorFlow's ``l2_loss``."""
+    return xp.sum(x * x) / 2

@@ -1,0 +1,124 @@
+"""``torch.nn.functional`` regression losses and their ``torch.nn`` classes."""
+
+from __future__ import annotations
+
+from .._dispatch import namespace_of
+from ..losses import regression
+from ._common import (
+    _Loss,
+    broadcast_pair,
+    check_weight_size,
+    check_weighted_reduction,
+    reduce_torch,
+    torch_legacy_reduction,
+    torch_reduction,
+    warn_if_sizes_differ,
+)
+
+
+def _elementwise(loss, input, target, size_average, reduce, reduction, weight=None, guard=None, **options):
+    """The shared path of the four, in PyTorch's order: size warning, broadcast,
+    reduction check, option check (``guard``), loss, weight, reduction."""
+    xp = namespace_of(input, target, weight)
+    warn_if_sizes_differ(xp, input, target)
+    if size_average is not None or reduce is not None:
+        reduction = torch_legacy_reduction(size_average, reduce)
+    input, target = broadcast_pair(xp, input, target)
+    if weight is None:
+        reduction = torch_reduction(reduction)
+    if guard is not None:
+        guard()
+    elementwise = loss(xp, input, target, **options)
+    if weight is None:
+        return reduce_torch(xp, elementwise, reduction)
+    check_weight_size(weight, input)
+    check_weighted_reduction(reduction)
+    # L1 and MSE divide a weighted mean by sum(w); Huber divides by the element count.
+    if reduction == "mean" and loss is not regression.huber:
+        reduction = "weighted_mean"
+    return reduce_torch(xp, elementwise, reduction, weight)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """``torch.nn.functional.l1_loss``: mean absolute error, ``|input - target|``.
+
+    With ``weight`` (same size as ``input``) the mean is ``sum(w * l) / sum(w)``.
+    """
+    return _elementwise(regression.absolute_error, input, target, size_average, reduce, reduction, weight)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """``torch.nn.functional.mse_loss``: mean squared error, ``(input - target)**2``.
+
+    With ``weight`` (same size as ``input``) the mean is ``sum(w * l) / sum(w)``.
+    """
+    return _elementwise(regression.squared_error, input, target, size_average, reduce, reduction, weight)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """``torch.nn.functional.huber_loss``: quadratic below ``delta``, linear above.
+
+    ``delta`` must be positive (RuntimeError otherwise). With ``weight`` the mean
+    divides by the element count, not by ``sum(w)`` (as PyTorch does).
+    """
+
+    def guard():
+        if delta <= 0:
+            raise RuntimeError("huber_loss does not support non-positive values for delta.")
+
+    return _elementwise(regression.huber, input, target, None, None, reduction, weight, guard, delta=delta)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """``torch.nn.functional.smooth_l1_loss``: Huber divided by ``beta``; ``beta=0`` is exactly L1.
+
+    A negative ``beta`` raises RuntimeError, as in PyTorch.
+    """
+
+    def guard():
+        if beta < 0:
+            raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+
+    return _elementwise(regression.smooth_l1, input, target, size_average, reduce, reduction, None, guard, beta=beta)
+
+
+class L1Loss(_Loss):
+    """``torch.nn.L1Loss(size_average=None, reduce=None, reduction='mean')``."""
+
+    def forward(self, input, target):
+        return l1_loss(input, target, reduction=self.reduction)
+
+
+class MSELoss(_Loss):
+    """``torch.nn.MSELoss(size_average=None, reduce=None, reduction='mean')``."""
+
+    def forward(self, input, target):
+        return mse_loss(input, target, reduction=self.reduction)
+
+
+class HuberLoss(_Loss):
+    """``torch.nn.HuberLoss(reduction='mean', delta=1.0)`` (no legacy arguments)."""
+
+    def __init__(self, reduction="mean", delta=1.0):
+        if not isinstance(delta, float | int) or isinstance(delta, bool):
+            raise TypeError(f"delta must be a float or int, got: {type(delta).__name__}")
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class SmoothL1Loss(_Loss):
+    """``torch.nn.SmoothL1Loss(size_average=None, reduce=None, reduction='mean', beta=1.0)``."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+FUNCTIONS = ["l1_loss", "mse_loss", "huber_loss", "smooth_l1_loss"]
+CLASSES = ["L1Loss", "MSELoss", "HuberLoss", "SmoothL1Loss"]

@@ -1,0 +1,5 @@
+"""TensorFlow's loss interfaces: ``multiloss.tf.losses`` (``tf.compat.v1.losses``) and ``multiloss.tf.nn``."""
+
+from . import losses, nn
+
+__all__ = ["losses", "nn"]

@@ -1,0 +1,64 @@
+"""What the ``tf.compat.v1.losses`` functions share: argument checks, float32 casts, ``compute_weighted_loss``."""
+
+from __future__ import annotations
+
+from .._dispatch import namespace_of
+from .._reduction import TF_V1_OPERATIONS, Reduction, reduce
+
+
+def shape_text(shape):
+    """A shape as TensorFlow prints it: ``(2, 3)``, ``(None, 3)``, ``(3,)``."""
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def check_not_none(**arrays):
+    for name, value in arrays.items():
+        if value is None:
+            raise ValueError(f"Argument `{name}` must not be None.")
+
+
+def check_compatible(a, b):
+    """``TensorShape.assert_is_compatible_with``: same rank, equal dims where both are known."""
+    sa, sb = tuple(a.shape), tuple(b.shape)
+    if len(sa) != len(sb) or any(x is not None and y is not None and x != y for x, y in zip(sa, sb)):
+        raise ValueError(f"Shapes {shape_text(sa)} and {shape_text(sb)} are incompatible")
+
+
+def as_float32(xp, *arrays):
+    """TF v1 losses cast labels and predictions to float32 whatever their dtype."""
+    return [xp.astype(xp.asarray(a), xp.float32) for a in arrays]
+
+
+def check_broadcastable(weights, values):
+    """``weights_broadcast_ops.assert_broadcastable``: a scalar, or the same rank with dims 1 or equal."""
+    ws, vs = tuple(getattr(weights, "shape", ())), tuple(values.shape)
+    if len(ws) == 0:
+        return
+    if len(ws) != len(vs) or any(w not in (1, v) and None not in (w, v) for w, v in zip(ws, vs)):
+        raise ValueError(
+            f"weights can not be broadcast to values. values.rank={len(vs)}. weights.rank={len(ws)}. "
+            f"values.shape={shape_text(vs)}. weights.shape={shape_text(ws)}."
+        )
+
+
+def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="losses",
+                          reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """``tf.compat.v1.losses.compute_weighted_loss``.
+
+    Losses and weights are cast to float32, multiplied, and reduced by
+    ``reduction``; every mean is ``divide_no_nan`` (0 over nothing). The result
+    is cast back to the dtype ``losses`` came in. ``scope`` and
+    ``loss_collection`` are accepted for signature compatibility; there is no
+    graph collection to add to.
+    """
+    Reduction.validate(reduction)
+    xp = namespace_of(losses, weights)
+    losses = xp.asarray(losses)
+    input_dtype = losses.dtype
+    losses = xp.astype(losses, xp.float32)
+    weights = xp.astype(xp.asarray(weights), xp.float32) if hasattr(weights, "shape") else float(weights)
+    check_broadcastable(weights, losses)
+    if not hasattr(weights, "shape"):
+        weights = xp.full_like(losses, weights) if reduction != Reduction.NONE else weights
+    loss = reduce(xp, losses, TF_V1_OPERATIONS[reduction], weights, empty="zero")
+    return xp.astype(loss, input_dtype)
