@@ -37,14 +37,30 @@ class TensorflowBackend(Backend):
     def __init__(self):
         super().__init__(tf.math)
 
-    # -- elementwise: the same name in tf.math, listed so the mapping is explicit
-    abs, exp, log, log1p, expm1, sqrt, square, sign = (
-        tf.abs, tf.exp, tf.math.log, tf.math.log1p, tf.math.expm1, tf.sqrt, tf.square, tf.sign
-    )
-    cos, cosh, tanh, atan, floor, ceil = tf.cos, tf.cosh, tf.tanh, tf.atan, tf.floor, tf.math.ceil
-    isnan, isinf, isfinite = tf.math.is_nan, tf.math.is_inf, tf.math.is_finite
-    logical_and, logical_or, logical_not = tf.logical_and, tf.logical_or, tf.logical_not
-    sigmoid, log_sigmoid, softplus = tf.sigmoid, tf.math.log_sigmoid, tf.math.softplus
+    # -- elementwise: the same names in tf.math, listed so the mapping is explicit
+    abs = staticmethod(tf.abs)
+    exp = staticmethod(tf.exp)
+    log = staticmethod(tf.math.log)
+    log1p = staticmethod(tf.math.log1p)
+    expm1 = staticmethod(tf.math.expm1)
+    sqrt = staticmethod(tf.sqrt)
+    square = staticmethod(tf.square)
+    sign = staticmethod(tf.sign)
+    cos = staticmethod(tf.cos)
+    cosh = staticmethod(tf.cosh)
+    tanh = staticmethod(tf.tanh)
+    atan = staticmethod(tf.atan)
+    floor = staticmethod(tf.floor)
+    ceil = staticmethod(tf.math.ceil)
+    isnan = staticmethod(tf.math.is_nan)
+    isinf = staticmethod(tf.math.is_inf)
+    isfinite = staticmethod(tf.math.is_finite)
+    logical_and = staticmethod(tf.logical_and)
+    logical_or = staticmethod(tf.logical_or)
+    logical_not = staticmethod(tf.logical_not)
+    sigmoid = staticmethod(tf.sigmoid)
+    log_sigmoid = staticmethod(tf.math.log_sigmoid)
+    softplus = staticmethod(tf.math.softplus)
     stop_gradient = staticmethod(tf.stop_gradient)
 
     def maximum(self, x1, x2):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..losses import regression
 from ._common import EPSILON, LossFunctionWrapper, prepare
+
+# Keras computes ops.log(2.0) in float32 and then casts it, in every dtype.
+_LOG2_FLOAT32 = float(np.float32(regression.LOG2))
 
 
 def mean_squared_error(y_true, y_pred):
@@ -42,7 +47,7 @@ def huber(y_true, y_pred, delta=1.0):
 def log_cosh(y_true, y_pred):
     """``keras.losses.log_cosh``: ``mean(log(cosh(y_pred - y_true)), axis=-1)``, overflow-free."""
     xp, y_true, y_pred = prepare(y_true, y_pred)
-    return xp.mean(regression.log_cosh(xp, y_pred, y_true), axis=-1)
+    return xp.mean(regression.log_cosh(xp, y_pred, y_true, _LOG2_FLOAT32), axis=-1)
 
 
 # Keras' short aliases

@@ -37,10 +37,16 @@ def smooth_l1(xp, prediction, target, beta=1.0):
     return huber(xp, prediction, target, beta) / beta
 
 
-def log_cosh(xp, prediction, target):
-    """``log(cosh(d))`` as ``d + softplus(-2 d) - log 2``, which never overflows (Keras' form)."""
+LOG2 = 0.6931471805599453
+
+
+def log_cosh(xp, prediction, target, log2=LOG2):
+    """``log(cosh(d))`` as ``d + softplus(-2 d) - log 2``, which never overflows (Keras' form).
+
+    ``log2`` is a parameter because Keras uses log 2 rounded to float32 even in float64.
+    """
     diff = prediction - target
-    return diff + xp.softplus(-2.0 * diff) - 0.6931471805599453
+    return diff + xp.softplus(-2.0 * diff) - log2
 
 
 def absolute_percentage_error(xp, prediction, target, epsilon=1e-7):

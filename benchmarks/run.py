@@ -1,0 +1,331 @@
+"""Overhead of multiloss against native losses and against Keras 3, per backend.
+
+    python benchmarks/run.py [--quick] [--markdown]
+
+For MSE, L1 and Huber at 32x10 and 1000x1000 (float32) it times, in one
+process per backend, three things called on the same native arrays:
+
+- multiloss: the interface that mirrors the backend's own API
+  (``multiloss.pytorch.functional``, ``multiloss.tf.losses``) and ``multiloss.keras``;
+- native: the framework's own loss (``torch.nn.functional``, ``tf.compat.v1.losses``)
+  or, for NumPy and JAX, the plain expression;
+- keras: ``keras.losses.MeanSquaredError()`` etc. on the same backend.
+
+Keras fixes its backend per process (``KERAS_BACKEND``), so the parent starts
+one worker subprocess per backend and collects its results as JSON.
+Timings are interleaved (every round times each callable once, in a rotating
+order) so that drift in CPU frequency or load hits all of them alike; the
+reported time is the median over rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BACKENDS = ("torch", "tensorflow", "numpy", "jax")
+LOSSES = ("mse", "l1", "huber")
+SIZES = ((32, 10), (1000, 1000))
+DELTA = 1.0
+MARKER = "MULTILOSS-BENCH-RESULT "
+
+# (rounds, seconds per timed sample) for small and large arrays. A sample of
+# small arrays loops the call many times so that timer resolution and the loop
+# itself are negligible; a large-array call is long enough to time alone.
+FULL = {"small": (300, 2e-3), "large": (60, 0)}
+QUICK = {"small": (25, 5e-4), "large": (5, 0)}
+
+TARGETS = """\
+Targets (goals, not assertions; a missed one is marked ✗):
+- eager torch and TF: multiloss/native <= 1.5 at 32x10, <= 1.1 at 1000x1000
+- NumPy: multiloss/native <= 1.1 at 1000x1000
+- jax.jit: multiloss/native <= 1.05
+- multiloss >= 5x faster than Keras 3 at 32x10"""
+
+
+# -- timing --------------------------------------------------------------------------------
+
+
+def time_interleaved(calls, rounds, sample_s):
+    """Median seconds per call of each ``name -> (fn, args)``, measured in alternating rounds.
+
+    Each callable gets its own inner loop count, sized so one sample lasts about
+    ``sample_s``; the rotation of the order within a round stops any callable
+    from always running first (cold caches) or last.
+    """
+    loops = {}
+    for name, (fn, args) in calls.items():
+        for _ in range(3):  # warm-up: jit compilation, kernel caches, lazy imports
+            fn(*args)
+        start = time.perf_counter()
+        fn(*args)
+        loops[name] = max(1, int(sample_s / max(time.perf_counter() - start, 1e-7)))
+    samples = {name: [] for name in calls}
+    names = list(calls)
+    gc.collect()
+    gc.disable()  # as timeit does: a collection would land on whichever call is running
+    try:
+        for r in range(rounds):
+            for name in names[r % len(names):] + names[: r % len(names)]:
+                fn, args = calls[name]
+                n = loops[name]
+                start = time.perf_counter()
+                for _ in range(n):
+                    fn(*args)
+                samples[name].append((time.perf_counter() - start) / n)
+    finally:
+        gc.enable()
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+# -- per-backend setup (runs in the worker) ------------------------------------------------
+
+
+def _setup(backend):
+    """``convert, native, interfaces, keras_losses, note`` for one backend.
+
+    Every loss callable takes ``(pred, target)``-ordered arguments through the
+    ``order`` helper below, so no wrapper sits between the timer and the call.
+    """
+    import numpy as np
+
+    import multiloss.pytorch.functional as mf
+
+    if backend == "torch":
+        import torch
+        import torch.nn.functional as F
+
+        native = {"mse": F.mse_loss, "l1": F.l1_loss, "huber": F.huber_loss}
+        ml = {"mse": mf.mse_loss, "l1": mf.l1_loss, "huber": mf.huber_loss}
+        return torch.from_numpy, native, {"functional": ml}, "eager", None
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        import multiloss.tf.losses as ml_tf
+
+        v1 = tf.compat.v1.losses
+        native = {"mse": v1.mean_squared_error, "l1": v1.absolute_difference, "huber": v1.huber_loss}
+        ml = {"mse": ml_tf.mean_squared_error, "l1": ml_tf.absolute_difference, "huber": ml_tf.huber_loss}
+        # tf.compat.v1.losses takes (labels, predictions): marked "labels first".
+        return tf.constant, native, {"tf.losses": ml}, "eager", "labels first"
+    if backend == "numpy":
+        # The plain expressions a NumPy user would write. Huber uses the
+        # min() form, the same arithmetic as multiloss and tf.compat.v1, so the
+        # ratio measures the abstraction rather than a different formula.
+        def huber(p, t):
+            d = np.abs(p - t)
+            q = np.minimum(d, DELTA)
+            return np.mean(0.5 * q * q + DELTA * (d - q))
+
+        native = {"mse": lambda p, t: np.mean((p - t) ** 2), "l1": lambda p, t: np.mean(np.abs(p - t)), "huber": huber}
+        ml = {"mse": mf.mse_loss, "l1": mf.l1_loss, "huber": mf.huber_loss}
+        return np.asarray, native, {"functional": ml}, "eager", None
+    if backend == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        def huber(p, t):
+            d = jnp.abs(p - t)
+            q = jnp.minimum(d, DELTA)
+            return jnp.mean(0.5 * q * q + DELTA * (d - q))
+
+        plain = {"mse": lambda p, t: jnp.mean((p - t) ** 2), "l1": lambda p, t: jnp.mean(jnp.abs(p - t)), "huber": huber}
+        native = {k: jax.jit(f) for k, f in plain.items()}
+        ml = {"mse": jax.jit(mf.mse_loss), "l1": jax.jit(mf.l1_loss), "huber": jax.jit(mf.huber_loss)}
+        return jnp.asarray, native, {"functional": ml}, "jit", None
+    raise ValueError(backend)
+
+
+def worker(backend, quick):
+    """Measure one backend (Keras already bound to it by KERAS_BACKEND); print JSON."""
+    import keras
+    import numpy as np
+
+    import multiloss.keras as mk
+
+    convert, native, interfaces, mode, order = _setup(backend)
+    ml_keras = {"mse": mk.MeanSquaredError(), "l1": mk.MeanAbsoluteError(), "huber": mk.Huber(DELTA)}
+    keras_losses = {"mse": keras.losses.MeanSquaredError(), "l1": keras.losses.MeanAbsoluteError(),
+                    "huber": keras.losses.Huber(DELTA)}
+    if mode == "jit":
+        import jax
+
+        # Keras losses are not jit-wrapped by default: Keras stays eager, as a user calls it.
+        ml_keras = {k: jax.jit(f) for k, f in ml_keras.items()}
+    interfaces["keras API"] = ml_keras
+
+    block = _blocker(backend)
+    settings = QUICK if quick else FULL
+    rng = np.random.default_rng(0)
+    rows, errors = [], []
+    for shape in SIZES:
+        rounds, sample_s = settings["small" if shape[0] * shape[1] < 10_000 else "large"]
+        pred, target = (convert(rng.standard_normal(shape, dtype=np.float32)) for _ in range(2))
+        for loss in LOSSES:
+            # Argument order per API: torch (input, target); tf v1 (labels, predictions); keras (y_true, y_pred).
+            native_args = (target, pred) if order == "labels first" else (pred, target)
+            calls = {"native": (block(native[loss]), native_args),
+                     "keras": (block(keras_losses[loss]), (target, pred))}
+            for name, fns in interfaces.items():
+                args = (target, pred) if name in ("keras API", "tf.losses") else (pred, target)
+                calls[name] = (block(fns[loss]), args)
+            calls, failed = _drop_failing(calls)
+            errors += [f"{backend} {name} {loss}: {msg}" for name, msg in failed.items()]
+            times = time_interleaved(calls, rounds, sample_s) if calls else {}
+            for name in interfaces:
+                rows.append({"backend": backend, "interface": name, "mode": mode, "loss": loss,
+                             "size": f"{shape[0]}x{shape[1]}", "multiloss": times.get(name),
+                             "native": times.get("native"), "keras": times.get("keras")})
+    versions = {"keras": keras.__version__, backend: _version(backend)}
+    print(MARKER + json.dumps({"rows": rows, "errors": errors, "versions": versions}), flush=True)
+
+
+def _blocker(backend):
+    """JAX dispatches asynchronously: wait for the result, or the timer sees only the dispatch."""
+    if backend != "jax":
+        return lambda fn: fn
+
+    def block(fn):
+        return lambda *args: fn(*args).block_until_ready()
+
+    return block
+
+
+def _drop_failing(calls):
+    """Calls that run, and ``name -> error`` for those that raise (a broken backend shows in the table)."""
+    ok, failed = {}, {}
+    for name, (fn, args) in calls.items():
+        try:
+            fn(*args)
+            ok[name] = (fn, args)
+        except Exception as e:  # noqa: BLE001 - reported, not hidden
+            failed[name] = f"{type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''}"
+    return ok, failed
+
+
+def _version(module):
+    return getattr(sys.modules.get(module), "__version__", "?")
+
+
+# -- parent: run the workers, build the table ----------------------------------------------
+
+
+def run_worker(backend, quick):
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2",
+               PYTHONPATH=os.pathsep.join(filter(None, [REPO, os.environ.get("PYTHONPATH")])))
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", backend] + (["--quick"] if quick else [])
+    # Run from outside the checkout so nothing but PYTHONPATH decides which multiloss is imported.
+    proc = subprocess.run(cmd, env=env, cwd=os.path.dirname(REPO), capture_output=True, text=True)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(MARKER):
+            return json.loads(line[len(MARKER):])
+    tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
+    return {"rows": [], "errors": [f"{backend} worker failed (exit {proc.returncode}):\n{tail}"], "versions": {}}
+
+
+def _label(row):
+    if row["mode"] == "jit":
+        return f"jax.jit · {row['interface']} (keras eager)"
+    return f"{row['backend']} · {row['interface']}"
+
+
+def _targets(row):
+    """``(column, bound, kind)`` goals that apply to this row; kind "max" or "min"."""
+    small = row["size"] == "32x10"
+    goals = []
+    if row["backend"] in ("torch", "tensorflow"):
+        goals.append(("ratio", 1.5 if small else 1.1, "max"))
+    elif row["backend"] == "numpy" and not small:
+        goals.append(("ratio", 1.1, "max"))
+    elif row["backend"] == "jax":
+        goals.append(("ratio", 1.05, "max"))
+    if small:
+        goals.append(("speedup", 5.0, "min"))
+    return goals
+
+
+def build_table(rows, markdown):
+    header = ["backend · interface", "loss", "size", "multiloss/native", "keras/native",
+              "multiloss speedup over keras", "native time"]
+    lines, missed = [], []
+    for row in rows:
+        ml, nat, ker = row["multiloss"], row["native"], row["keras"]
+        values = {"ratio": ml / nat if ml and nat else None,
+                  "keras": ker / nat if ker and nat else None,
+                  "speedup": ker / ml if ker and ml else None}
+        cells = {k: "error" if v is None else f"{v:.2f}" for k, v in values.items()}
+        for column, bound, kind in _targets(row):
+            v = values[column]
+            if v is None or (v > bound if kind == "max" else v < bound):
+                cells[column] += " ✗"
+                what = "multiloss/native" if column == "ratio" else "speedup over keras"
+                sign = "<=" if kind == "max" else ">="
+                got = "error" if v is None else f"{v:.2f}"
+                missed.append(f"{_label(row)} {row['loss']} {row['size']}: {what} {got}, target {sign} {bound}")
+        lines.append([_label(row), row["loss"], row["size"], cells["ratio"], cells["keras"],
+                      cells["speedup"], _fmt_time(nat)])
+    if markdown:
+        out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        out += ["| " + " | ".join(line) + " |" for line in lines]
+    else:
+        widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
+        out = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [header] + lines]
+        out.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(out), missed
+
+
+def _fmt_time(seconds):
+    if not seconds:
+        return "-"
+    return f"{seconds * 1e6:.1f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few repeats: a smoke test, not a measurement")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown and write benchmarks/results.md")
+    parser.add_argument("--worker", choices=BACKENDS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.worker, args.quick)
+
+    rows, errors, versions = [], [], {}
+    for backend in BACKENDS:  # one at a time: parallel workers would compete for the cores
+        print(f"measuring {backend} ...", file=sys.stderr, flush=True)
+        result = run_worker(backend, args.quick)
+        rows += result["rows"]
+        errors += [e for e in result["errors"] if e not in errors]
+        versions.update(result["versions"])
+    table, missed = build_table(rows, args.markdown)
+    settings = QUICK if args.quick else FULL
+    about = (f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
+             f"{os.cpu_count()} CPUs; " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())) +
+             f"; median of {settings['small'][0]} rounds (32x10) / {settings['large'][0]} rounds (1000x1000)"
+             + (" [--quick: smoke test only]" if args.quick else ""))
+    notes = ("Ratios are time / native time (lower is better for multiloss/native and keras/native); "
+             "the speedup is keras time / multiloss time. 'native time' is the native call's median.\n"
+             "Native: torch.nn.functional, tf.compat.v1.losses, the plain NumPy expression, and jax.jit of "
+             "the plain jnp expression. keras: keras.losses classes on the same backend (KERAS_BACKEND); "
+             "on JAX they run eagerly, as Keras does not jit a loss called by hand.")
+    parts = ["# multiloss benchmark" if args.markdown else "multiloss benchmark", about, TARGETS, notes, table]
+    if missed:
+        parts.append("Missed targets:\n" + "\n".join(f"- {m}" for m in missed))
+    if errors:
+        parts.append("Errors:\n" + "\n".join(f"- {e}" for e in errors))
+    text = "\n\n".join(parts)
+    print(text)
+    if args.markdown:
+        with open(os.path.join(REPO, "benchmarks", "results.md"), "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

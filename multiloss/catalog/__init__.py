@@ -1,0 +1,105 @@
+"""The catalog: one declarative row per public loss.
+
+The conformance suite (``multiloss.testing``), the README's table and the
+``multiloss check``/``multiloss list`` commands are all generated from these
+rows. A new loss is its math, its interface and one row here; the suite then
+tests it on every backend against its original with no more test code.
+
+A row says where the loss lives, which original it mirrors, what inputs it
+takes (an input *kind* from ``multiloss.testing.inputs``), in which positional
+order, which argument is differentiated, which option sets to test, extra
+cases (errors, warnings, edge values), and the known deliberate differences.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Arg:
+    """An option whose value is one of the generated arrays (e.g. a weight), named by its role."""
+
+    role: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """An extra check for one row: inputs or options changed, and what the original does then.
+
+    ``raises``: the exception class name the original raises and multiloss must
+    raise on every backend. ``warns``: likewise for a warning class. Neither:
+    the values are compared with the original's (an edge case). ``edge`` names
+    an edge input of the row's kind (see ``multiloss.testing.inputs``);
+    ``options`` are merged over the row's first option set.
+    """
+
+    name: str
+    options: dict = field(default_factory=dict)
+    edge: str | None = None
+    raises: str | None = None
+    warns: str | None = None
+    gradient: bool = False  # also compare gradients here (kinks)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One public loss.
+
+    ``call``: the roles of the positional arguments, in the interface's order.
+    ``style``: "function" is ``loss(*arrays, **options)``; "class" is
+    ``Loss(**options)(*arrays, **call_options)`` where ``call_options`` are the
+    options named in ``call_keywords`` (Keras' ``sample_weight``).
+    """
+
+    path: str
+    original: str
+    inputs: str
+    call: tuple[str, ...]
+    grad: str
+    options: tuple[dict, ...] = ({},)
+    style: str = "function"
+    call_keywords: tuple[str, ...] = ()
+    cases: tuple[Case, ...] = ()
+    differences: str = ""
+    fallback: str | None = None  # a reference implementation used when the original can't be imported
+    precision: str | None = None  # "float32" where the original computes in float32 whatever the dtype
+
+    @property
+    def name(self):
+        return self.path.rpartition(".")[2]
+
+    @property
+    def interface(self):
+        return self.path.rpartition(".")[0]
+
+    def resolve(self):
+        """The multiloss callable."""
+        return _resolve(self.path)
+
+
+def _resolve(path):
+    module, _, attr = path.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _load_entries():
+    from . import regression
+
+    families = [regression]
+    for optional in ("softmax", "sigmoid", "divergence"):
+        try:
+            families.append(importlib.import_module(f".{optional}", __name__))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{optional}":
+                raise
+    return tuple(entry for family in families for entry in family.ENTRIES)
+
+
+ENTRIES = _load_entries()
+
+
+def find(path_or_name):
+    """The entries whose path is, or ends with, the given string."""
+    return [e for e in ENTRIES if e.path == path_or_name or e.path.endswith("." + path_or_name)]

@@ -1,0 +1,189 @@
+"""Catalog rows: the regression family in every interface."""
+
+from . import Arg, Case, Entry
+
+# -- shared cases --------------------------------------------------------------------------
+
+_TORCH_REDUCTIONS = ({}, {"reduction": "sum"}, {"reduction": "none"})
+_TORCH_WEIGHTED = ({"weight": Arg("weight")}, {"weight": Arg("weight"), "reduction": "sum"},
+                   {"weight": Arg("weight"), "reduction": "none"})
+_TORCH_LEGACY_CASES = (
+    Case("legacy size_average=False", {"size_average": False}, warns="UserWarning"),
+    Case("legacy reduce=False", {"reduce": False}, warns="UserWarning"),
+)
+_TORCH_CASES = (
+    Case("unknown reduction", {"reduction": "avg"}, raises="ValueError"),
+    Case("target broadcast", edge="column_target", warns="UserWarning"),
+    Case("target broadcast values", edge="column_target"),
+    Case("shapes that don't broadcast", edge="mismatched", raises="RuntimeError"),
+    Case("zero residual", edge="zero_residual", gradient=True),
+    Case("unit residual (Huber/SmoothL1 boundary)", edge="unit_residual", gradient=True),
+    Case("sum over nothing", {"reduction": "sum"}, edge="empty"),
+)
+_TORCH_WEIGHT_CASES = (
+    Case("weight of another size", {"weight": Arg("sample_weight")}, raises="ValueError"),
+    Case("weighted, unknown reduction", {"weight": Arg("weight"), "reduction": "avg"}, raises="ValueError"),
+)
+_KERAS_CLASS_OPTIONS = (
+    {},
+    {"reduction": "sum"},
+    {"reduction": "none"},
+    {"reduction": "mean"},
+    {"sample_weight": Arg("sample_weight")},
+    {"sample_weight": Arg("row_weight"), "reduction": "sum"},
+    {"sample_weight": Arg("sample_weight"), "reduction": "mean_with_sample_weight"},
+    {"dtype": "float64"},
+)
+_KERAS_CLASS_CASES = (
+    Case("unknown reduction", {"reduction": "weighted_mean"}, raises="ValueError"),
+    Case("zero residual", edge="zero_residual", gradient=True),
+    Case("unit residual", edge="unit_residual", gradient=True),
+    Case("all-zero sample weights", {"sample_weight": Arg("zero_weight")}),
+    Case("rank-1 sample weights on (N, 1) losses", edge="column_pair"),
+)
+_TF_OPTIONS = (
+    {},
+    {"weights": Arg("weight")},
+    {"weights": Arg("row_weight")},
+    {"weights": 2.5},
+    {"reduction": "none"},
+    {"weights": Arg("weight"), "reduction": "weighted_sum"},
+    {"weights": Arg("weight"), "reduction": "weighted_mean"},
+    {"weights": Arg("weight"), "reduction": "weighted_sum_over_batch_size"},
+    {"weights": Arg("weight"), "reduction": "none"},
+)
+_TF_CASES = (
+    Case("unknown reduction", {"reduction": "mean"}, raises="ValueError"),
+    Case("incompatible shapes", edge="mismatched", raises="ValueError"),
+    Case("weights that don't broadcast", {"weights": Arg("sample_weight")}, raises="ValueError"),
+    Case("all-zero weights", {"weights": Arg("zero_weight")}),
+    Case("zero residual", edge="zero_residual", gradient=True),
+    Case("unit residual", edge="unit_residual", gradient=True),
+)
+
+
+def _torch(name, options=(), cases=(), weighted=True, legacy=True):
+    base = _TORCH_REDUCTIONS + (_TORCH_WEIGHTED if weighted else ()) + tuple(options)
+    return Entry(
+        path=f"multiloss.pytorch.functional.{name}",
+        original=f"torch.nn.functional.{name}",
+        inputs="regression",
+        call=("prediction", "target"),
+        grad="prediction",
+        options=base,
+        cases=_TORCH_CASES + (_TORCH_LEGACY_CASES if legacy else ())
+        + (_TORCH_WEIGHT_CASES if weighted else ()) + tuple(cases),
+    )
+
+
+def _torch_class(name, options=(), cases=()):
+    return Entry(
+        path=f"multiloss.pytorch.{name}",
+        original=f"torch.nn.{name}",
+        inputs="regression",
+        call=("prediction", "target"),
+        grad="prediction",
+        options=_TORCH_REDUCTIONS + tuple(options),
+        style="class",
+        cases=(Case("unknown reduction", {"reduction": "avg"}, raises="ValueError"),
+               Case("zero residual", edge="zero_residual", gradient=True),
+               Case("unit residual", edge="unit_residual", gradient=True)) + tuple(cases),
+    )
+
+
+def _keras(name, options=({},)):
+    return Entry(
+        path=f"multiloss.keras.{name}",
+        original=f"keras.losses.{name}",
+        inputs="regression",
+        call=("target", "prediction"),
+        grad="prediction",
+        options=options,
+        cases=(Case("zero residual", edge="zero_residual", gradient=True),
+               Case("unit residual", edge="unit_residual", gradient=True)),
+    )
+
+
+def _keras_class(name, options=()):
+    return Entry(
+        path=f"multiloss.keras.{name}",
+        original=f"keras.losses.{name}",
+        inputs="regression",
+        call=("target", "prediction"),
+        grad="prediction",
+        options=_KERAS_CLASS_OPTIONS + tuple(options),
+        style="class",
+        call_keywords=("sample_weight",),
+        cases=_KERAS_CLASS_CASES,
+    )
+
+
+def _tf(name, options=(), cases=()):
+    return Entry(
+        path=f"multiloss.tf.losses.{name}",
+        original=f"tensorflow.compat.v1.losses.{name}",
+        inputs="regression",
+        call=("target", "prediction"),
+        grad="prediction",
+        options=_TF_OPTIONS + tuple(options),
+        cases=_TF_CASES + tuple(cases),
+        differences="Under jit the float32 cast is the same; TF's graph collections are not kept.",
+    )
+
+
+ENTRIES = (
+    _torch("l1_loss"),
+    _torch("mse_loss"),
+    _torch("huber_loss", legacy=False, options=({"delta": 0.5}, {"delta": 2.0, "reduction": "sum"}),
+           cases=(Case("non-positive delta", {"delta": 0.0}, raises="RuntimeError"),
+                  Case("weighted mean divides by the count", {"weight": Arg("weight")}))),
+    _torch("smooth_l1_loss", weighted=False,
+           options=({"beta": 0.5}, {"beta": 0.0}, {"beta": 2.0, "reduction": "none"},
+                    {"size_average": False}, {"reduce": False}),
+           cases=(Case("negative beta", {"beta": -1.0}, raises="RuntimeError"),
+                  Case("beta=0 at a zero residual", {"beta": 0.0}, edge="zero_residual", gradient=True))),
+    _torch_class("L1Loss", options=({"size_average": False}, {"reduce": False})),
+    _torch_class("MSELoss", options=({"size_average": False, "reduction": "none"},)),
+    _torch_class("HuberLoss", options=({"delta": 0.5},),
+                 cases=(Case("delta of the wrong type", {"delta": "1"}, raises="TypeError"),)),
+    _torch_class("SmoothL1Loss", options=({"beta": 0.5}, {"beta": 0.0})),
+    _keras("mean_squared_error"),
+    _keras("mean_absolute_error"),
+    _keras("mean_absolute_percentage_error"),
+    _keras("mean_squared_logarithmic_error"),
+    _keras("huber", options=({}, {"delta": 0.5}, {"delta": 2.0})),
+    _keras("log_cosh"),
+    _keras("mse"),
+    _keras("mae"),
+    _keras("mape"),
+    _keras("msle"),
+    _keras_class("MeanSquaredError"),
+    _keras_class("MeanAbsoluteError"),
+    _keras_class("MeanAbsolutePercentageError"),
+    _keras_class("MeanSquaredLogarithmicError"),
+    _keras_class("Huber", options=({"delta": 0.5}, {"delta": 2.0, "reduction": "sum"})),
+    _keras_class("LogCosh"),
+    _tf("absolute_difference"),
+    _tf("mean_squared_error"),
+    _tf("huber_loss", options=({"delta": 0.5}, {"delta": 2.0, "weights": Arg("weight")})),
+    Entry(
+        path="multiloss.tf.losses.compute_weighted_loss",
+        original="tensorflow.compat.v1.losses.compute_weighted_loss",
+        inputs="regression",
+        call=("prediction",),
+        grad="prediction",
+        options=_TF_OPTIONS,
+        cases=(Case("unknown reduction", {"reduction": "mean"}, raises="ValueError"),
+               Case("weights that don't broadcast", {"weights": Arg("sample_weight")}, raises="ValueError"),
+               Case("all-zero weights", {"weights": Arg("zero_weight")})),
+        differences="float64 losses are reduced in float32 and cast back, as TensorFlow does.",
+        precision="float32",
+    ),
+    Entry(
+        path="multiloss.tf.nn.l2_loss",
+        original="tensorflow.nn.l2_loss",
+        inputs="regression",
+        call=("prediction",),
+        grad="prediction",
+    ),
+)

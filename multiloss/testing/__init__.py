@@ -1,0 +1,342 @@
+"""The conformance harness: hold a loss to its original on every backend.
+
+For a catalog row (``multiloss.catalog.Entry``) and a backend, :func:`run`
+performs these checks and returns one :class:`Finding` each:
+
+- ``values``: every option set, float32 and float64 inputs; the result is an
+  array of the caller's framework, with the original's dtype and shape, equal
+  to the original's result and to a float64 NumPy run of multiloss.
+- ``edges``: the kind's generic edge inputs (empty, NaN, inf, large) and the
+  row's edge cases: the same values as the original, NaN for NaN, inf for inf.
+- ``gradients``: torch autograd, ``tf.GradientTape``, ``jax.grad`` against the
+  original's own gradient, at ordinary inputs and at the row's kinks.
+- ``compiled``: ``jax.jit``, ``tf.function(jit_compile=True)``,
+  ``torch.compile(fullgraph=True)`` give the eager values, with no graph break.
+- ``errors``: each case that makes the original raise (or warn) makes
+  multiloss raise (or warn) the same class on this backend.
+
+Tolerances (``TOLERANCES``) are chosen by the dtype of the result: float64
+within 1e-12 relative, float32 within 1e-5 relative and 1e-6 absolute.
+
+Users can hold their own losses to the same bar: write an ``Entry`` for
+them and call ``run(entry, backend)``.
+"""
+
+from __future__ import annotations
+
+import traceback
+import warnings
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..catalog import Arg, Entry, _resolve
+from . import kinds
+from ._frameworks import (
+    FRAMEWORKS,
+    compiled,
+    framework_of_path,
+    gradient,
+    import_all,
+    installed,
+    is_native,
+    to_native,
+    to_numpy,
+    x64,
+)
+
+CHECKS = ("values", "edges", "gradients", "compiled", "errors")
+TOLERANCES = {"float64": {"rtol": 1e-12, "atol": 1e-12}, "float32": {"rtol": 1e-5, "atol": 1e-6}}
+DTYPES = (np.float32, np.float64)
+
+__all__ = ["CHECKS", "TOLERANCES", "FRAMEWORKS", "Finding", "run", "compare", "installed", "Entry"]
+
+
+@dataclass
+class Finding:
+    """The outcome of one check of one row on one backend."""
+
+    entry: str
+    backend: str
+    check: str
+    status: str  # "PASS", "FAIL", "N/A" (does not apply), "NOT INSTALLED"
+    deviation: float = 0.0  # largest deviation found, in units of the tolerance (<= 1 passes)
+    detail: str = ""
+
+    @property
+    def ok(self):
+        return self.status != "FAIL"
+
+
+class Mismatch(AssertionError):
+    pass
+
+
+# -- comparing ----------------------------------------------------------------------------
+
+
+def tolerance_for(*dtypes, entry=None):
+    """float32 tolerance if any of the dtypes is narrower than float64, or the row computes in float32."""
+    names = {np.dtype(d).name for d in dtypes} | ({entry.precision} if entry and entry.precision else set())
+    return TOLERANCES["float64"] if names <= {"float64", "int64", "int32", "bool"} else TOLERANCES["float32"]
+
+
+def compare(actual, expected, what, rtol, atol):
+    """Deviation of ``actual`` from ``expected`` in units of the tolerance; raises Mismatch above 1.
+
+    NaN must meet NaN, and an infinity the same infinity.
+    """
+    a, e = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if a.shape != e.shape:
+        raise Mismatch(f"{what}: shape {a.shape}, expected {e.shape}")
+    if not np.array_equal(np.isnan(a), np.isnan(e)):
+        raise Mismatch(f"{what}: NaN at different places: got {a}, expected {e}")
+    finite = np.isfinite(e)
+    if not np.array_equal(a[~finite & ~np.isnan(e)], e[~finite & ~np.isnan(e)]):
+        raise Mismatch(f"{what}: infinities differ: got {a}, expected {e}")
+    if not np.all(np.isfinite(a[finite])):
+        raise Mismatch(f"{what}: got non-finite {a}, expected {e}")
+    if not finite.any():
+        return 0.0
+    err = np.abs(a[finite] - e[finite]) / (atol + rtol * np.abs(e[finite]))
+    deviation = float(err.max())
+    if deviation > 1:
+        i = int(err.argmax())
+        raise Mismatch(
+            f"{what}: {a[finite].flat[i]!r} vs expected {e[finite].flat[i]!r} "
+            f"(rtol={rtol}, atol={atol}, {deviation:.3g}x the tolerance)"
+        )
+    return deviation
+
+
+# -- calling ------------------------------------------------------------------------------
+
+
+def _seed(entry):
+    return zlib.crc32(entry.path.encode())
+
+
+def _arrays(entry, dtype, edge=None):
+    return kinds.make(entry.inputs, np.random.default_rng(_seed(entry)), dtype, edge)
+
+
+def _bind(options, arrays):
+    return {k: (arrays[v.role] if isinstance(v, Arg) else v) for k, v in options.items()}
+
+
+def _invoke(entry, fn, arrays, options):
+    """Call a loss (multiloss's or the original) the way the row says, on native arrays."""
+    options = _bind(options, arrays)
+    args = [arrays[role] for role in entry.call]
+    if entry.style == "class":
+        at_call = {k: options.pop(k) for k in list(options) if k in entry.call_keywords}
+        return fn(**options)(*args, **at_call)
+    return fn(*args, **options)
+
+
+def _native_arrays(framework, arrays):
+    return {k: to_native(framework, v) for k, v in arrays.items()}
+
+
+def _original(entry):
+    """The original callable and its framework, or (None, reason)."""
+    framework = framework_of_path(entry.original)
+    if not installed(framework):
+        return None, f"{framework} not installed"
+    try:
+        return _resolve(entry.original), framework
+    except (ImportError, AttributeError) as exc:
+        if entry.fallback:
+            return _resolve(entry.fallback), framework
+        return None, f"cannot import {entry.original}: {exc}"
+
+
+def _quiet(fn, *args):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args)
+
+
+def _run(entry, framework, fn, arrays, options):
+    with x64(framework):
+        return to_numpy(_quiet(_invoke, entry, fn, _native_arrays(framework, arrays), options))
+
+
+def _run_native(entry, framework, fn, arrays, options):
+    """The result as the framework returns it (for type checks), plus as NumPy."""
+    with x64(framework):
+        out = _quiet(_invoke, entry, fn, _native_arrays(framework, arrays), options)
+        return out, to_numpy(out)
+
+
+# -- checks -------------------------------------------------------------------------------
+
+
+def _check_values(entry, backend):
+    ours = entry.resolve()
+    original, orig_fw = _original(entry)
+    worst = 0.0
+    for dtype in DTYPES:
+        arrays = _arrays(entry, dtype)
+        reference_inputs = {k: v.astype(np.float64) if v.dtype == dtype else v for k, v in arrays.items()}
+        for options in entry.options:
+            what = f"{np.dtype(dtype).name} {options or 'defaults'}"
+            native, got = _run_native(entry, backend, ours, arrays, options)
+            if not is_native(backend, native):
+                raise Mismatch(f"{what}: returned {type(native).__name__}, not a {backend} array")
+            reference = _run(entry, "numpy", ours, reference_inputs, options)
+            worst = max(worst, compare(got, reference, f"{what} vs float64 NumPy run",
+                                       **tolerance_for(got.dtype, entry=entry)))
+            if original is None:
+                continue
+            expected = _run(entry, orig_fw, original, arrays, options)
+            if got.dtype != expected.dtype:
+                raise Mismatch(f"{what}: dtype {got.dtype}, the original gives {expected.dtype}")
+            worst = max(worst, compare(got, expected, f"{what} vs {entry.original}",
+                                       **tolerance_for(got.dtype, expected.dtype, entry=entry)))
+    return worst, "" if original is not None else orig_fw
+
+
+def _edge_cases(entry):
+    """(name, edge, options, gradient) for the kind's generic edges and the row's value cases."""
+    first = entry.options[0]
+    cases = [(edge, edge, first, False) for edge in kinds.generic_edges(entry.inputs)]
+    for case in entry.cases:
+        if case.raises is None and case.warns is None:
+            cases.append((case.name, case.edge, {**first, **case.options}, case.gradient))
+    return cases
+
+
+def _check_edges(entry, backend):
+    ours = entry.resolve()
+    original, orig_fw = _original(entry)
+    if original is None:
+        return 0.0, orig_fw
+    worst = 0.0
+    for name, edge, options, _ in _edge_cases(entry):
+        for dtype in DTYPES:
+            arrays = _arrays(entry, dtype, edge)
+            got = _run(entry, backend, ours, arrays, options)
+            expected = _run(entry, orig_fw, original, arrays, options)
+            worst = max(worst, compare(got, expected, f"edge '{name}' {np.dtype(dtype).name}",
+                                       **tolerance_for(got.dtype, expected.dtype, entry=entry)))
+    return worst, ""
+
+
+def _grad(entry, framework, fn, arrays, options, cotangent):
+    with x64(framework):
+        native = _native_arrays(framework, arrays)
+        return _quiet(gradient, framework, lambda a: _invoke(entry, fn, a, options), native, entry.grad, cotangent)
+
+
+def _check_gradients(entry, backend):
+    if backend == "numpy":
+        return None, "NumPy has no autodiff"
+    ours = entry.resolve()
+    original, orig_fw = _original(entry)
+    if original is None:
+        return 0.0, orig_fw
+    worst = 0.0
+    runs = [("", None, options) for options in entry.options]
+    runs += [(name, edge, options) for name, edge, options, grad in _edge_cases(entry) if grad]
+    for name, edge, options in runs:
+        arrays = _arrays(entry, np.float64, edge)
+        expected_out = _run(entry, orig_fw, original, arrays, options)
+        cotangent = np.random.default_rng(1).uniform(0.5, 1.5, size=expected_out.shape).astype(expected_out.dtype)
+        expected = _grad(entry, orig_fw, original, arrays, options, cotangent)
+        got = _grad(entry, backend, ours, arrays, options, cotangent)
+        what = f"gradient {name or options or 'defaults'}"
+        worst = max(worst, compare(got, expected, what, **tolerance_for(expected_out.dtype, entry=entry)))
+    return worst, ""
+
+
+def _check_compiled(entry, backend):
+    if backend == "numpy":
+        return None, "NumPy has no compiler"
+    ours = entry.resolve()
+    worst = 0.0
+    options_sets = entry.options if backend != "torch" else entry.options[:2]
+    for options in options_sets:
+        arrays = _arrays(entry, np.float32)
+        eager = _run(entry, backend, ours, arrays, options)
+        with x64(backend):
+            native = _native_arrays(backend, arrays)
+            fn = compiled(backend, lambda a, options=options: _invoke(entry, ours, a, options))
+            got = to_numpy(_quiet(fn, native))
+        worst = max(worst, compare(got, eager, f"compiled {options or 'defaults'}", **TOLERANCES["float32"]))
+    return worst, ""
+
+
+def _check_errors(entry, backend):
+    ours = entry.resolve()
+    original, orig_fw = _original(entry)
+    checked = [c for c in entry.cases if c.raises or c.warns]
+    if not checked:
+        return None, "no error cases"
+    for case in checked:
+        options = {**entry.options[0], **case.options}
+        arrays = _arrays(entry, np.float32, case.edge)
+        if case.raises:
+            if original is not None:
+                _expect_raise(entry, orig_fw, original, arrays, options, case, exact=False)
+            _expect_raise(entry, backend, ours, arrays, options, case, exact=True)
+        else:
+            if original is not None:
+                _expect_warning(entry, orig_fw, original, arrays, options, case)
+            _expect_warning(entry, backend, ours, arrays, options, case)
+    return 0.0, ""
+
+
+def _expect_raise(entry, framework, fn, arrays, options, case, exact):
+    who = "the original" if not exact else "multiloss"
+    try:
+        _run(entry, framework, fn, arrays, options)
+    except Exception as exc:  # noqa: BLE001 - the class is what is checked
+        name = type(exc).__name__
+        mro = [c.__name__ for c in type(exc).__mro__]
+        if (exact and name != case.raises) or (not exact and case.raises not in mro):
+            raise Mismatch(f"'{case.name}': {who} raised {name}: {exc}; expected {case.raises}") from exc
+        return
+    raise Mismatch(f"'{case.name}': {who} raised nothing on {framework}; expected {case.raises}")
+
+
+def _expect_warning(entry, framework, fn, arrays, options, case):
+    with warnings.catch_warnings(record=True) as caught, x64(framework):
+        warnings.simplefilter("always")
+        _invoke(entry, fn, _native_arrays(framework, arrays), options)
+    if not any(type(w.message).__name__ == case.warns or case.warns in [c.__name__ for c in type(w.message).__mro__]
+               for w in caught):
+        raise Mismatch(f"'{case.name}': no {case.warns} on {framework} (got {[str(w.message) for w in caught]})")
+
+
+_CHECKERS = {
+    "values": _check_values,
+    "edges": _check_edges,
+    "gradients": _check_gradients,
+    "compiled": _check_compiled,
+    "errors": _check_errors,
+}
+
+
+def run(entry: Entry, backend: str, checks=CHECKS):
+    """Run ``checks`` for one catalog row on one backend; one Finding per check."""
+    if not installed(backend):
+        return [Finding(entry.path, backend, check, "NOT INSTALLED") for check in checks]
+    import_all()
+    findings = []
+    for check in checks:
+        try:
+            deviation, note = _CHECKERS[check](entry, backend)
+        except Mismatch as exc:
+            findings.append(Finding(entry.path, backend, check, "FAIL", float("inf"), str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - report, don't crash the matrix
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            tb = traceback.extract_tb(exc.__traceback__)[-1]
+            findings.append(Finding(entry.path, backend, check, "FAIL", float("inf"),
+                                    f"{detail} (at {tb.filename}:{tb.lineno})"))
+            continue
+        status = "N/A" if deviation is None else "PASS"
+        findings.append(Finding(entry.path, backend, check, status, deviation or 0.0, note))
+    return findings

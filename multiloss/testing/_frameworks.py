@@ -1,0 +1,130 @@
+"""Per-framework plumbing for the harness: conversion, gradients, compilation.
+
+Frameworks are imported only when asked for, torch before TensorFlow (the
+other order can crash some builds), and Keras always on the TensorFlow
+backend, which is the reference for Keras semantics.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import os
+
+import numpy as np
+
+FRAMEWORKS = ("numpy", "torch", "tensorflow", "jax")
+_MODULE = {"numpy": "numpy", "torch": "torch", "tensorflow": "tensorflow", "jax": "jax"}
+
+
+def installed(framework):
+    return importlib.util.find_spec(_MODULE[framework]) is not None
+
+
+def import_all():
+    """Import every installed framework in a safe order; Keras on TensorFlow."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    for framework in ("torch", "tensorflow", "jax"):
+        if installed(framework):
+            importlib.import_module(framework)
+
+
+def framework_of_path(path):
+    """The framework an original's arrays belong to, from its dotted path."""
+    root = path.partition(".")[0]
+    return {"torch": "torch", "torchvision": "torch", "tensorflow": "tensorflow", "keras": "tensorflow",
+            "jax": "jax", "optax": "jax"}.get(root, "numpy")
+
+
+def x64(framework):
+    """JAX computes in float32 unless x64 is on: the harness turns it on around its own runs only."""
+    if framework == "jax":
+        import jax
+
+        return jax.enable_x64(True)
+    return contextlib.nullcontext()
+
+
+def to_native(framework, value):
+    """A NumPy array as an array of ``framework``; anything else unchanged."""
+    if not isinstance(value, np.ndarray):
+        return value
+    if framework == "numpy":
+        return value.copy()
+    if framework == "torch":
+        import torch
+
+        return torch.from_numpy(value.copy())
+    if framework == "tensorflow":
+        import tensorflow as tf
+
+        return tf.constant(value)
+    import jax.numpy as jnp
+
+    return jnp.asarray(value)
+
+
+def to_numpy(x):
+    if hasattr(x, "detach"):
+        x = x.detach()
+    if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
+        return np.asarray(x.numpy())
+    return np.asarray(x)
+
+
+def is_native(framework, x):
+    """Whether ``x`` is an array of ``framework`` (NumPy: an ndarray or a NumPy scalar)."""
+    root = type(x).__module__.partition(".")[0]
+    return {"numpy": ("numpy",), "torch": ("torch",), "tensorflow": ("tensorflow",),
+            "jax": ("jax", "jaxlib")}[framework].__contains__(root)
+
+
+def gradient(framework, fn, arrays, role, cotangent):
+    """d sum(fn(arrays) * cotangent) / d arrays[role], as a NumPy array."""
+    if framework == "torch":
+        import torch
+
+        arrays = dict(arrays)
+        arrays[role] = arrays[role].clone().requires_grad_(True)
+        out = fn(arrays)
+        (out * torch.as_tensor(cotangent, dtype=out.dtype)).sum().backward()
+        return to_numpy(arrays[role].grad)
+    if framework == "tensorflow":
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            tape.watch(arrays[role])
+            out = fn(arrays)
+            total = tf.reduce_sum(out * tf.constant(cotangent, dtype=out.dtype))
+        return to_numpy(tape.gradient(total, arrays[role]))
+    if framework == "jax":
+        import jax
+        import jax.numpy as jnp
+
+        def scalar(value):
+            out = fn({**arrays, role: value})
+            return jnp.sum(out * jnp.asarray(cotangent, dtype=out.dtype))
+
+        return to_numpy(jax.grad(scalar)(arrays[role]))
+    raise ValueError(f"{framework} has no autodiff")
+
+
+def compiled(framework, fn):
+    """``fn(arrays)`` compiled the framework's way: jax.jit, tf.function(jit_compile=True),
+    torch.compile(fullgraph=True) with the eager backend (tracing is what is tested)."""
+    if framework == "jax":
+        import jax
+
+        return jax.jit(fn)
+    if framework == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(fn, jit_compile=True)
+    if framework == "torch":
+        import torch
+
+        torch._dynamo.reset()
+        return torch.compile(fn, fullgraph=True, backend="eager")
+    raise ValueError(f"{framework} has no compiler")
