@@ -64,6 +64,7 @@ class Entry:
     cases: tuple[Case, ...] = ()
     differences: str = ""
     fallback: str | None = None  # a reference implementation used when the original can't be imported
+    original_framework: str | None = None  # the original's framework, where its path doesn't say it
     precision: str | None = None  # "float32" where the original computes in float32 whatever the dtype
 
     @property

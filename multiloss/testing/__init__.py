@@ -141,7 +141,7 @@ def _native_arrays(framework, arrays):
 
 def _original(entry):
     """The original callable and its framework, or (None, reason)."""
-    framework = framework_of_path(entry.original)
+    framework = entry.original_framework or framework_of_path(entry.original)
     if not installed(framework):
         return None, f"{framework} not installed"
     try:

@@ -6,40 +6,8 @@ reduces it with :func:`compute_weighted_loss` (default
 non-zero weights, 0 when there are none).
 """
 
-from __future__ import annotations
-
-from .._dispatch import namespace_of
 from .._reduction import Reduction
-from ..losses import regression
-from ._common import as_float32, check_compatible, check_not_none, compute_weighted_loss
-
-_DEFAULT = Reduction.SUM_BY_NONZERO_WEIGHTS
-
-
-def _pairwise(loss, labels, predictions, weights, reduction, **options):
-    check_not_none(labels=labels, predictions=predictions)
-    xp = namespace_of(labels, predictions, weights)
-    predictions, labels = as_float32(xp, predictions, labels)
-    check_compatible(predictions, labels)
-    return compute_weighted_loss(loss(xp, predictions, labels, **options), weights, reduction=reduction)
-
-
-def absolute_difference(labels, predictions, weights=1.0, scope=None, loss_collection="losses",
-                        reduction=_DEFAULT):
-    """``tf.compat.v1.losses.absolute_difference``: ``|predictions - labels|``, weighted and reduced."""
-    return _pairwise(regression.absolute_error, labels, predictions, weights, reduction)
-
-
-def mean_squared_error(labels, predictions, weights=1.0, scope=None, loss_collection="losses",
-                       reduction=_DEFAULT):
-    """``tf.compat.v1.losses.mean_squared_error``: ``(predictions - labels)**2``, weighted and reduced."""
-    return _pairwise(regression.squared_error, labels, predictions, weights, reduction)
-
-
-def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None, loss_collection="losses",
-               reduction=_DEFAULT):
-    """``tf.compat.v1.losses.huber_loss``: ``0.5 min(|e|, delta)**2 + delta (|e| - min(|e|, delta))``."""
-    return _pairwise(regression.huber, labels, predictions, weights, reduction, delta=delta)
-
+from ._common import compute_weighted_loss
+from ._regression import absolute_difference, huber_loss, mean_squared_error
 
 __all__ = ["Reduction", "compute_weighted_loss", "absolute_difference", "mean_squared_error", "huber_loss"]
