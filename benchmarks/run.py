@@ -13,7 +13,7 @@ process per backend, three things called on the same native arrays:
 
 Keras fixes its backend per process (``KERAS_BACKEND``), so the parent starts
 one worker subprocess per backend and collects its results as JSON.
-Timings are interleaved (every round times each callable once, in a rotating
+Timings are interleaved (every round times each callable once, in a shuffled
 order) so that drift in CPU frequency or load hits all of them alike; the
 reported time is the median over rounds.
 """
@@ -25,6 +25,7 @@ import gc
 import json
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -40,7 +41,7 @@ MARKER = "MULTILOSS-BENCH-RESULT "
 # (rounds, seconds per timed sample) for small and large arrays. A sample of
 # small arrays loops the call many times so that timer resolution and the loop
 # itself are negligible; a large-array call is long enough to time alone.
-FULL = {"small": (300, 2e-3), "large": (60, 0)}
+FULL = {"small": (300, 2e-3), "large": (100, 0)}
 QUICK = {"small": (25, 5e-4), "large": (5, 0)}
 
 TARGETS = """\
@@ -58,8 +59,9 @@ def time_interleaved(calls, rounds, sample_s):
     """Median seconds per call of each ``name -> (fn, args)``, measured in alternating rounds.
 
     Each callable gets its own inner loop count, sized so one sample lasts about
-    ``sample_s``; the rotation of the order within a round stops any callable
-    from always running first (cold caches) or last.
+    ``sample_s``. The order is shuffled every round: a fixed or rotated order
+    would always run a callable right after the same neighbour (e.g. after eager
+    Keras has churned the caches and thread pools), a bias that medians keep.
     """
     loops = {}
     for name, (fn, args) in calls.items():
@@ -70,11 +72,13 @@ def time_interleaved(calls, rounds, sample_s):
         loops[name] = max(1, int(sample_s / max(time.perf_counter() - start, 1e-7)))
     samples = {name: [] for name in calls}
     names = list(calls)
+    shuffle = random.Random(0).shuffle
     gc.collect()
     gc.disable()  # as timeit does: a collection would land on whichever call is running
     try:
-        for r in range(rounds):
-            for name in names[r % len(names):] + names[: r % len(names)]:
+        for _ in range(rounds):
+            shuffle(names)
+            for name in names:
                 fn, args = calls[name]
                 n = loops[name]
                 start = time.perf_counter()
@@ -218,9 +222,16 @@ def _version(module):
 # -- parent: run the workers, build the table ----------------------------------------------
 
 
-def run_worker(backend, quick):
+def run_worker(backend, quick, system_malloc=False):
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2",
                PYTHONPATH=os.pathsep.join(filter(None, [REPO, os.environ.get("PYTHONPATH")])))
+    if not system_malloc:
+        # glibc hands each freed multi-MB buffer back to the OS, so every 4 MB temporary
+        # of a 1000x1000 call is page-faulted in afresh; on a VM that costs more than the
+        # arithmetic and depends on allocator history, not on the code. Keeping freed
+        # memory in the heap times the computation itself (same setting for every callable).
+        for var in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"):
+            env.setdefault(var, str(1 << 30))
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", backend] + (["--quick"] if quick else [])
     # Run from outside the checkout so nothing but PYTHONPATH decides which multiloss is imported.
     proc = subprocess.run(cmd, env=env, cwd=os.path.dirname(REPO), capture_output=True, text=True)
@@ -292,6 +303,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few repeats: a smoke test, not a measurement")
     parser.add_argument("--markdown", action="store_true", help="print Markdown and write benchmarks/results.md")
+    parser.add_argument("--system-malloc", action="store_true",
+                        help="keep glibc's default of returning large freed buffers to the OS")
     parser.add_argument("--worker", choices=BACKENDS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -300,31 +313,40 @@ def main():
     rows, errors, versions = [], [], {}
     for backend in BACKENDS:  # one at a time: parallel workers would compete for the cores
         print(f"measuring {backend} ...", file=sys.stderr, flush=True)
-        result = run_worker(backend, args.quick)
+        result = run_worker(backend, args.quick, args.system_malloc)
         rows += result["rows"]
         errors += [e for e in result["errors"] if e not in errors]
         versions.update(result["versions"])
+    text = report(rows, errors, versions, args)
+    print(text)
+    if args.markdown:
+        with open(os.path.join(REPO, "benchmarks", "results.md"), "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+
+
+def report(rows, errors, versions, args):
+    """The header (machine, settings, targets, how to read), the table, missed targets and errors."""
     table, missed = build_table(rows, args.markdown)
     settings = QUICK if args.quick else FULL
     about = (f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
              f"{os.cpu_count()} CPUs; " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())) +
-             f"; median of {settings['small'][0]} rounds (32x10) / {settings['large'][0]} rounds (1000x1000)"
+             f"; median of {settings['small'][0]} rounds (32x10) / {settings['large'][0]} rounds (1000x1000); "
+             + ("glibc malloc defaults" if args.system_malloc else "freed buffers kept in the heap (MALLOC_*_THRESHOLD_)")
              + (" [--quick: smoke test only]" if args.quick else ""))
-    notes = ("Ratios are time / native time (lower is better for multiloss/native and keras/native); "
-             "the speedup is keras time / multiloss time. 'native time' is the native call's median.\n"
-             "Native: torch.nn.functional, tf.compat.v1.losses, the plain NumPy expression, and jax.jit of "
-             "the plain jnp expression. keras: keras.losses classes on the same backend (KERAS_BACKEND); "
-             "on JAX they run eagerly, as Keras does not jit a loss called by hand.")
+    notes = (
+        "Ratios are time / native time (lower is better); the speedup is keras time / multiloss time; "
+        "'native time' is the native call's median.\n"
+        "Interfaces: functional = multiloss.pytorch.functional, tf.losses = multiloss.tf.losses, "
+        "keras API = multiloss.keras classes (Keras semantics: float32 cast, per-sample mean, then reduction).\n"
+        "Native: torch.nn.functional, tf.compat.v1.losses, the plain NumPy expression, and jax.jit of "
+        "the plain jnp expression. keras: keras.losses classes on the same backend (KERAS_BACKEND); "
+        "on JAX they run eagerly (Keras does not jit a loss called by hand) while multiloss and native are jitted.")
     parts = ["# multiloss benchmark" if args.markdown else "multiloss benchmark", about, TARGETS, notes, table]
     if missed:
         parts.append("Missed targets:\n" + "\n".join(f"- {m}" for m in missed))
     if errors:
         parts.append("Errors:\n" + "\n".join(f"- {e}" for e in errors))
-    text = "\n\n".join(parts)
-    print(text)
-    if args.markdown:
-        with open(os.path.join(REPO, "benchmarks", "results.md"), "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+    return "\n\n".join(parts)
 
 
 if __name__ == "__main__":

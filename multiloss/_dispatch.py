@@ -32,15 +32,25 @@ _NEUTRAL = (bool, int, float, complex, type(None), list, tuple, str)
 _cache: dict[type, object] = {t: None for t in _NEUTRAL}
 
 
+def _framework_of(cls):
+    # The type's own module first, then its bases': a user's subclass of
+    # np.ndarray or torch.Tensor belongs to that framework.
+    for klass in cls.__mro__:
+        root = klass.__module__.partition(".")[0]
+        framework = _FRAMEWORK_OF_MODULE.get(root)
+        if framework is not None and root in sys.modules:
+            return framework
+    return None
+
+
 def _backend_of_type(cls):
     backend = _cache.get(cls, False)
     if backend is not False:
         return backend
-    root = cls.__module__.partition(".")[0]
-    framework = _FRAMEWORK_OF_MODULE.get(root)
-    if framework is None or root not in sys.modules:
+    framework = _framework_of(cls)
+    if framework is None:
         raise TypeError(
-            f"multiloss: cannot find a backend for an argument of type {cls.__module__}.{cls.__qualname__}; "
+            f"multiloss: cannot find a backend for an argument of type {_type_name(cls)}; "
             "expected a NumPy, PyTorch, TensorFlow or JAX array, or a Python scalar"
         )
     backend = backends.load(framework)

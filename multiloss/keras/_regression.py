@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
+import struct
 
 from ..losses import regression
 from ._common import EPSILON, LossFunctionWrapper, prepare
 
 # Keras computes ops.log(2.0) in float32 and then casts it, in every dtype.
-_LOG2_FLOAT32 = float(np.float32(regression.LOG2))
+_LOG2_FLOAT32 = struct.unpack("f", struct.pack("f", regression.LOG2))[0]
 
 
 def mean_squared_error(y_true, y_pred):

@@ -1,0 +1,145 @@
+"""``multiloss check`` (the conformance report) and ``multiloss list`` (the catalog).
+
+``multiloss check`` runs every catalog row's conformance checks on every
+installed backend and prints one row per loss, one column per backend: the
+largest deviation found (in units of the tolerance: 1 is the limit) and
+PASS/FAIL. It exits non-zero if anything fails. A backend that is not
+installed is reported as such, not as a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from . import catalog
+
+
+def _select(losses):
+    if not losses:
+        return list(catalog.ENTRIES)
+    chosen = [e for e in catalog.ENTRIES if any(e.path == n or e.path.endswith("." + n) or n in e.path for n in losses)]
+    if not chosen:
+        raise SystemExit(f"multiloss: no catalog row matches {', '.join(losses)}; see `multiloss list`")
+    return chosen
+
+
+def _cell(findings):
+    if all(f.status == "NOT INSTALLED" for f in findings):
+        return "not installed", None
+    failed = [f for f in findings if f.status == "FAIL"]
+    worst = max((f.deviation for f in findings if f.status == "PASS"), default=0.0)
+    return ("FAIL" if failed else "PASS"), worst
+
+
+def check(entries, backends, fmt, out=sys.stdout):
+    from . import testing
+
+    results = []
+    for entry in entries:
+        row = {"loss": entry.path.removeprefix("multiloss."), "original": entry.original, "backends": {}}
+        for backend in backends:
+            findings = testing.run(entry, backend)
+            status, deviation = _cell(findings)
+            row["backends"][backend] = {
+                "status": status,
+                "deviation": deviation,
+                "failures": [f"{f.check}: {f.detail}" for f in findings if f.status == "FAIL"],
+            }
+        results.append(row)
+        if fmt == "text":
+            _print_text_row(row, backends, out)
+    failed = sum(1 for r in results for c in r["backends"].values() if c["status"] == "FAIL")
+    passed = sum(1 for r in results for c in r["backends"].values() if c["status"] == "PASS")
+    if fmt == "json":
+        json.dump({"results": results, "passed": passed, "failed": failed}, out, indent=2)
+        out.write("\n")
+    elif fmt == "markdown":
+        _print_markdown(results, backends, out)
+    if fmt != "json":
+        out.write(f"\n{passed} passed, {failed} failed\n")
+        for r in results:
+            for backend, c in r["backends"].items():
+                for failure in c["failures"]:
+                    out.write(f"FAIL {r['loss']} [{backend}] {failure}\n")
+    return 1 if failed else 0
+
+
+def _format_cell(cell):
+    if cell["deviation"] is None:
+        return cell["status"]
+    return f"{cell['status']} {cell['deviation']:.2g}"
+
+
+def _print_text_row(row, backends, out):
+    cells = "".join(f"{_format_cell(row['backends'][b]):<18}" for b in backends)
+    out.write(f"{row['loss']:<55}{cells}\n")
+    out.flush()
+
+
+def _print_markdown(results, backends, out):
+    out.write("| loss | original | " + " | ".join(backends) + " |\n")
+    out.write("|---|---|" + "---|" * len(backends) + "\n")
+    for r in results:
+        cells = " | ".join(_format_cell(r["backends"][b]) for b in backends)
+        out.write(f"| `{r['loss']}` | `{r['original']}` | {cells} |\n")
+
+
+def catalog_table():
+    """The Markdown table of losses x interfaces, as the README shows it."""
+    lines = ["| loss | interface | mirrors | input kind | notes |", "|---|---|---|---|---|"]
+    for e in catalog.ENTRIES:
+        interface = e.interface.removeprefix("multiloss.") or "multiloss"
+        lines.append(f"| `{e.name}` | `{interface}` | `{e.original}` | {e.inputs} | {e.differences} |")
+    return "\n".join(lines) + "\n"
+
+
+def list_catalog(fmt, out=sys.stdout):
+    if fmt == "markdown":
+        out.write(catalog_table())
+    elif fmt == "json":
+        json.dump([{"path": e.path, "original": e.original, "inputs": e.inputs, "call": e.call,
+                    "grad": e.grad, "differences": e.differences} for e in catalog.ENTRIES], out, indent=2)
+        out.write("\n")
+    else:
+        for e in catalog.ENTRIES:
+            out.write(f"{e.path:<60}{e.original}\n")
+    return 0
+
+
+def main(argv=None):
+    from .testing import FRAMEWORKS
+
+    parser = argparse.ArgumentParser(prog="multiloss", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_check = sub.add_parser("check", help="run the conformance matrix on the installed backends")
+    p_check.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p_check.add_argument("--backend", action="append", choices=FRAMEWORKS,
+                         help="only this backend (repeatable); default: all four")
+    p_check.add_argument("--loss", action="append", help="only rows whose path contains this (repeatable)")
+    p_list = sub.add_parser("list", help="print the catalog")
+    p_list.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    args = parser.parse_args(argv)
+
+    if args.command == "list":
+        return list_catalog(args.format)
+    backends = args.backend or list(FRAMEWORKS)
+    entries = _select(args.loss)
+    if args.format == "text":
+        from . import testing
+
+        status = ", ".join(f"{b}: {'installed' if testing.installed(b) else 'not installed'}" for b in backends)
+        sys.stdout.write(f"multiloss check: {len(entries)} losses; {status}\n")
+        sys.stdout.write(f"{'loss':<55}" + "".join(f"{b:<18}" for b in backends) + "\n")
+    started = time.perf_counter()
+    code = check(entries, backends, args.format)
+    if args.format == "text":
+        sys.stdout.write(f"({time.perf_counter() - started:.0f} s; deviation = largest |got - expected| "
+                         "/ (atol + rtol |expected|) over all checks, 1 is the limit)\n")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
