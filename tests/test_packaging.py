@@ -19,7 +19,7 @@ PROBE = textwrap.dedent("""
 
 
 def _pip(*args, cwd):
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q", *args],
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--ignore-installed", "-q", *args],
                    cwd=cwd, check=True, capture_output=True, text=True)
 
 

@@ -1,0 +1,162 @@
+"""``torch.nn.functional`` divergences and likelihoods (KL, Poisson, Gaussian) and their ``torch.nn`` classes.
+
+Value checks (a negative ``var``) run in eager mode on every backend and are
+skipped under ``jax.jit``, ``tf.function`` and ``torch.compile``, where the
+values are not known yet.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from .._checks import any_true, concrete
+from .._dispatch import namespace_of
+from ..losses import divergence
+from ._common import _Loss, broadcast_pair, reduce_torch, torch_legacy_reduction, torch_reduction
+
+KL_MEAN_WARNING = (
+    "reduction: 'mean' divides the total loss by both the batch size and the support size."
+    "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+    "'mean' will be changed to behave the same as 'batchmean' in the next major release."
+)
+
+
+def _kl_reduction(size_average, reduce, reduction):
+    """The reduction ``kl_div`` applies before its batchmean division, with PyTorch's warnings."""
+    if size_average is not None or reduce is not None:
+        return torch_legacy_reduction(size_average, reduce)
+    if reduction == "mean":
+        warnings.warn(KL_MEAN_WARNING, UserWarning, stacklevel=3)
+    return "sum" if reduction == "batchmean" else torch_reduction(reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """``torch.nn.functional.kl_div``: pointwise ``target (log target - input)`` for log-probabilities ``input``.
+
+    ``log_target=False``: ``xlogy(target, target) - target * input`` (0 where the
+    target is 0, NaN where it is negative); ``log_target=True``: ``exp(target)
+    (target - input)``. Reductions ``'none' | 'batchmean' | 'sum' | 'mean'``;
+    ``'batchmean'`` is the sum over ``input.shape[0]`` (the sum for a 0-d input),
+    the KL divergence per sample. ``'mean'`` (the default) warns, as PyTorch does.
+    The two arrays broadcast against each other.
+    """
+    xp = namespace_of(input, target)
+    applied = _kl_reduction(size_average, reduce, reduction)
+    # PyTorch names the target first when the shapes don't broadcast (``target * input``).
+    target, log_q = broadcast_pair(xp, target, input)
+    pointwise = divergence.kl_div_log_target if log_target else divergence.kl_div
+    out = reduce_torch(xp, pointwise(xp, log_q, target), applied)
+    if reduction == "batchmean" and input.ndim != 0:
+        # PyTorch divides by the input's first dimension, after whatever reduction applied
+        # (legacy size_average/reduce included); an empty batch gives 0/0 = NaN.
+        batch = input.shape[0]
+        return out / batch if batch != 0 else out * float("nan")
+    return out
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    """``torch.nn.functional.poisson_nll_loss``: ``exp(input) - target * input`` (``log_input=True``)
+    or ``input - target * log(input + eps)``.
+
+    ``full=True`` adds Stirling's ``target log target - target + 0.5 log(2 pi target)``
+    where ``target > 1`` (0 elsewhere, negative targets included). The arrays broadcast.
+    """
+    xp = namespace_of(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = torch_legacy_reduction(size_average, reduce)
+    if reduction not in ("none", "mean", "sum"):
+        # poisson_nll_loss checks the three names itself: 'elementwise_mean' is refused too.
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    target, input = broadcast_pair(xp, target, input)
+    loss = divergence.poisson_nll(xp, input, target, log_input, eps)
+    if full:
+        loss = loss + divergence.stirling(xp, target, zero_negative=True)
+    return reduce_torch(xp, loss, reduction)
+
+
+def _check_var(xp, input, var):
+    """PyTorch's checks of ``var``, in its order: sign, then shape. Returns ``var`` shaped to broadcast."""
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        return var * xp.ones_like(input)
+    if not hasattr(var, "shape"):
+        # PyTorch accepts a float or a tensor; an int reaches torch.any(bool) and raises TypeError.
+        raise TypeError(f"var must be a tensor or a float, got {type(var).__name__}")
+    if concrete(xp, var) and any_true(xp, var < 0):
+        raise ValueError("var has negative entry/entries")
+    input_shape, var_shape = tuple(input.shape), tuple(var.shape)
+    if var_shape == input_shape:
+        return var
+    if input_shape[:-1] == var_shape:
+        # One value per row of the last axis (homoscedastic): broadcast it along that axis.
+        return xp.expand_dims(var, axis=-1)
+    if len(input_shape) == len(var_shape) and _sum_of_mismatched(input_shape, var_shape) == 1:
+        # Same rank, and var has a 1 wherever it differs from input (exactly one such axis).
+        return var
+    raise ValueError("var is of incorrect size")
+
+
+def _sum_of_mismatched(input_shape, var_shape):
+    """PyTorch's test: the sum of var's dimensions where they differ from input's."""
+    return sum(v for i, v in zip(input_shape, var_shape) if i != v)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """``torch.nn.functional.gaussian_nll_loss``: ``0.5 (log max(var, eps) + (input - target)**2 / max(var, eps))``.
+
+    ``full=True`` adds ``0.5 log(2 pi)``. ``var`` is a float, an array of
+    ``input``'s shape, of ``input.shape[:-1]``, or of ``input``'s rank with 1 in
+    the one axis where it differs. The clamp at ``eps`` is not seen by autodiff,
+    as in PyTorch. A negative ``var`` raises ValueError (checked in eager mode
+    only; skipped under jit, tf.function and torch.compile).
+    """
+    xp = namespace_of(input, target, var)
+    var = _check_var(xp, input, var)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not valid")
+    input, target = broadcast_pair(xp, input, target)
+    return reduce_torch(xp, divergence.gaussian_nll(xp, input, target, var, eps, full), reduction)
+
+
+class KLDivLoss(_Loss):
+    """``torch.nn.KLDivLoss(size_average=None, reduce=None, reduction='mean', log_target=False)``."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
+
+    def forward(self, input, target):
+        return kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class PoissonNLLLoss(_Loss):
+    """``torch.nn.PoissonNLLLoss(log_input=True, full=False, size_average=None, eps=1e-08, reduce=None,
+    reduction='mean')``."""
+
+    def __init__(self, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.log_input = log_input
+        self.full = full
+        self.eps = eps
+
+    def forward(self, log_input, target):
+        return poisson_nll_loss(log_input, target, log_input=self.log_input, full=self.full, eps=self.eps,
+                                reduction=self.reduction)
+
+
+class GaussianNLLLoss(_Loss):
+    """``torch.nn.GaussianNLLLoss(*, full=False, eps=1e-06, reduction='mean')``."""
+
+    def __init__(self, *, full=False, eps=1e-6, reduction="mean"):
+        super().__init__(None, None, reduction)
+        self.full = full
+        self.eps = eps
+
+    def forward(self, input, target, var):
+        return gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps, reduction=self.reduction)
+
+
+FUNCTIONS = ["kl_div", "poisson_nll_loss", "gaussian_nll_loss"]
+CLASSES = ["KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss"]

@@ -1,0 +1,35 @@
+"""``tf.nn.log_poisson_loss``."""
+
+from __future__ import annotations
+
+from .._dispatch import namespace_of
+from ..losses import divergence
+from ._common import shape_text
+
+
+def _check_same_shape(targets, log_input):
+    """``TensorShape.assert_is_compatible_with``, with ``log_poisson_loss``'s message: no broadcasting."""
+    st, sl = tuple(targets.shape), tuple(log_input.shape)
+    if len(st) != len(sl) or any(a is not None and b is not None and a != b for a, b in zip(st, sl)):
+        raise ValueError(
+            "`log_input` and `targets` must have the same shape, received "
+            f"({shape_text(sl)} vs {shape_text(st)})."
+        )
+
+
+def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
+    """``tf.nn.log_poisson_loss``: ``exp(log_input) - log_input * targets``, elementwise, unreduced.
+
+    Targets come first. ``compute_full_loss=True`` adds Stirling's
+    ``targets log targets - targets + 0.5 log(2 pi targets)`` except where
+    ``0 <= targets <= 1`` (a negative target gives NaN, unlike PyTorch's
+    ``poisson_nll_loss``, which zeroes every target ``<= 1``). The shapes must
+    be equal. ``name`` is accepted for signature compatibility.
+    """
+    xp = namespace_of(targets, log_input)
+    log_input, targets = xp.asarray(log_input), xp.asarray(targets)
+    _check_same_shape(targets, log_input)
+    result = divergence.log_poisson(xp, targets, log_input)
+    if compute_full_loss:
+        result = result + divergence.stirling(xp, targets, zero_negative=False)
+    return result
