@@ -18,6 +18,9 @@ written in standard names only and are what the strict test runs):
 - ``xlogy(x, y)``: ``x * log(y)``, and 0 where ``x == 0`` (even for ``y == 0``).
 - ``one_hot(indices, num_classes, dtype)``: a new last axis of size ``num_classes``.
 - ``stop_gradient(x)``: ``x``, seen by autodiff as a constant.
+- ``squared_difference(x, y)``: ``(x - y)**2``, in one pass where the framework has a kernel for it.
+- ``huber(x, y, delta)``: elementwise Huber of ``d = x - y``: ``0.5 d**2`` if ``|d| <= delta``, else
+  ``delta (|d| - delta / 2)``; gradient ``clip(d, -delta, delta)``; one pass where the framework has a kernel.
 - ``size(x)``: number of elements; a Python int when the shape is static.
 - ``shape(x)``: the shape as a tuple; ``None`` for dimensions unknown until run time.
 - ``is_concrete(x)``: True when ``x`` holds values that can be inspected now
@@ -39,6 +42,8 @@ EXTENSIONS = (
     "xlogy",
     "one_hot",
     "stop_gradient",
+    "squared_difference",
+    "huber",
     "size",
     "shape",
     "is_concrete",

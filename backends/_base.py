@@ -68,6 +68,18 @@ class Backend:
     def stop_gradient(self, x):
         return x
 
+    def squared_difference(self, x, y):
+        diff = x - y
+        return diff * diff
+
+    def huber(self, x, y, delta):
+        # m (|d| - m/2) with m = min(|d|, delta): no branch, so value and gradient
+        # are exact at the boundary; below delta it rounds exactly as 0.5 d**2
+        # (|d| - |d|/2 is exact).
+        abs_diff = self.abs(x - y)
+        inner = self.clip(abs_diff, max=delta)
+        return inner * (abs_diff - 0.5 * inner)
+
     def size(self, x):
         return math.prod(x.shape)
 

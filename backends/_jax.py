@@ -1,5 +1,7 @@
 """JAX: ``jax.numpy`` is already an array API namespace; extensions come from jax.nn and jax.lax."""
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import jax.scipy.special
@@ -15,6 +17,26 @@ def _abs(x):
 # jnp.abs has derivative +1 at 0; PyTorch, TensorFlow and NumPy's sign give 0,
 # which is what an L1 loss at a zero residual must give on every backend.
 _abs.defjvp(lambda primals, tangents: (jnp.abs(primals[0]), jnp.sign(primals[0]) * tangents[0]))
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2))
+def _clip(x, low, high):
+    return jnp.clip(x, low, high)
+
+
+# jnp.clip is maximum/minimum, whose derivative at a tie is 1/2; PyTorch's clamp
+# and TensorFlow's clip_by_value pass the whole gradient at the bound (a
+# probability of exactly 1 clipped to [eps, 1]). The value stays jnp.clip, so
+# XLA still fuses it with its neighbours; only the tangent is selected.
+@_clip.defjvp
+def _clip_jvp(low, high, primals, tangents):
+    (x,), (t,) = primals, tangents
+    inside = jnp.ones_like(x, dtype=bool)
+    if low is not None:
+        inside = inside & (x >= low)
+    if high is not None:
+        inside = inside & (x <= high)
+    return _clip(x, low, high), jnp.where(inside, t, jnp.zeros_like(t))
 
 
 class JaxBackend(Backend):
@@ -34,6 +56,16 @@ class JaxBackend(Backend):
         # jax.scipy.special.xlogy's gradient with respect to y is nan at x == y == 0;
         # the generic double-where form is exact there.
         return Backend.xlogy(self, x, y)
+
+    def clip(self, x, /, min=None, max=None):
+        if isinstance(min, int | float | None) and isinstance(max, int | float | None):
+            return _clip(x, min, max)
+        # array bounds: select with where (same gradient rule, no fusion concern here)
+        if min is not None:
+            x = jnp.where(x < min, jnp.asarray(min, dtype=x.dtype), x)
+        if max is not None:
+            x = jnp.where(x > max, jnp.asarray(max, dtype=x.dtype), x)
+        return x
 
     def one_hot(self, indices, num_classes, dtype):
         return jax.nn.one_hot(indices, num_classes, dtype=dtype)

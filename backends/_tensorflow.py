@@ -62,6 +62,7 @@ class TensorflowBackend(Backend):
     log_sigmoid = staticmethod(tf.math.log_sigmoid)
     softplus = staticmethod(tf.math.softplus)
     stop_gradient = staticmethod(tf.stop_gradient)
+    squared_difference = staticmethod(tf.math.squared_difference)
 
     def maximum(self, x1, x2):
         return tf.maximum(_like(x1, x2), _like(x2, x1))
@@ -224,6 +225,31 @@ class TensorflowBackend(Backend):
     def is_concrete(self, x):
         # Inside tf.function tensors are symbolic: they have no .numpy().
         return tf.executing_eagerly() and hasattr(x, "numpy")
+
+    def __array_namespace_info__(self):
+        # The standard's inspection API; TF has none. Indices default to int64,
+        # the dtype TF's own index ops (argmax, where) produce.
+        return _Info()
+
+    def take(self, x, indices, axis=None):
+        # tf.gather; the standard's axis=None (allowed for a 1-D x) is axis 0.
+        return tf.gather(x, indices, axis=0 if axis is None else axis)
+
+    def argmax(self, x, axis=None, keepdims=False):
+        # tf.math.argmax reads axis=None as axis 0; the standard searches the flattened array.
+        if axis is None:
+            flat = tf.math.argmax(tf.reshape(x, [-1]), axis=0)
+            return tf.reshape(flat, [1] * len(x.shape)) if keepdims else flat
+        out = tf.math.argmax(x, axis=axis)
+        return tf.expand_dims(out, axis) if keepdims else out
+
+
+class _Info:
+    """``__array_namespace_info__()`` for TensorFlow: the default dtypes only."""
+
+    def default_dtypes(self, *, device=None):
+        return {"real floating": tf.float32, "complex floating": tf.complex64,
+                "integral": tf.int32, "indexing": tf.int64}
 
 
 def backend():

@@ -34,7 +34,22 @@ class TorchBackend(Backend):
     def mean(self, x, axis=None, keepdims=False):
         if axis is None and not keepdims:
             return torch.mean(x)
+        if isinstance(axis, int):
+            return torch.mean(x, dim=axis, keepdim=keepdims)
         return namespace.mean(x, axis=axis, keepdims=keepdims)
+
+    def clip(self, x, /, min=None, max=None):
+        # torch.clamp directly: the compat wrapper costs more than the op on small
+        # tensors. Its gradient passes at the bounds, as TF's clip_by_value does.
+        return torch.clamp(x, min=min, max=max)
+
+    def squared_difference(self, x, y):
+        # One fused pass instead of a subtraction and a product.
+        return F.mse_loss(x, y, reduction="none")
+
+    def huber(self, x, y, delta):
+        # PyTorch's fused Huber kernel; its gradient is clip(d, -delta, delta).
+        return F.huber_loss(x, y, reduction="none", delta=delta)
 
     def one_hot(self, indices, num_classes, dtype):
         return F.one_hot(indices.long(), num_classes).to(dtype)

@@ -14,8 +14,8 @@ process per backend, three things called on the same native arrays:
 Keras fixes its backend per process (``KERAS_BACKEND``), so the parent starts
 one worker subprocess per backend and collects its results as JSON.
 Timings are interleaved (every round times each callable once, in a shuffled
-order) so that drift in CPU frequency or load hits all of them alike; the
-reported time is the median over rounds.
+order) so that drift in CPU frequency or load hits all of them alike; each
+ratio is the median over rounds of the ratio within a round.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ Targets (goals, not assertions; a missed one is marked ✗):
 
 
 def time_interleaved(calls, rounds, sample_s):
-    """Median seconds per call of each ``name -> (fn, args)``, measured in alternating rounds.
+    """Seconds per call of each ``name -> (fn, args)``, one sample per round, rounds aligned.
 
     Each callable gets its own inner loop count, sized so one sample lasts about
     ``sample_s``. The order is shuffled every round: a fixed or rotated order
@@ -87,17 +87,30 @@ def time_interleaved(calls, rounds, sample_s):
                 samples[name].append((time.perf_counter() - start) / n)
     finally:
         gc.enable()
-    return {name: statistics.median(s) for name, s in samples.items()}
+    return samples
+
+
+def paired_ratio(samples, a, b):
+    """Median over rounds of ``a / b`` within each round, or None if either is missing.
+
+    Pairing within a round cancels load that changes between rounds (another
+    process starting, frequency scaling), which a ratio of two medians would not.
+    """
+    if a not in samples or b not in samples:
+        return None
+    return statistics.median(x / y for x, y in zip(samples[a], samples[b]))
 
 
 # -- per-backend setup (runs in the worker) ------------------------------------------------
 
 
 def _setup(backend):
-    """``convert, native, interfaces, keras_losses, note`` for one backend.
+    """``(convert, native, interfaces, mode, order)`` for one backend.
 
-    Every loss callable takes ``(pred, target)``-ordered arguments through the
-    ``order`` helper below, so no wrapper sits between the timer and the call.
+    ``convert`` makes a native array from a NumPy one; ``native`` and each
+    interface map a loss name to a callable; ``mode`` is "eager" or "jit";
+    ``order`` says whether the native API takes labels first. The callables are
+    the APIs themselves, not wrappers, so nothing extra sits inside the timer.
     """
     import numpy as np
 
@@ -118,7 +131,6 @@ def _setup(backend):
         v1 = tf.compat.v1.losses
         native = {"mse": v1.mean_squared_error, "l1": v1.absolute_difference, "huber": v1.huber_loss}
         ml = {"mse": ml_tf.mean_squared_error, "l1": ml_tf.absolute_difference, "huber": ml_tf.huber_loss}
-        # tf.compat.v1.losses takes (labels, predictions): marked "labels first".
         return tf.constant, native, {"tf.losses": ml}, "eager", "labels first"
     if backend == "numpy":
         # The plain expressions a NumPy user would write. Huber uses the
@@ -148,8 +160,9 @@ def _setup(backend):
     raise ValueError(backend)
 
 
-def worker(backend, quick):
+def worker(backend, quick, threads):
     """Measure one backend (Keras already bound to it by KERAS_BACKEND); print JSON."""
+    _limit_threads(backend, threads)
     import keras
     import numpy as np
 
@@ -182,14 +195,38 @@ def worker(backend, quick):
                 args = (target, pred) if name in ("keras API", "tf.losses") else (pred, target)
                 calls[name] = (block(fns[loss]), args)
             calls, failed = _drop_failing(calls)
-            errors += [f"{backend} {name} {loss}: {msg}" for name, msg in failed.items()]
-            times = time_interleaved(calls, rounds, sample_s) if calls else {}
+            errors += [f"{backend} {name} {loss}: {msg}" for name, msg in failed.items()
+                       if f"{backend} {name} {loss}: {msg}" not in errors]
+            samples = time_interleaved(calls, rounds, sample_s) if calls else {}
+            native_time = statistics.median(samples["native"]) if "native" in samples else None
             for name in interfaces:
                 rows.append({"backend": backend, "interface": name, "mode": mode, "loss": loss,
-                             "size": f"{shape[0]}x{shape[1]}", "multiloss": times.get(name),
-                             "native": times.get("native"), "keras": times.get("keras")})
+                             "size": f"{shape[0]}x{shape[1]}", "native_time": native_time,
+                             "ratio": paired_ratio(samples, name, "native"),
+                             "keras": paired_ratio(samples, "keras", "native"),
+                             "speedup": paired_ratio(samples, "keras", name)})
     versions = {"keras": keras.__version__, backend: _version(backend)}
     print(MARKER + json.dumps({"rows": rows, "errors": errors, "versions": versions}), flush=True)
+
+
+def _limit_threads(backend, threads):
+    """Cap the frameworks' intra-op thread pools (the environment variables, set by the parent, cover the rest).
+
+    With several threads per op, every op ends in a barrier; when another process
+    holds a core, the barrier waits out a scheduler time slice (milliseconds), so
+    the time counts ops rather than work and swings with the machine's load.
+    """
+    if not threads:
+        return
+    if backend == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    elif backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
 
 
 def _blocker(backend):
@@ -222,9 +259,14 @@ def _version(module):
 # -- parent: run the workers, build the table ----------------------------------------------
 
 
-def run_worker(backend, quick, system_malloc=False):
+def run_worker(backend, quick, threads=1, system_malloc=False):
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2",
                PYTHONPATH=os.pathsep.join(filter(None, [REPO, os.environ.get("PYTHONPATH")])))
+    if threads:
+        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+            env[var] = str(threads)
+        xla = f"--xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'} intra_op_parallelism_threads={threads}"
+        env["XLA_FLAGS"] = f"{env.get('XLA_FLAGS', '')} {xla}".strip()
     if not system_malloc:
         # glibc hands each freed multi-MB buffer back to the OS, so every 4 MB temporary
         # of a 1000x1000 call is page-faulted in afresh; on a VM that costs more than the
@@ -232,7 +274,8 @@ def run_worker(backend, quick, system_malloc=False):
         # memory in the heap times the computation itself (same setting for every callable).
         for var in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"):
             env.setdefault(var, str(1 << 30))
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", backend] + (["--quick"] if quick else [])
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", backend, "--threads", str(threads)]
+    cmd += ["--quick"] if quick else []
     # Run from outside the checkout so nothing but PYTHONPATH decides which multiloss is imported.
     proc = subprocess.run(cmd, env=env, cwd=os.path.dirname(REPO), capture_output=True, text=True)
     for line in reversed(proc.stdout.splitlines()):
@@ -268,10 +311,7 @@ def build_table(rows, markdown):
               "multiloss speedup over keras", "native time"]
     lines, missed = [], []
     for row in rows:
-        ml, nat, ker = row["multiloss"], row["native"], row["keras"]
-        values = {"ratio": ml / nat if ml and nat else None,
-                  "keras": ker / nat if ker and nat else None,
-                  "speedup": ker / ml if ker and ml else None}
+        values = {k: row[k] for k in ("ratio", "keras", "speedup")}
         cells = {k: "error" if v is None else f"{v:.2f}" for k, v in values.items()}
         for column, bound, kind in _targets(row):
             v = values[column]
@@ -282,7 +322,7 @@ def build_table(rows, markdown):
                 got = "error" if v is None else f"{v:.2f}"
                 missed.append(f"{_label(row)} {row['loss']} {row['size']}: {what} {got}, target {sign} {bound}")
         lines.append([_label(row), row["loss"], row["size"], cells["ratio"], cells["keras"],
-                      cells["speedup"], _fmt_time(nat)])
+                      cells["speedup"], _fmt_time(row["native_time"])])
     if markdown:
         out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         out += ["| " + " | ".join(line) + " |" for line in lines]
@@ -303,19 +343,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few repeats: a smoke test, not a measurement")
     parser.add_argument("--markdown", action="store_true", help="print Markdown and write benchmarks/results.md")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="intra-op threads per framework (default 1: stable under load; 0: framework default)")
     parser.add_argument("--system-malloc", action="store_true",
                         help="keep glibc's default of returning large freed buffers to the OS")
     parser.add_argument("--worker", choices=BACKENDS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(args.worker, args.quick)
+        return worker(args.worker, args.quick, args.threads)
 
     rows, errors, versions = [], [], {}
     for backend in BACKENDS:  # one at a time: parallel workers would compete for the cores
         print(f"measuring {backend} ...", file=sys.stderr, flush=True)
-        result = run_worker(backend, args.quick, args.system_malloc)
+        result = run_worker(backend, args.quick, args.threads, args.system_malloc)
         rows += result["rows"]
-        errors += [e for e in result["errors"] if e not in errors]
+        errors += [e for e in result["errors"] if e not in errors]  # one line per failing call
         versions.update(result["versions"])
     text = report(rows, errors, versions, args)
     print(text)
@@ -331,11 +373,12 @@ def report(rows, errors, versions, args):
     about = (f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
              f"{os.cpu_count()} CPUs; " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())) +
              f"; median of {settings['small'][0]} rounds (32x10) / {settings['large'][0]} rounds (1000x1000); "
+             + (f"{args.threads} intra-op thread(s); " if args.threads else "framework-default threads; ")
              + ("glibc malloc defaults" if args.system_malloc else "freed buffers kept in the heap (MALLOC_*_THRESHOLD_)")
              + (" [--quick: smoke test only]" if args.quick else ""))
     notes = (
         "Ratios are time / native time (lower is better); the speedup is keras time / multiloss time; "
-        "'native time' is the native call's median.\n"
+        "each is the median over rounds of the ratio within a round. 'native time' is the native call's median.\n"
         "Interfaces: functional = multiloss.pytorch.functional, tf.losses = multiloss.tf.losses, "
         "keras API = multiloss.keras classes (Keras semantics: float32 cast, per-sample mean, then reduction).\n"
         "Native: torch.nn.functional, tf.compat.v1.losses, the plain NumPy expression, and jax.jit of "

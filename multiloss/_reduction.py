@@ -38,24 +38,30 @@ def divide_no_nan(xp, numerator, denominator):
 
 
 def reduce(xp, values, operation, weights=None, *, empty="nan"):
-    """Reduce ``values`` by one of ``OPERATIONS``; ``empty`` is "nan" (PyTorch) or "zero"."""
+    """Reduce ``values`` by one of ``OPERATIONS``; ``empty`` is "nan" (PyTorch) or "zero".
+
+    ``weights`` is an array that broadcasts to ``values``, or a Python number.
+    """
+    if isinstance(weights, int | float):
+        return _reduce_by_scalar(xp, values, operation, float(weights), empty)
     if weights is not None:
         values = values * weights
     if operation == "none":
         return values
-    total = xp.sum(values)
-    if operation == "sum":
-        return total
     if operation == "mean":
         count = xp.size(values)
-        if not isinstance(count, int):  # a shape known only at run time (tf.function)
-            count = xp.astype(count, total.dtype)
-            return total / count if empty == "nan" else divide_no_nan(xp, total, count)
+        if isinstance(count, int) and count > 0:
+            return xp.mean(values)
+        total = xp.sum(values)
         if count == 0:
             # The sum of nothing is 0; times nan (PyTorch) or 0 (divide_no_nan)
             # keeps the graph and avoids a 0/0 warning.
             return total * (float("nan") if empty == "nan" else 0.0)
-        return xp.mean(values) if weights is None else total / count
+        count = xp.astype(count, total.dtype)  # a size known only at run time (tf.function)
+        return total / count if empty == "nan" else divide_no_nan(xp, total, count)
+    total = xp.sum(values)
+    if operation == "sum":
+        return total
     if operation == "weighted_mean":
         divisor = xp.sum(_broadcast(xp, weights, values))
     elif operation == "nonzero_mean":
@@ -69,6 +75,26 @@ def reduce(xp, values, operation, weights=None, *, empty="nan"):
     if empty == "nan":
         return total / divisor
     return divide_no_nan(xp, total, divisor)
+
+
+def _reduce_by_scalar(xp, values, operation, weight, empty):
+    # One weight for every element: the divisors follow from the element count,
+    # with no weight array to build (TensorFlow takes the same shortcut).
+    if weight != 1.0:
+        values = values * weight
+    if operation in ("none", "sum", "mean", "batchmean"):
+        return reduce(xp, values, operation, empty=empty)
+    total = xp.sum(values)
+    count = xp.size(values)
+    if not isinstance(count, int):  # a shape known only at run time (tf.function)
+        count = xp.astype(count, total.dtype)
+    # sum(w) over the elements is w * count; the non-zero weights number count or 0
+    divisor = count * weight if operation == "weighted_mean" else count * float(weight != 0)
+    if isinstance(divisor, float):
+        if divisor == 0:
+            return total * (float("nan") if empty == "nan" else 0.0)
+        return total / divisor
+    return total / divisor if empty == "nan" else divide_no_nan(xp, total, divisor)
 
 
 def _broadcast(xp, weights, values):
@@ -163,8 +189,10 @@ def keras_reduce(xp, values, sample_weight, reduction, mask=None):
 def _keras_apply_mask(xp, sample_weight, mask, dtype, reduction):
     float_mask = xp.astype(mask, dtype)
     if reduction in ("mean", "sum_over_batch_size"):
-        total = xp.full_like(xp.sum(float_mask), xp.size(float_mask))
-        float_mask = float_mask * divide_no_nan(xp, total, xp.sum(float_mask))
+        valid, size = xp.sum(float_mask), xp.size(float_mask)
+        # a size known only at run time (tf.function) is an integer tensor
+        total = xp.full_like(valid, size) if isinstance(size, int) else xp.astype(size, dtype)
+        float_mask = float_mask * divide_no_nan(xp, total, valid)
     if sample_weight is None:
         return float_mask
     float_mask, sample_weight = squeeze_or_expand_to_same_rank(xp, float_mask, xp.astype(sample_weight, dtype))

@@ -89,7 +89,7 @@ def _load_entries():
     from . import regression
 
     families = [regression]
-    for optional in ("softmax", "sigmoid", "divergence"):
+    for optional in ("softmax", "sigmoid", "divergence", "categorical"):
         try:
             families.append(importlib.import_module(f".{optional}", __name__))
         except ModuleNotFoundError as exc:

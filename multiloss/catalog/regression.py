@@ -91,10 +91,12 @@ def _torch_class(name, options=(), cases=()):
     )
 
 
-def _keras(name, options=({},)):
+def _keras(name, options=({},), alias_of=None):
     return Entry(
         path=f"multiloss.keras.{name}",
-        original=f"keras.losses.{name}",
+        original=f"keras.losses.{alias_of or name}",
+        differences=(f"Keras 3 resolves '{name}' only through keras.losses.get('{name}'); "
+                     "multiloss also exports it as a name.") if alias_of else "",
         inputs="regression",
         call=("target", "prediction"),
         grad="prediction",
@@ -153,10 +155,10 @@ ENTRIES = (
     _keras("mean_squared_logarithmic_error"),
     _keras("huber", options=({}, {"delta": 0.5}, {"delta": 2.0})),
     _keras("log_cosh"),
-    _keras("mse"),
-    _keras("mae"),
-    _keras("mape"),
-    _keras("msle"),
+    _keras("mse", alias_of="mean_squared_error"),
+    _keras("mae", alias_of="mean_absolute_error"),
+    _keras("mape", alias_of="mean_absolute_percentage_error"),
+    _keras("msle", alias_of="mean_squared_logarithmic_error"),
     _keras_class("MeanSquaredError"),
     _keras_class("MeanAbsoluteError"),
     _keras_class("MeanAbsolutePercentageError"),

@@ -5,7 +5,26 @@ classes reduce it with ``reduction`` and ``sample_weight``. Classes compute in
 float32 unless ``dtype`` says otherwise, as Keras does.
 """
 
+from ._categorical import (
+    CategoricalCrossentropy,
+    CategoricalFocalCrossentropy,
+    CategoricalGeneralizedCrossEntropy,
+    SparseCategoricalCrossentropy,
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_generalized_cross_entropy,
+    sparse_categorical_crossentropy,
+)
 from ._common import Loss, LossFunctionWrapper
+from ._sigmoid import (
+    BCE,
+    BinaryCrossentropy,
+    BinaryFocalCrossentropy,
+    bce,
+    binary_crossentropy,
+    binary_focal_crossentropy,
+)
+from ._divergence import KLD, KLDivergence, Poisson, kl_divergence, kld, poisson
 from ._regression import (
     MAE,
     MAPE,
@@ -37,3 +56,9 @@ __all__ = [
     "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
     "MeanSquaredLogarithmicError", "Huber", "LogCosh",
 ]
+__all__ += ["kl_divergence", "poisson", "kld", "KLD", "KLDivergence", "Poisson"]
+__all__ += ["categorical_crossentropy", "sparse_categorical_crossentropy", "categorical_focal_crossentropy",
+            "categorical_generalized_cross_entropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+            "CategoricalFocalCrossentropy", "CategoricalGeneralizedCrossEntropy"]
+__all__ += ["binary_crossentropy", "binary_focal_crossentropy", "bce", "BCE", "BinaryCrossentropy",
+            "BinaryFocalCrossentropy"]

@@ -13,7 +13,7 @@ def as_array(xp, x, dtype=None):
     """``keras.ops.convert_to_tensor``: arrays keep their dtype unless one is asked;
     Python values become ``floatx`` arrays."""
     if hasattr(x, "dtype") and hasattr(x, "shape"):
-        return x if dtype is None else xp.astype(x, dtype)
+        return x if dtype is None else xp.astype(x, dtype, copy=False)
     return xp.asarray(x, dtype=dtype or getattr(xp, FLOATX))
 
 

@@ -11,20 +11,18 @@ def absolute_error(xp, prediction, target):
 
 def squared_error(xp, prediction, target):
     """``(p - t)**2``."""
-    diff = prediction - target
-    return diff * diff
+    return xp.squared_difference(prediction, target)
 
 
 def huber(xp, prediction, target, delta=1.0):
-    """Huber (1964): ``0.5 d**2`` for ``|d| <= delta``, else ``delta (|d| - delta / 2)``.
+    """Huber (1964): ``0.5 d**2`` for ``|d| <= delta``, else ``delta (|d| - delta / 2)``, ``d = p - t``.
 
-    Written as ``0.5 m**2 + delta (|d| - m)`` with ``m = min(|d|, delta)``: one
-    expression, no branch, so the value and the gradient (``clip(d, -delta, delta)``)
-    are exact on both sides of the boundary and at it.
+    The backends compute it (``xp.huber``) as ``m (|d| - m / 2)`` with
+    ``m = min(|d|, delta)``, or with the framework's fused kernel where it has
+    one; the gradient is ``clip(d, -delta, delta)`` on both sides of the
+    boundary and at it.
     """
-    abs_diff = xp.abs(prediction - target)
-    quadratic = xp.clip(abs_diff, max=delta)
-    return 0.5 * quadratic * quadratic + delta * (abs_diff - quadratic)
+    return xp.huber(prediction, target, delta)
 
 
 def smooth_l1(xp, prediction, target, beta=1.0):

@@ -2,5 +2,11 @@
 
 from . import functional
 from ._regression import HuberLoss, L1Loss, MSELoss, SmoothL1Loss
+from ._sigmoid import BCELoss, BCEWithLogitsLoss
+from ._softmax import CrossEntropyLoss, NLLLoss
+from ._divergence import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
 
 __all__ = ["functional", "L1Loss", "MSELoss", "HuberLoss", "SmoothL1Loss"]
+__all__ += ["KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
+__all__ += ["CrossEntropyLoss", "NLLLoss"]
+__all__ += ["BCELoss", "BCEWithLogitsLoss"]

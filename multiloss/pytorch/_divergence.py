@@ -21,11 +21,15 @@ KL_MEAN_WARNING = (
 )
 
 
-def _kl_reduction(size_average, reduce, reduction):
-    """The reduction ``kl_div`` applies before its batchmean division, with PyTorch's warnings."""
+def _kl_reduction(xp, input, size_average, reduce, reduction):
+    """The reduction ``kl_div`` applies before its batchmean division, with PyTorch's warnings.
+
+    The warning for 'mean' is emitted in eager mode; a traced call (jit,
+    tf.function, torch.compile, which cannot trace ``warnings.warn``) skips it.
+    """
     if size_average is not None or reduce is not None:
         return torch_legacy_reduction(size_average, reduce)
-    if reduction == "mean":
+    if reduction == "mean" and concrete(xp, input):
         warnings.warn(KL_MEAN_WARNING, UserWarning, stacklevel=3)
     return "sum" if reduction == "batchmean" else torch_reduction(reduction)
 
@@ -37,11 +41,12 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     target is 0, NaN where it is negative); ``log_target=True``: ``exp(target)
     (target - input)``. Reductions ``'none' | 'batchmean' | 'sum' | 'mean'``;
     ``'batchmean'`` is the sum over ``input.shape[0]`` (the sum for a 0-d input),
-    the KL divergence per sample. ``'mean'`` (the default) warns, as PyTorch does.
+    the KL divergence per sample. ``'mean'`` (the default) warns, as PyTorch does
+    (in eager mode only).
     The two arrays broadcast against each other.
     """
     xp = namespace_of(input, target)
-    applied = _kl_reduction(size_average, reduce, reduction)
+    applied = _kl_reduction(xp, input, size_average, reduce, reduction)
     # PyTorch names the target first when the shapes don't broadcast (``target * input``).
     target, log_q = broadcast_pair(xp, target, input)
     pointwise = divergence.kl_div_log_target if log_target else divergence.kl_div
@@ -50,8 +55,17 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         # PyTorch divides by the input's first dimension, after whatever reduction applied
         # (legacy size_average/reduce included); an empty batch gives 0/0 = NaN.
         batch = input.shape[0]
+        if batch is None:
+            return out / _run_time_length(xp, input, out.dtype)
         return out / batch if batch != 0 else out * float("nan")
     return out
+
+
+def _run_time_length(xp, x, dtype):
+    """``x.shape[0]`` when only the run time knows it (tf.function): the size of a reduction to axis 0,
+    which is right even when another axis is empty."""
+    rows = xp.sum(xp.zeros_like(x), axis=tuple(range(1, x.ndim))) if x.ndim > 1 else x
+    return xp.astype(xp.size(rows), dtype)
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
@@ -87,9 +101,9 @@ def _check_var(xp, input, var):
     if concrete(xp, var) and any_true(xp, var < 0):
         raise ValueError("var has negative entry/entries")
     input_shape, var_shape = tuple(input.shape), tuple(var.shape)
-    if var_shape == input_shape:
+    if _same(var_shape, input_shape):
         return var
-    if input_shape[:-1] == var_shape:
+    if _same(input_shape[:-1], var_shape):
         # One value per row of the last axis (homoscedastic): broadcast it along that axis.
         return xp.expand_dims(var, axis=-1)
     if len(input_shape) == len(var_shape) and _sum_of_mismatched(input_shape, var_shape) == 1:
@@ -98,9 +112,16 @@ def _check_var(xp, input, var):
     raise ValueError("var is of incorrect size")
 
 
+# A dimension known only at run time (None, in tf.function) is taken to agree with any other.
+
+
+def _same(a, b):
+    return len(a) == len(b) and all(x == y or x is None or y is None for x, y in zip(a, b))
+
+
 def _sum_of_mismatched(input_shape, var_shape):
     """PyTorch's test: the sum of var's dimensions where they differ from input's."""
-    return sum(v for i, v in zip(input_shape, var_shape) if i != v)
+    return sum(v for i, v in zip(input_shape, var_shape) if i != v and None not in (i, v))
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):

@@ -149,7 +149,8 @@ def _original(entry):
     except (ImportError, AttributeError) as exc:
         if entry.fallback:
             return _resolve(entry.fallback), framework
-        return None, f"cannot import {entry.original}: {exc}"
+        # Its framework is here, so a missing original is a catalog error, not a skip.
+        raise Mismatch(f"cannot import the original {entry.original}: {exc}") from exc
 
 
 def _quiet(fn, *args):

@@ -26,7 +26,7 @@ def check_compatible(a, b):
 
 def as_float32(xp, *arrays):
     """TF v1 losses cast labels and predictions to float32 whatever their dtype."""
-    return [xp.astype(xp.asarray(a), xp.float32) for a in arrays]
+    return [xp.astype(xp.asarray(a), xp.float32, copy=False) for a in arrays]
 
 
 def check_broadcastable(weights, values):
@@ -55,10 +55,11 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="loss
     xp = namespace_of(losses, weights)
     losses = xp.asarray(losses)
     input_dtype = losses.dtype
-    losses = xp.astype(losses, xp.float32)
-    weights = xp.astype(xp.asarray(weights), xp.float32) if hasattr(weights, "shape") else float(weights)
-    check_broadcastable(weights, losses)
-    if not hasattr(weights, "shape"):
-        weights = xp.full_like(losses, weights) if reduction != Reduction.NONE else weights
+    losses = xp.astype(losses, xp.float32, copy=False)
+    if hasattr(weights, "shape"):
+        weights = xp.astype(xp.asarray(weights), xp.float32, copy=False)
+        check_broadcastable(weights, losses)
+    else:
+        weights = float(weights)
     loss = reduce(xp, losses, TF_V1_OPERATIONS[reduction], weights, empty="zero")
-    return xp.astype(loss, input_dtype)
+    return xp.astype(loss, input_dtype, copy=False)

@@ -59,7 +59,7 @@ def generic_edges(kind_name):
     return KINDS[kind_name].generic
 
 
-for _family in ("regression", "softmax", "sigmoid", "divergence"):
+for _family in ("regression", "softmax", "sigmoid", "divergence", "categorical"):
     try:
         importlib.import_module(f".{_family}", __name__)
     except ModuleNotFoundError as _exc:

@@ -1,0 +1,108 @@
+"""Categorical (softmax) losses: cross-entropy from logits or probabilities, focal and generalized CE.
+
+Every function takes ``xp`` and returns the unreduced loss with the class axis
+removed. The interfaces check class indices in eager mode; under jit the
+math must still never read out of bounds, so it gathers at a clipped index
+and then replaces what an out-of-range index read.
+"""
+
+from .softmax import cross_entropy_with_log_probs, pick
+
+
+def smooth_labels(xp, labels, smoothing, num_classes):
+    """Label smoothing toward the uniform distribution: ``y (1 - s) + s / C``."""
+    return labels * (1.0 - smoothing) + smoothing / num_classes
+
+
+def pick_in_range(xp, values, indices, fill):
+    """``values[..., index]`` along the last axis, and ``fill`` where the index is outside ``[0, C)``.
+
+    The gather reads a clipped index, so it never goes out of bounds (under
+    jit nothing has checked the range), and ``where`` replaces what it read.
+    """
+    classes = values.shape[-1]
+    in_range = (indices >= 0) & (indices < classes)
+    picked = pick(xp, values, xp.clip(indices, min=0, max=classes - 1), axis=-1)
+    return xp.where(in_range, picked, xp.full_like(picked, fill))
+
+
+def softmax_cross_entropy_unit_mass(xp, logits, labels, axis=-1):
+    """TensorFlow's ``SoftmaxCrossEntropyWithLogits``: ``-sum(labels * log_softmax(logits), axis)``.
+
+    The value is the cross-entropy; the gradient is TensorFlow's:
+    ``softmax(logits) - labels`` with respect to the logits, which is the true
+    gradient only when each row of ``labels`` sums to 1 (TF assumes it), and
+    ``-log_softmax(logits)`` with respect to the labels. The true gradient
+    with respect to the logits is ``m softmax - labels`` with ``m = sum(labels)``;
+    the added term ``(1 - m) (lse - stop_gradient(lse))`` is 0 in value and
+    contributes ``(1 - m) softmax`` to it, and nothing to the labels' gradient.
+    """
+    value = cross_entropy_with_log_probs(xp, xp.log_softmax(logits, axis), labels, axis)
+    lse = xp.logsumexp(logits, axis=axis)
+    mass = xp.stop_gradient(xp.sum(labels, axis=axis))
+    return value + (1.0 - mass) * (lse - xp.stop_gradient(lse))
+
+
+def sparse_softmax_cross_entropy(xp, logits, indices):
+    """``logsumexp(logits) - logits[index]`` over the last axis (TF's ``SparseSoftmaxCrossEntropyWithLogits``).
+
+    The gradient is ``softmax(logits) - one_hot(index)``. An index outside
+    ``[0, C)`` gives NaN, as TF's compiled (XLA) and GPU kernels do; the
+    interfaces raise for it first in eager mode, as TF's CPU kernel does.
+    """
+    return -pick_in_range(xp, xp.log_softmax(logits, -1), indices, float("nan"))
+
+
+def probability_cross_entropy(xp, probs, labels, axis=-1, epsilon=1e-7):
+    """Keras' categorical crossentropy from probabilities:
+    ``-sum(labels * log(clip(p / sum(p), eps, 1 - eps)), axis)``.
+
+    Each row is renormalised first, then clipped, so saturated probabilities
+    (exact 0 or 1) give a finite loss. ``1 - eps`` is rounded to the array's
+    dtype (0.99999988 in float32). A row that sums to 0 gives NaN, as in Keras.
+    """
+    probs = probs / xp.sum(probs, axis=axis, keepdims=True)
+    probs = xp.clip(probs, min=epsilon, max=1.0 - epsilon)
+    return cross_entropy_with_log_probs(xp, xp.log(probs), labels, axis)
+
+
+def sparse_probability_cross_entropy(xp, probs, indices, epsilon=1e-7):
+    """Keras-on-TensorFlow sparse crossentropy from probabilities, over the last axis:
+    ``log(sum(q)) - log(q[index])`` with ``q = clip(p, eps, 1 - eps)``.
+
+    The probabilities are clipped *before* they are normalised (TF takes the
+    log of the clipped values as logits), so an all-zero row gives ``log(C)``.
+    """
+    log_probs = xp.log(xp.clip(probs, min=epsilon, max=1.0 - epsilon))
+    return sparse_softmax_cross_entropy(xp, log_probs, indices)
+
+
+def focal_cross_entropy(xp, probs, labels, alpha=0.25, gamma=2.0, axis=-1, epsilon=1e-7):
+    """Categorical focal loss (Lin et al., 2017, arXiv:1708.02002), as Keras computes it:
+    ``sum(alpha (1 - p)**gamma * -labels log p, axis)`` with ``p = clip(p / sum(p), eps, 1 - eps)``.
+
+    ``alpha`` is a scalar or an array broadcast against the last axis.
+    """
+    probs = probs / xp.sum(probs, axis=axis, keepdims=True)
+    probs = xp.clip(probs, min=epsilon, max=1.0 - epsilon)
+    cross_entropy = -labels * xp.log(probs)
+    # (1 - p) >= eps > 0 after the clip, so the power and its gradient are finite for any gamma.
+    modulating = (1.0 - probs) ** gamma
+    return xp.sum(modulating * alpha * cross_entropy, axis=axis)
+
+
+def generalized_cross_entropy(xp, probs, indices, q):
+    """Generalized cross-entropy (Zhang & Sabuncu, 2018, arXiv:1805.07836): ``(1 - p_y**q) / q``.
+
+    ``p_y = sum(probs * one_hot(index), -1)``, with no clipping and no
+    normalisation (Keras). The one-hot is taken on a new last axis, so indices
+    of shape (N, 1) broadcast against (N, C) probabilities to an (N, N) result,
+    as in Keras; an index outside ``[0, C)`` gives ``p_y = 0`` and a loss of ``1/q``
+    (the one-hot extension is given a clipped index: PyTorch's rejects the others).
+    """
+    # A product with the one-hot, not a gather, as in Keras: a NaN anywhere in the row gives NaN.
+    classes = probs.shape[-1]
+    one_hot = xp.one_hot(xp.clip(indices, min=0, max=classes - 1), classes, dtype=probs.dtype)
+    in_range = (indices >= 0) & (indices < classes)
+    one_hot = xp.where(xp.expand_dims(in_range, axis=-1), one_hot, xp.zeros_like(one_hot))
+    return (1.0 - xp.sum(probs * one_hot, axis=-1) ** q) / q

@@ -1,0 +1,163 @@
+"""``torch.nn.functional`` binary cross-entropy (probabilities and logits) and their ``torch.nn`` classes.
+
+The value checks (probabilities and targets in [0, 1]) run in eager mode on
+every backend, as PyTorch's kernel does on CPU; under ``jax.jit``,
+``tf.function`` and ``torch.compile`` the values are not known yet and the
+checks are skipped.
+"""
+
+from __future__ import annotations
+
+from .._checks import any_true, concrete
+from .._dispatch import namespace_of
+from .._shapes import broadcast_shapes, first_mismatch
+from ..losses import sigmoid
+from ._common import _Loss, _WeightedLoss, reduce_torch, torch_reduction, torch_size
+
+
+def _outside_unit_interval(xp, x):
+    """Flat mask of the elements outside [0, 1]; NaN is outside too."""
+    return xp.reshape(xp.logical_not(xp.logical_and(x >= 0, x <= 1)), (-1,))
+
+
+def _check_unit_interval(xp, input, target):
+    """PyTorch's ``all elements of input/target should be between 0 and 1``.
+
+    The kernel checks element by element, the input before the target, so the
+    first offending element (in memory order) names which of the two fails.
+    """
+    bad_input, bad_target = _outside_unit_interval(xp, input), _outside_unit_interval(xp, target)
+    either = xp.logical_or(bad_input, bad_target)
+    if not any_true(xp, either):
+        return
+    first = int(xp.argmax(xp.astype(either, xp.int8)))
+    name = "input" if bool(bad_input[first]) else "target"
+    raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+
+
+def _expand_weight(weight, target):
+    """``weight.expand(broadcast_shapes(target.size(), weight.size()))``, with PyTorch's errors."""
+    t, w = tuple(target.shape), tuple(weight.shape)
+    shape = broadcast_shapes(t, w)
+    if shape is None:
+        # torch.broadcast_shapes pads the target's shape with leading 1s and names
+        # the first dimension, from the right, where the weight does not fit it.
+        padded = (1,) * (len(w) - len(t)) + t
+        for i in range(1, len(w) + 1):
+            if w[-i] not in (1, padded[-i]) and padded[-i] != 1:
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {w[-i]} at {-i}! Mismatching argument at "
+                    f"index 1 had {torch_size(w)}; but expected shape should be broadcastable to "
+                    f"[{', '.join(str(d) for d in padded)}]"
+                )
+    if shape != t:
+        raise RuntimeError(_output_shape_message(t, shape))
+
+
+def _output_shape_message(out, shape):
+    return (f"output with shape [{', '.join(str(d) for d in out)}] doesn't match the broadcast shape "
+            f"[{', '.join(str(d) for d in shape)}]")
+
+
+def _is_array(x):
+    return hasattr(x, "shape") and hasattr(x, "dtype")
+
+
+def _check_tensor_argument(value, name, position):
+    """PyTorch's binding check: ``weight`` and ``pos_weight`` must be tensors, not Python numbers."""
+    if value is not None and not _is_array(value):
+        raise TypeError(f"binary_cross_entropy_with_logits(): argument '{name}' (position {position}) "
+                        f"must be Tensor, not {type(value).__name__}")
+
+
+def _check_broadcast(a, b, out):
+    """``a * b`` written into an array of shape ``out`` (PyTorch's in-place ops), with PyTorch's two errors."""
+    a, b, out = tuple(a), tuple(b), tuple(out)
+    shape = broadcast_shapes(a, b)
+    if shape is None:
+        da, db, dim = first_mismatch(a, b)
+        raise RuntimeError(
+            f"The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {dim}"
+        )
+    if shape != out:
+        raise RuntimeError(_output_shape_message(out, shape))
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """``torch.nn.functional.binary_cross_entropy``: ``-w (y log p + (1 - y) log(1 - p))`` on probabilities.
+
+    Each log is clamped at -100, so a saturated wrong prediction costs 100; the
+    gradient is PyTorch's ``(p - y) / max(p (1 - p), 1e-12)``, finite at 0 and 1.
+    ``weight`` broadcasts to the target's shape; ``'mean'`` divides by the
+    element count, not by ``sum(weight)``.
+
+    Raises ``ValueError`` when the sizes differ (PyTorch no longer broadcasts
+    here) and ``RuntimeError`` when an input or target element is outside [0, 1]
+    or NaN; that value check runs in eager mode only (skipped under jit).
+    """
+    xp = namespace_of(input, target, weight)
+    reduction = torch_reduction(reduction, size_average, reduce)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(
+            f"Using a target size ({torch_size(target.shape)}) that is different to the input size "
+            f"({torch_size(input.shape)}) is deprecated. Please ensure they have the same size."
+        )
+    if weight is not None:
+        if not _is_array(weight):
+            # PyTorch calls weight.size() here.
+            raise AttributeError(f"'{type(weight).__name__}' object has no attribute 'size'")
+        _expand_weight(weight, target)
+    if concrete(xp, input, target):
+        _check_unit_interval(xp, input, target)
+    return reduce_torch(xp, sigmoid.torch_probability_bce(xp, input, target), reduction, weight)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    """``torch.nn.functional.binary_cross_entropy_with_logits``:
+    ``-w (q y log sigmoid(x) + (1 - y) log sigmoid(-x))``.
+
+    Computed through log-sigmoid: finite for any finite logit (``|x| = 1e4`` is
+    exact). ``pos_weight`` (``q``) broadcasts against the target, so a vector
+    lines up with the last (class) dimension; ``weight`` broadcasts against the
+    loss. ``'mean'`` divides by the element count. Infinite logits give what
+    PyTorch gives (NaN except ``+inf`` with target 0, which is inf).
+    """
+    xp = namespace_of(input, target, weight, pos_weight)
+    reduction = torch_reduction(reduction, size_average, reduce)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({torch_size(target.shape)}) must be the same as input size "
+                         f"({torch_size(input.shape)})")
+    _check_tensor_argument(weight, "weight", 3)
+    _check_tensor_argument(pos_weight, "pos_weight", 4)
+    # The kernel computes pos_weight * target, then multiplies the loss by weight in place.
+    if pos_weight is not None:
+        _check_broadcast(pos_weight.shape, target.shape, target.shape)
+    if weight is not None:
+        _check_broadcast(input.shape, weight.shape, input.shape)
+    loss = sigmoid.torch_logit_bce(xp, input, target, pos_weight)
+    return reduce_torch(xp, loss, reduction, weight)
+
+
+class BCELoss(_WeightedLoss):
+    """``torch.nn.BCELoss(weight=None, size_average=None, reduce=None, reduction='mean')``."""
+
+    def forward(self, input, target):
+        return binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """``torch.nn.BCEWithLogitsLoss(weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None)``."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
+        super().__init__(size_average, reduce, reduction)
+        self.weight = weight
+        self.pos_weight = pos_weight
+
+    def forward(self, input, target):
+        return binary_cross_entropy_with_logits(input, target, self.weight, pos_weight=self.pos_weight,
+                                                reduction=self.reduction)
+
+
+FUNCTIONS = ["binary_cross_entropy", "binary_cross_entropy_with_logits"]
+CLASSES = ["BCELoss", "BCEWithLogitsLoss"]

@@ -1,0 +1,263 @@
+"""``torch.nn.functional.cross_entropy`` / ``nll_loss`` and their ``torch.nn`` classes.
+
+The checks follow PyTorch 2.13 (``aten/src/ATen/native/LossNLL.cpp``) in its order,
+with its exception classes and messages. Checks of shapes and dtypes run always;
+the range of the class indices is a value check, run in eager mode on every
+backend and skipped under ``jax.jit``, ``tf.function`` and ``torch.compile``,
+where an index outside ``[0, C)`` gives an unspecified value instead of IndexError.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from .._checks import any_true, concrete
+from .._dispatch import namespace_of
+from ..losses import softmax
+from ._common import _WeightedLoss, reduce_torch, torch_reduction
+
+# dtype name -> PyTorch's ScalarType name, for messages that read the same on every backend
+_SCALAR_NAMES = {
+    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+    "complex64": "ComplexFloat", "complex128": "ComplexDouble", "bool": "Bool",
+    "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+    "uint8": "Byte", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
+}
+
+
+def _scalar_name(dtype):
+    name = getattr(dtype, "name", None) or str(dtype).rpartition(".")[2]
+    return _SCALAR_NAMES.get(name, name)
+
+
+def _sizes(shape):
+    return f"[{', '.join(str(d) for d in shape)}]"
+
+
+def _differ(a, b):
+    # A dimension known only at run time (None) can't be checked when tracing.
+    return a is not None and b is not None and a != b
+
+
+def _check_argument_types(function, ignore_index, label_smoothing=0.0):
+    """The argument parser's TypeErrors: ``ignore_index`` must be an int, ``label_smoothing`` a float."""
+    try:
+        if isinstance(ignore_index, bool):
+            raise TypeError
+        operator.index(ignore_index)
+    except TypeError:
+        raise TypeError(f"{function}(): argument 'ignore_index' (position 5) must be int, "
+                        f"not {type(ignore_index).__name__}") from None
+    try:
+        if isinstance(label_smoothing, str | bytes):
+            raise TypeError
+        float(label_smoothing)
+    except (TypeError, ValueError):
+        raise TypeError(f"{function}(): argument 'label_smoothing' (position 6) must be float, "
+                        f"not {type(label_smoothing).__name__}") from None
+
+
+def _check_smoothing(label_smoothing):
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+
+
+# -- class indices ----------------------------------------------------------------------------
+
+
+def _index_target(xp, input, target, weight):
+    """PyTorch's shape and dtype checks of class-index targets (``nll_loss_nd`` and the kernels),
+    in its order; returns the target as an index array (a scalar for a 1-D ``input``)."""
+    ndim = input.ndim
+    if ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {ndim})")
+    if ndim != 1:
+        target_batch = target.shape[0] if target.ndim > 0 else 0
+        if _differ(input.shape[0], target_batch):
+            raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target_batch}).")
+    if ndim >= 3 and ndim != 4 and any(_differ(a, b) for a, b in _zip_long(target.shape[1:], input.shape[2:])):
+        expected = (input.shape[0], *input.shape[2:])
+        raise RuntimeError(f"Expected target size {_sizes(expected)}, got {_sizes(target.shape)}")
+    if ndim <= 2 and target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if ndim >= 3 and target.ndim != 3 and ndim == 4:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: {target.ndim}")
+    _check_index_dtype(xp, target)
+    if ndim == 1 and target.ndim == 1 and _differ(target.shape[0], 1):
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+    if ndim == 4 and any(_differ(a, b) for a, b in zip(target.shape, (input.shape[0], *input.shape[2:]))):
+        raise RuntimeError(f"size mismatch (got input: {_sizes(input.shape)} , target: {_sizes(target.shape)}")
+    if weight is not None:
+        _check_class_weight(input, weight, spatial=ndim >= 3)
+    if ndim >= 3 and target.dtype == xp.uint8:
+        raise RuntimeError("expected scalar type Long but found Byte")
+    if ndim == 1 and target.ndim == 1:
+        target = xp.reshape(target, ())  # (C,) with a (1,) target: one sample, as in PyTorch
+    return target
+
+
+def _zip_long(a, b):
+    # Pairs of two shapes, with a missing dimension as -1, so that a rank difference also differs.
+    return [(a[i] if i < len(a) else -1, b[i] if i < len(b) else -1) for i in range(max(len(a), len(b)))]
+
+
+def _check_index_dtype(xp, target):
+    """Class indices are int64 or uint8, as in PyTorch; int32 only where the namespace indexes
+    with int32 (JAX without x64, which can't make int64 arrays)."""
+    dtype = target.dtype
+    if dtype == xp.int64 or dtype == xp.uint8:
+        return
+    if dtype == xp.int32 and softmax.index_dtype(xp, target) == xp.int32:
+        return
+    raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar_name(dtype)}")
+
+
+def _check_class_weight(input, weight, spatial):
+    classes = input.shape[0 if input.ndim == 1 else 1]
+    if spatial:  # nll_loss2d checks the element count only
+        if _differ(_numel(weight.shape), classes):
+            raise RuntimeError("weight tensor should be defined either for all or no classes")
+    elif weight.ndim != 1 or _differ(weight.shape[0], classes):
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes "
+                           f"but got weight tensor of shape: {_sizes(weight.shape)}")
+    if weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {_scalar_name(input.dtype)} but found {_scalar_name(weight.dtype)}")
+
+
+def _numel(shape):
+    total = 1
+    for d in shape:
+        if d is None:
+            return None
+        total *= d
+    return total
+
+
+def _check_range(xp, indices, classes):
+    """IndexError for a class index outside ``[0, C)`` (ignored ones already replaced); eager mode only."""
+    if not concrete(xp, indices):
+        return
+    bad = xp.logical_or(indices < 0, indices >= classes)
+    if any_true(xp, bad):
+        # The first offending index in memory order, as PyTorch's loop meets it.
+        flat, bad = xp.reshape(indices, (-1,)), xp.reshape(bad, (-1,))
+        position = xp.arange(xp.size(flat), dtype=flat.dtype)
+        first = int(xp.min(xp.where(bad, position, xp.full_like(position, xp.size(flat)))))
+        raise IndexError(f"Target {int(flat[first])} is out of bounds.")
+
+
+def _index_loss(xp, log_probs, target, weight, ignore_index, reduction, label_smoothing):
+    """The class-index loss on log-probabilities, reduced the PyTorch way (mean over ``sum(w[t])``)."""
+    dtype = softmax.index_dtype(xp, target)
+    if target.dtype != dtype:
+        target = xp.astype(target, dtype)
+    axis = 0 if log_probs.ndim == 1 else 1
+    indices, ignored = softmax.mask_ignored(xp, target, ignore_index)
+    _check_range(xp, indices, log_probs.shape[axis])
+    loss, target_weight = softmax.smoothed_nll(xp, log_probs, indices, ignored, weight, label_smoothing, axis)
+    if reduction != "mean":
+        return reduce_torch(xp, loss, reduction)
+    # The weighted mean: the sum over the summed weights of the targets not ignored (NaN for none).
+    return reduce_torch(xp, loss, "sum") / reduce_torch(xp, target_weight, "sum")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """``torch.nn.functional.nll_loss``: ``-w[t] * input[t]`` per target, from log-probabilities.
+
+    ``input``: ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dK)``; ``target``: int64 (or uint8)
+    class indices of shape ``()``, ``(N,)`` or ``(N, d1, ..., dK)``. Targets equal to
+    ``ignore_index`` count 0 and don't count in the mean, which divides by the summed
+    ``weight`` of the other targets (NaN when there are none). An index outside ``[0, C)``
+    raises IndexError in eager mode; under jit the check is skipped.
+    """
+    reduction = torch_reduction(reduction, size_average, reduce)
+    _check_argument_types("nll_loss_nd", ignore_index)
+    xp = namespace_of(input, target, weight)
+    target = _index_target(xp, input, target, weight)
+    return _index_loss(xp, input, target, weight, ignore_index, reduction, 0.0)
+
+
+# -- class probabilities ----------------------------------------------------------------------
+
+
+def _probability_loss(xp, input, target, weight, ignore_index, reduction, label_smoothing):
+    """``cross_entropy`` with a target of class probabilities (the same shape as ``input``)."""
+    if not xp.isdtype(target.dtype, "real floating"):
+        raise RuntimeError(f"Expected floating point type for target with class probabilities, got {_scalar_name(target.dtype)}")
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    if input.ndim < 1:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    axis = 0 if input.ndim == 1 else 1
+    classes = input.shape[axis]
+    if weight is not None and (weight.ndim != 1 or _differ(weight.shape[0], classes)):
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {classes} classes "
+                           f"or no classes but got weight tensor of shape: {_sizes(weight.shape)}")
+    if label_smoothing > 0:
+        _check_smoothing(label_smoothing)
+    loss = softmax.soft_target_cross_entropy(
+        xp, xp.log_softmax(input, axis), target, weight, label_smoothing if label_smoothing > 0 else 0.0, axis)
+    # The mean divides by the number of samples, N * d1 * ... * dK, whatever the weights.
+    return reduce_torch(xp, loss, reduction)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """``torch.nn.functional.cross_entropy``: softmax cross-entropy from logits.
+
+    ``target`` holds class indices (as in :func:`nll_loss`, on ``log_softmax(input)``) or,
+    when it has ``input``'s shape, class probabilities. ``label_smoothing`` in ``[0, 1]``
+    mixes the target with the uniform distribution (a negative value is ignored, as in
+    PyTorch): for indices ``(1 - s) nll + s / C * sum_c -w_c log p_c``, with the mean over
+    the summed weights of the targets not ignored; for probabilities ``p (1 - s) + s / C``,
+    with the mean over ``N * d1 * ... * dK``. The index range is checked in eager mode only.
+    """
+    reduction = torch_reduction(reduction, size_average, reduce)
+    _check_argument_types("cross_entropy_loss", ignore_index, label_smoothing)
+    label_smoothing = float(label_smoothing)
+    xp = namespace_of(input, target, weight)
+    if tuple(input.shape) == tuple(target.shape):
+        return _probability_loss(xp, input, target, weight, ignore_index, reduction, label_smoothing)
+    if label_smoothing > 0:
+        _check_smoothing(label_smoothing)
+    vector_target = input.ndim == 1 and target.ndim == 1
+    target = _index_target(xp, input, target, weight)
+    if label_smoothing > 0 and vector_target:  # PyTorch's smoothing term can't take this shape
+        raise RuntimeError("output with shape [] doesn't match the broadcast shape [1]")
+    axis = 0 if input.ndim == 1 else 1
+    smoothing = label_smoothing if label_smoothing > 0 else 0.0  # NaN and negatives: none, as in PyTorch
+    return _index_loss(xp, xp.log_softmax(input, axis), target, weight, ignore_index, reduction, smoothing)
+
+
+# -- classes ----------------------------------------------------------------------------------
+
+
+class NLLLoss(_WeightedLoss):
+    """``torch.nn.NLLLoss(weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean')``."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):
+        return nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
+                        reduction=self.reduction)
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """``torch.nn.CrossEntropyLoss(weight=None, size_average=None, ignore_index=-100, reduce=None,
+    reduction='mean', label_smoothing=0.0)``."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                 label_smoothing=0.0):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input, target):
+        return cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
+                             reduction=self.reduction, label_smoothing=self.label_smoothing)
+
+
+FUNCTIONS = ["cross_entropy", "nll_loss"]
+CLASSES = ["CrossEntropyLoss", "NLLLoss"]
