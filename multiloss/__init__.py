@@ -24,6 +24,5 @@ if not _os.path.isdir(_os.path.join(__path__[0], "backends")) and _os.path.exist
 from ._dispatch import namespace_of  # noqa: E402
 from .native import balanced_sigmoid_cross_entropy  # noqa: E402
 
-
 __version__ = "0.1.0"
 __all__ = ["namespace_of", "balanced_sigmoid_cross_entropy"]

@@ -53,7 +53,7 @@ def reduce(xp, values, operation, weights=None, *, empty="nan"):
         if isinstance(count, int) and count > 0:
             return xp.mean(values)
         total = xp.sum(values)
-        if count == 0:
+        if isinstance(count, int):  # == 0
             # The sum of nothing is 0; times nan (PyTorch) or 0 (divide_no_nan)
             # keeps the graph and avoids a 0/0 warning.
             return total * (float("nan") if empty == "nan" else 0.0)

@@ -86,16 +86,9 @@ def _resolve(path):
 
 
 def _load_entries():
-    from . import regression
+    from . import categorical, divergence, regression, sigmoid, softmax
 
-    families = [regression]
-    for optional in ("softmax", "sigmoid", "divergence", "categorical"):
-        try:
-            families.append(importlib.import_module(f".{optional}", __name__))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{optional}":
-                raise
-    return tuple(entry for family in families for entry in family.ENTRIES)
+    return tuple(entry for family in (regression, softmax, categorical, sigmoid, divergence) for entry in family.ENTRIES)
 
 
 ENTRIES = _load_entries()

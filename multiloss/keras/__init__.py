@@ -16,14 +16,6 @@ from ._categorical import (
     sparse_categorical_crossentropy,
 )
 from ._common import Loss, LossFunctionWrapper
-from ._sigmoid import (
-    BCE,
-    BinaryCrossentropy,
-    BinaryFocalCrossentropy,
-    bce,
-    binary_crossentropy,
-    binary_focal_crossentropy,
-)
 from ._divergence import KLD, KLDivergence, Poisson, kl_divergence, kld, poisson
 from ._regression import (
     MAE,
@@ -46,6 +38,14 @@ from ._regression import (
     mean_squared_logarithmic_error,
     mse,
     msle,
+)
+from ._sigmoid import (
+    BCE,
+    BinaryCrossentropy,
+    BinaryFocalCrossentropy,
+    bce,
+    binary_crossentropy,
+    binary_focal_crossentropy,
 )
 
 __all__ = [

@@ -1,10 +1,10 @@
 """``torch.nn`` loss classes; ``multiloss.pytorch.functional`` holds the functions."""
 
 from . import functional
+from ._divergence import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
 from ._regression import HuberLoss, L1Loss, MSELoss, SmoothL1Loss
 from ._sigmoid import BCELoss, BCEWithLogitsLoss
 from ._softmax import CrossEntropyLoss, NLLLoss
-from ._divergence import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
 
 __all__ = ["functional", "L1Loss", "MSELoss", "HuberLoss", "SmoothL1Loss"]
 __all__ += ["KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss"]

@@ -66,34 +66,47 @@ def _check_smoothing(label_smoothing):
 
 
 def _index_target(xp, input, target, weight):
-    """PyTorch's shape and dtype checks of class-index targets (``nll_loss_nd`` and the kernels),
+    """PyTorch's shape and dtype checks of class-index targets (``nll_loss_nd`` and its kernels),
     in its order; returns the target as an index array (a scalar for a 1-D ``input``)."""
-    ndim = input.ndim
-    if ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {ndim})")
-    if ndim != 1:
+    _check_batch(input, target)
+    _check_target_rank(input, target)
+    _check_index_dtype(xp, target)
+    _check_target_size(input, target)
+    if weight is not None:
+        _check_class_weight(input, weight, spatial=input.ndim >= 3)
+    if input.ndim >= 3 and target.dtype == xp.uint8:  # the 2-D kernel that K-dim inputs go to
+        raise RuntimeError("expected scalar type Long but found Byte")
+    if input.ndim == 1 and target.ndim == 1:
+        return xp.reshape(target, ())  # (C,) with a (1,) target: one sample, as in PyTorch
+    return target
+
+
+def _check_batch(input, target):
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    if input.ndim != 1:
         target_batch = target.shape[0] if target.ndim > 0 else 0
         if _differ(input.shape[0], target_batch):
             raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target_batch}).")
+
+
+def _check_target_rank(input, target):
+    ndim = input.ndim
     if ndim >= 3 and ndim != 4 and any(_differ(a, b) for a, b in _zip_long(target.shape[1:], input.shape[2:])):
+        # 3-D and 5-D+ inputs are viewed as 4-D after this check
         expected = (input.shape[0], *input.shape[2:])
         raise RuntimeError(f"Expected target size {_sizes(expected)}, got {_sizes(target.shape)}")
     if ndim <= 2 and target.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if ndim >= 3 and target.ndim != 3 and ndim == 4:
+    if ndim == 4 and target.ndim != 3:
         raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: {target.ndim}")
-    _check_index_dtype(xp, target)
-    if ndim == 1 and target.ndim == 1 and _differ(target.shape[0], 1):
+
+
+def _check_target_size(input, target):
+    if input.ndim == 1 and target.ndim == 1 and _differ(target.shape[0], 1):
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
-    if ndim == 4 and any(_differ(a, b) for a, b in zip(target.shape, (input.shape[0], *input.shape[2:]))):
+    if input.ndim == 4 and any(_differ(a, b) for a, b in zip(target.shape, (input.shape[0], *input.shape[2:]))):
         raise RuntimeError(f"size mismatch (got input: {_sizes(input.shape)} , target: {_sizes(target.shape)}")
-    if weight is not None:
-        _check_class_weight(input, weight, spatial=ndim >= 3)
-    if ndim >= 3 and target.dtype == xp.uint8:
-        raise RuntimeError("expected scalar type Long but found Byte")
-    if ndim == 1 and target.ndim == 1:
-        target = xp.reshape(target, ())  # (C,) with a (1,) target: one sample, as in PyTorch
-    return target
 
 
 def _zip_long(a, b):

@@ -1,9 +1,9 @@
 """``torch.nn.functional`` losses: the same names, arguments, defaults, guards and errors, on every backend."""
 
+from ._divergence import gaussian_nll_loss, kl_div, poisson_nll_loss
 from ._regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 from ._sigmoid import binary_cross_entropy, binary_cross_entropy_with_logits
 from ._softmax import cross_entropy, nll_loss
-from ._divergence import gaussian_nll_loss, kl_div, poisson_nll_loss
 
 __all__ = ["l1_loss", "mse_loss", "huber_loss", "smooth_l1_loss"]
 __all__ += ["kl_div", "poisson_nll_loss", "gaussian_nll_loss"]

@@ -24,9 +24,14 @@ def check_compatible(a, b):
         raise ValueError(f"Shapes {shape_text(sa)} and {shape_text(sb)} are incompatible")
 
 
+def as_array(xp, x):
+    """An array as it is; a Python value (list, scalar) as an array of the namespace."""
+    return x if hasattr(x, "shape") and hasattr(x, "dtype") else xp.asarray(x)
+
+
 def as_float32(xp, *arrays):
     """TF v1 losses cast labels and predictions to float32 whatever their dtype."""
-    return [xp.astype(xp.asarray(a), xp.float32, copy=False) for a in arrays]
+    return [xp.astype(as_array(xp, a), xp.float32, copy=False) for a in arrays]
 
 
 def check_broadcastable(weights, values):
@@ -53,11 +58,11 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="loss
     """
     Reduction.validate(reduction)
     xp = namespace_of(losses, weights)
-    losses = xp.asarray(losses)
+    losses = as_array(xp, losses)
     input_dtype = losses.dtype
     losses = xp.astype(losses, xp.float32, copy=False)
     if hasattr(weights, "shape"):
-        weights = xp.astype(xp.asarray(weights), xp.float32, copy=False)
+        weights = xp.astype(as_array(xp, weights), xp.float32, copy=False)
         check_broadcastable(weights, losses)
     else:
         weights = float(weights)

@@ -1,9 +1,9 @@
 """``tf.nn`` loss ops: the same names, keyword arguments and results, on every backend."""
 
+from ._divergence import log_poisson_loss
 from ._regression import l2_loss
 from ._sigmoid import sigmoid_cross_entropy_with_logits, weighted_cross_entropy_with_logits
 from ._softmax import softmax_cross_entropy_with_logits, sparse_softmax_cross_entropy_with_logits
-from ._divergence import log_poisson_loss
 
 __all__ = ["l2_loss"]
 __all__ += ["log_poisson_loss"]

@@ -17,7 +17,6 @@ Kinds are registered, one family per module, with :func:`kind` and :func:`edge`:
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
 
@@ -59,9 +58,5 @@ def generic_edges(kind_name):
     return KINDS[kind_name].generic
 
 
-for _family in ("regression", "softmax", "sigmoid", "divergence", "categorical"):
-    try:
-        importlib.import_module(f".{_family}", __name__)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"{__name__}.{_family}":
-            raise
+# The families register their kinds on import.
+from . import categorical, divergence, regression, sigmoid, softmax  # noqa: E402, F401

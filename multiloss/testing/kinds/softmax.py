@@ -5,6 +5,9 @@ probabilities), ``target_with_ignored`` (the same indices with some set to -100,
 PyTorch's default ``ignore_index``), ``weight`` (class weights, shape ``(C,)``),
 ``zero_weight``, ``wrong_weight`` (``C + 1`` weights) and ``double_weight``
 (float64 whatever the dtype asked for).
+
+Edges are registered under their function's name, so kinds that share an edge
+name ("nan", "out_of_range", ...) redefine it at module level.
 """
 
 import numpy as np
@@ -218,19 +221,19 @@ def target_rank(rng, dtype):
 
 
 @edge("class_logits_kdim")
-def out_of_range(rng, dtype):
+def out_of_range(rng, dtype):  # noqa: F811 - an edge of this name on another kind
     return _set_last_target(class_logits_kdim(rng, dtype), 4)
 
 
 @edge("class_logits_kdim")
-def float_target(rng, dtype):
+def float_target(rng, dtype):  # noqa: F811 - an edge of this name on another kind
     arrays = class_logits_kdim(rng, dtype)
     arrays["target"] = arrays["target"].astype(dtype)
     return arrays
 
 
 @edge("class_logits_kdim")
-def uint8_target(rng, dtype):
+def uint8_target(rng, dtype):  # noqa: F811 - an edge of this name on another kind
     """uint8 class indices: PyTorch rejects them for K-dimensional inputs."""
     arrays = class_logits_kdim(rng, dtype)
     arrays["target"] = arrays["target"].astype(np.uint8)
@@ -251,7 +254,7 @@ _shared_edges("class_logits_unbatched", class_logits_unbatched, ("huge",))
 
 
 @edge("class_logits_unbatched")
-def nan(rng, dtype):
+def nan(rng, dtype):  # noqa: F811 - an edge of this name on another kind
     arrays = class_logits_unbatched(rng, dtype)
     arrays["input"][2] = np.nan
     return arrays
@@ -282,7 +285,7 @@ def long_vector_target(rng, dtype):
 
 
 @edge("class_logits_unbatched")
-def out_of_range(rng, dtype):
+def out_of_range(rng, dtype):  # noqa: F811 - an edge of this name on another kind
     arrays = class_logits_unbatched(rng, dtype)
     arrays["target"] = np.array(CLASSES, np.int64)
     return arrays
@@ -316,7 +319,7 @@ _shared_edges("class_probabilities", class_probabilities, ("empty", "huge"))
 
 
 @edge("class_probabilities")
-def nan(rng, dtype):
+def nan(rng, dtype):  # noqa: F811 - an edge of this name on another kind
     arrays = class_probabilities(rng, dtype)
     arrays["input"][1, 2] = np.nan
     return arrays
