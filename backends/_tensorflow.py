@@ -6,6 +6,7 @@ tensors. So each standard name the losses use is mapped here, explicitly,
 onto a plain ``tf`` op. Where TF differs from the standard, the comment says so.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -26,6 +27,35 @@ def _axes(axis):
     return list(axis) if isinstance(axis, tuple) else axis
 
 
+# The public tf.* wrappers add dispatch and weak-tensor handling that costs two
+# to four times the op on small tensors (65 us against 19 us for a sum of
+# 32x10 here); the hot reductions and elementwise ops call tf.raw_ops instead:
+# the same kernels, with the same gradients, in eager mode and in graphs.
+def _raw_reduction(op):
+    public = {"Sum": tf.reduce_sum, "Mean": tf.reduce_mean, "Max": tf.reduce_max, "Min": tf.reduce_min}[op]
+    kernel = getattr(tf.raw_ops, op)
+
+    def reduction(self, x, axis=None, keepdims=False):
+        if not tf.executing_eagerly() or x.shape.rank is None:
+            # In a graph XLA needs the axes as a compile-time constant: the public op makes one.
+            return public(x, axis=_axes(axis), keepdims=keepdims)
+        axes = tuple(range(x.shape.rank)) if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+        return kernel(input=x, axis=_axis_constant(axes), keep_dims=keepdims)
+
+    return reduction
+
+
+@functools.lru_cache(maxsize=64)
+def _axis_constant(axes):
+    # Converting a Python list to a tensor costs more than the reduction itself.
+    return tf.constant(axes, dtype=tf.int32)
+
+
+def _raw_unary(op):
+    kernel = getattr(tf.raw_ops, op)
+    return staticmethod(lambda x: kernel(x=x))
+
+
 class TensorflowBackend(Backend):
     name = "tensorflow"
 
@@ -38,13 +68,13 @@ class TensorflowBackend(Backend):
         super().__init__(tf.math)
 
     # -- elementwise: the same names in tf.math, listed so the mapping is explicit
-    abs = staticmethod(tf.abs)
-    exp = staticmethod(tf.exp)
-    log = staticmethod(tf.math.log)
-    log1p = staticmethod(tf.math.log1p)
+    abs = _raw_unary("Abs")
+    exp = _raw_unary("Exp")
+    log = _raw_unary("Log")
+    log1p = _raw_unary("Log1p")
     expm1 = staticmethod(tf.math.expm1)
-    sqrt = staticmethod(tf.sqrt)
-    square = staticmethod(tf.square)
+    sqrt = _raw_unary("Sqrt")
+    square = _raw_unary("Square")
     sign = staticmethod(tf.sign)
     cos = staticmethod(tf.cos)
     cosh = staticmethod(tf.cosh)
@@ -92,19 +122,15 @@ class TensorflowBackend(Backend):
         return tf.where(condition, _like(x1, x2), _like(x2, x1))
 
     # -- reductions: tf.reduce_* with keepdims, axis=None for all
+    _sum = _raw_reduction("Sum")
+    mean = _raw_reduction("Mean")
+    max = _raw_reduction("Max")
+    min = _raw_reduction("Min")
+
     def sum(self, x, axis=None, keepdims=False, dtype=None):
         if dtype is not None:
             x = tf.cast(x, dtype)
-        return tf.reduce_sum(x, axis=_axes(axis), keepdims=keepdims)
-
-    def mean(self, x, axis=None, keepdims=False):
-        return tf.reduce_mean(x, axis=_axes(axis), keepdims=keepdims)
-
-    def max(self, x, axis=None, keepdims=False):
-        return tf.reduce_max(x, axis=_axes(axis), keepdims=keepdims)
-
-    def min(self, x, axis=None, keepdims=False):
-        return tf.reduce_min(x, axis=_axes(axis), keepdims=keepdims)
+        return self._sum(x, axis=axis, keepdims=keepdims)
 
     def prod(self, x, axis=None, keepdims=False):
         return tf.reduce_prod(x, axis=_axes(axis), keepdims=keepdims)

@@ -82,6 +82,8 @@ def _reduce_by_scalar(xp, values, operation, weight, empty):
     # with no weight array to build (TensorFlow takes the same shortcut).
     if weight != 1.0:
         values = values * weight
+    if operation == "nonzero_mean" and weight != 0:
+        operation = "mean"  # every weight is non-zero: their count is the size
     if operation in ("none", "sum", "mean", "batchmean"):
         return reduce(xp, values, operation, empty=empty)
     total = xp.sum(values)

@@ -18,7 +18,7 @@ keras = pytest.importorskip("keras")
 import multiloss.keras as mk  # noqa: E402
 import multiloss.tf.losses as ml  # noqa: E402
 import multiloss.tf.nn as mn  # noqa: E402
-from multiloss.tf._softmax import InvalidArgumentError  # noqa: E402
+from multiloss.tf.errors import InvalidArgumentError  # noqa: E402
 
 BACKENDS = [b for b in fw.FRAMEWORKS if testing.installed(b)]
 AUTODIFF = [b for b in BACKENDS if b != "numpy"]

@@ -80,6 +80,29 @@ class Entry:
         return _resolve(self.path)
 
 
+# What every Keras loss class is tested with: each reduction, sample weights of
+# the shapes Keras aligns, all-zero weights (0, not NaN), and float64 compute.
+# The input kinds of Keras rows provide the roles sample_weight (N,),
+# row_weight (N, 1) and zero_weight.
+KERAS_CLASS_OPTIONS = (
+    {},
+    {"reduction": "sum"},
+    {"reduction": "none"},
+    {"reduction": None},
+    {"reduction": "mean"},
+    {"sample_weight": Arg("sample_weight")},
+    {"sample_weight": Arg("row_weight"), "reduction": "sum"},
+    {"sample_weight": Arg("sample_weight"), "reduction": "mean_with_sample_weight"},
+    {"dtype": "float64"},
+)
+KERAS_CLASS_CASES = (
+    Case("unknown reduction", {"reduction": "weighted_mean"}, raises="ValueError"),
+    Case("all-zero sample weights", {"sample_weight": Arg("zero_weight")}),
+    Case("all-zero sample weights, mean_with_sample_weight",
+         {"sample_weight": Arg("zero_weight"), "reduction": "mean_with_sample_weight"}),
+)
+
+
 def _resolve(path):
     module, _, attr = path.rpartition(".")
     return getattr(importlib.import_module(module), attr)

@@ -1,6 +1,6 @@
 """Catalog rows: the categorical (softmax) losses of Keras 3 and TensorFlow."""
 
-from . import Arg, Case, Entry
+from . import KERAS_CLASS_CASES, KERAS_CLASS_OPTIONS, Arg, Case, Entry
 
 # -- differences shared by several rows ------------------------------------------------------
 
@@ -15,7 +15,7 @@ _TF_GRADIENT = (
 )
 _INVALID_ARGUMENT = (
     "Where TensorFlow raises tf.errors.InvalidArgumentError (a subclass of Exception only), multiloss "
-    "raises multiloss.tf._softmax.InvalidArgumentError, a ValueError of the same name, on every backend. "
+    "raises multiloss.tf.errors.InvalidArgumentError, a ValueError of the same name, on every backend. "
     "The label range is checked in eager mode only; under jit an out-of-range label gives a NaN loss, "
     "as TF's XLA and GPU kernels do."
 )
@@ -32,23 +32,6 @@ _SMOOTHING_AXIS = (
 
 # -- option sets -------------------------------------------------------------------------
 
-_KERAS_REDUCTIONS = (
-    {},
-    {"reduction": "sum"},
-    {"reduction": "none"},
-    {"reduction": None},
-    {"reduction": "mean"},
-    {"sample_weight": Arg("sample_weight")},
-    {"sample_weight": Arg("row_weight"), "reduction": "sum"},
-    {"sample_weight": Arg("sample_weight"), "reduction": "mean_with_sample_weight"},
-    {"dtype": "float64"},
-)
-_KERAS_CLASS_CASES = (
-    Case("unknown reduction", {"reduction": "auto"}, raises="ValueError"),
-    Case("all-zero sample weights", {"sample_weight": Arg("zero_weight")}),
-    Case("all-zero sample weights, mean_with_sample_weight",
-         {"sample_weight": Arg("zero_weight"), "reduction": "mean_with_sample_weight"}),
-)
 _TF_WEIGHTS = (
     {},
     {"weights": Arg("weight")},
@@ -88,8 +71,8 @@ def _keras(name, inputs, options, cases=(), differences=_KERAS_LOGITS):
 def _keras_class(name, inputs, options, cases=(), differences=_KERAS_LOGITS):
     call = ("target", "prediction") if inputs == "categorical_dense" else ("labels", "prediction")
     return Entry(path=f"multiloss.keras.{name}", original=f"keras.losses.{name}", inputs=inputs, call=call,
-                 grad="prediction", options=_KERAS_REDUCTIONS + tuple(options), style="class",
-                 call_keywords=("sample_weight",), cases=_KERAS_CLASS_CASES + tuple(cases),
+                 grad="prediction", options=KERAS_CLASS_OPTIONS + tuple(options), style="class",
+                 call_keywords=("sample_weight",), cases=KERAS_CLASS_CASES + tuple(cases),
                  differences=differences)
 
 

@@ -1,6 +1,6 @@
 """Catalog rows: divergences and likelihoods (KL, Poisson, Gaussian) in every interface."""
 
-from . import Arg, Case, Entry
+from . import KERAS_CLASS_CASES, KERAS_CLASS_OPTIONS, Arg, Case, Entry
 
 # -- PyTorch -------------------------------------------------------------------------------
 
@@ -110,24 +110,6 @@ _CHECKED_EAGERLY = "The negative-var check runs in eager mode only; under jit/tf
 
 # -- Keras ---------------------------------------------------------------------------------
 
-_KERAS_CLASS_OPTIONS = (
-    {},
-    {"reduction": "sum"},
-    {"reduction": "none"},
-    {"reduction": None},
-    {"reduction": "mean"},
-    {"sample_weight": Arg("sample_weight")},
-    {"sample_weight": Arg("row_weight"), "reduction": "sum"},
-    {"sample_weight": Arg("sample_weight"), "reduction": "mean_with_sample_weight"},
-    {"dtype": "float64"},
-    {"dtype": "float64", "sample_weight": Arg("sample_weight"), "reduction": "none"},
-)
-_KERAS_CLASS_CASES = (
-    Case("unknown reduction", {"reduction": "batchmean"}, raises="ValueError"),
-    Case("all-zero sample weights", {"sample_weight": Arg("zero_weight")}),
-    Case("all-zero sample weights, mean_with_sample_weight",
-         {"sample_weight": Arg("zero_weight"), "reduction": "mean_with_sample_weight"}),
-)
 
 
 def _keras(name, inputs, prediction, cases=(), original=None, differences=""):
@@ -149,10 +131,10 @@ def _keras_class(name, inputs, prediction, cases=()):
         inputs=inputs,
         call=("target", prediction),
         grad=prediction,
-        options=_KERAS_CLASS_OPTIONS,
+        options=KERAS_CLASS_OPTIONS,
         style="class",
         call_keywords=("sample_weight",),
-        cases=_KERAS_CLASS_CASES + tuple(cases),
+        cases=KERAS_CLASS_CASES + tuple(cases),
     )
 
 

@@ -1,6 +1,6 @@
 """Catalog rows: the regression family in every interface."""
 
-from . import Arg, Case, Entry
+from . import KERAS_CLASS_CASES, KERAS_CLASS_OPTIONS, Arg, Case, Entry
 
 # -- shared cases --------------------------------------------------------------------------
 
@@ -24,21 +24,9 @@ _TORCH_WEIGHT_CASES = (
     Case("weight of another size", {"weight": Arg("sample_weight")}, raises="ValueError"),
     Case("weighted, unknown reduction", {"weight": Arg("weight"), "reduction": "avg"}, raises="ValueError"),
 )
-_KERAS_CLASS_OPTIONS = (
-    {},
-    {"reduction": "sum"},
-    {"reduction": "none"},
-    {"reduction": "mean"},
-    {"sample_weight": Arg("sample_weight")},
-    {"sample_weight": Arg("row_weight"), "reduction": "sum"},
-    {"sample_weight": Arg("sample_weight"), "reduction": "mean_with_sample_weight"},
-    {"dtype": "float64"},
-)
-_KERAS_CLASS_CASES = (
-    Case("unknown reduction", {"reduction": "weighted_mean"}, raises="ValueError"),
+_KERAS_CLASS_CASES = KERAS_CLASS_CASES + (
     Case("zero residual", edge="zero_residual", gradient=True),
     Case("unit residual", edge="unit_residual", gradient=True),
-    Case("all-zero sample weights", {"sample_weight": Arg("zero_weight")}),
     Case("rank-1 sample weights on (N, 1) losses", edge="column_pair"),
 )
 _TF_OPTIONS = (
@@ -113,7 +101,7 @@ def _keras_class(name, options=()):
         inputs="regression",
         call=("target", "prediction"),
         grad="prediction",
-        options=_KERAS_CLASS_OPTIONS + tuple(options),
+        options=KERAS_CLASS_OPTIONS + tuple(options),
         style="class",
         call_keywords=("sample_weight",),
         cases=_KERAS_CLASS_CASES,

@@ -4,7 +4,7 @@ Keras' functions and classes take probabilities or, with ``from_logits=True``,
 logits; each of them has one row per input kind, under the same path.
 """
 
-from . import Arg, Case, Entry
+from . import KERAS_CLASS_CASES, KERAS_CLASS_OPTIONS, Arg, Case, Entry
 
 PROBS, LOGITS = "binary_probabilities", "binary_logits"
 
@@ -83,19 +83,7 @@ _KERAS_LOGIT_CASES = (
     Case("soft targets", edge="soft", gradient=True),
     Case("shapes differ", edge="mismatched", raises="ValueError"),
 )
-_KERAS_CLASS_OPTIONS = (
-    {},
-    {"reduction": "sum"},
-    {"reduction": "none"},
-    {"reduction": "mean"},
-    {"sample_weight": Arg("sample_weight")},
-    {"sample_weight": Arg("row_weight"), "reduction": "sum"},
-    {"sample_weight": Arg("sample_weight"), "reduction": "mean_with_sample_weight"},
-    {"dtype": "float64"},
-)
-_KERAS_CLASS_CASES = (
-    Case("unknown reduction", {"reduction": "weighted_mean"}, raises="ValueError"),
-    Case("all-zero sample weights", {"sample_weight": Arg("zero_weight")}),
+_KERAS_CLASS_CASES = KERAS_CLASS_CASES + (
     Case("empty batch, sum", {"reduction": "sum"}, edge="empty"),
 )
 _KERAS_FOCAL_OPTIONS = (
@@ -272,14 +260,14 @@ ENTRIES = (
            differences=_KERAS_FOCAL_DIFFERENCES),
     _keras("binary_focal_crossentropy", LOGITS, _logit_options(_KERAS_FOCAL_OPTIONS), _KERAS_LOGIT_CASES,
            differences=_KERAS_FOCAL_DIFFERENCES),
-    _keras("BinaryCrossentropy", PROBS, _KERAS_CLASS_OPTIONS + ({"label_smoothing": 0.1},),
+    _keras("BinaryCrossentropy", PROBS, KERAS_CLASS_OPTIONS + ({"label_smoothing": 0.1},),
            _KERAS_PROB_CASES[:1] + _KERAS_SHAPE_ERRORS[:1], style="class"),
-    _keras("BinaryCrossentropy", LOGITS, _logit_options(_KERAS_CLASS_OPTIONS), _KERAS_LOGIT_CASES,
+    _keras("BinaryCrossentropy", LOGITS, _logit_options(KERAS_CLASS_OPTIONS), _KERAS_LOGIT_CASES,
            style="class"),
-    _keras("BinaryFocalCrossentropy", PROBS, _KERAS_CLASS_OPTIONS + ({"apply_class_balancing": True},),
+    _keras("BinaryFocalCrossentropy", PROBS, KERAS_CLASS_OPTIONS + ({"apply_class_balancing": True},),
            _KERAS_PROB_CASES[:1], differences=_KERAS_FOCAL_DIFFERENCES, style="class"),
     _keras("BinaryFocalCrossentropy", LOGITS,
-           _logit_options(_KERAS_CLASS_OPTIONS + ({"apply_class_balancing": True, "gamma": 3.0},)),
+           _logit_options(KERAS_CLASS_OPTIONS + ({"apply_class_balancing": True, "gamma": 3.0},)),
            _KERAS_LOGIT_CASES, differences=_KERAS_FOCAL_DIFFERENCES, style="class"),
     Entry(
         path="multiloss.tf.losses.sigmoid_cross_entropy",

@@ -1,5 +1,5 @@
 """TensorFlow's loss interfaces: ``multiloss.tf.losses`` (``tf.compat.v1.losses``) and ``multiloss.tf.nn``."""
 
-from . import losses, nn
+from . import errors, losses, nn
 
-__all__ = ["losses", "nn"]
+__all__ = ["errors", "losses", "nn"]

@@ -15,17 +15,7 @@ from .._dispatch import namespace_of
 from .._reduction import Reduction
 from ..losses import categorical
 from ._common import check_compatible, check_not_none, compute_weighted_loss, shape_text
-
-
-class InvalidArgumentError(ValueError):
-    """Raised where TensorFlow raises ``tf.errors.InvalidArgumentError``, on every backend.
-
-    TensorFlow's class derives from ``OpError(Exception)`` and can't be made
-    without TensorFlow; this one has its name, so that ``except`` clauses
-    written against the name keep reading the same, and derives from
-    ``ValueError``, the builtin that says what is wrong (a bad argument value).
-    """
-
+from .errors import InvalidArgumentError
 
 # TensorFlow's names for dtypes in its op-attribute messages.
 _TF_DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
