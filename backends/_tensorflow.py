@@ -51,6 +51,12 @@ def _axis_constant(axes):
     return tf.constant(axes, dtype=tf.int32)
 
 
+@functools.lru_cache(maxsize=64)
+def _constant(value, dtype):
+    # An eager scalar made once: tf.constant per call costs as much as a small op.
+    return tf.constant(value, dtype=dtype)
+
+
 def _raw_unary(op):
     kernel = getattr(tf.raw_ops, op)
     return staticmethod(lambda x: kernel(x=x))
@@ -102,6 +108,17 @@ class TensorflowBackend(Backend):
 
     def pow(self, x1, x2):
         return tf.pow(_like(x1, x2), _like(x2, x1))
+
+    def huber(self, x, y, delta):
+        # The generic m (|d| - m/2), m = min(|d|, delta), in raw ops: the
+        # operators' Python layer costs more than these kernels on small
+        # tensors. In a graph (tf.function) the generic form is just as fast.
+        if not tf.executing_eagerly():
+            return Backend.huber(self, x, y, delta)
+        abs_diff = tf.raw_ops.Abs(x=tf.raw_ops.Sub(x=x, y=y))
+        inner = tf.raw_ops.Minimum(x=abs_diff, y=_constant(float(delta), abs_diff.dtype))
+        half = tf.raw_ops.Mul(x=inner, y=_constant(0.5, abs_diff.dtype))
+        return tf.raw_ops.Mul(x=inner, y=tf.raw_ops.Sub(x=abs_diff, y=half))
 
     def logaddexp(self, x1, x2):
         x1, x2 = _like(x1, x2), _like(x2, x1)
