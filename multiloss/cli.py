@@ -75,7 +75,7 @@ def _format_cell(cell):
 
 def _print_text_row(row, backends, out):
     cells = "".join(f"{_format_cell(row['backends'][b]):<18}" for b in backends)
-    out.write(f"{row['loss']:<55}{cells}\n")
+    out.write(f"{row['loss']:<55} {cells}\n")
     out.flush()
 
 
@@ -105,7 +105,7 @@ def list_catalog(fmt, out=sys.stdout):
         out.write("\n")
     else:
         for e in catalog.ENTRIES:
-            out.write(f"{e.path:<60}{e.original}\n")
+            out.write(f"{e.path:<60} {e.original}\n")
     return 0
 
 
@@ -132,7 +132,7 @@ def main(argv=None):
 
         status = ", ".join(f"{b}: {'installed' if testing.installed(b) else 'not installed'}" for b in backends)
         sys.stdout.write(f"multiloss check: {len(entries)} losses; {status}\n")
-        sys.stdout.write(f"{'loss':<55}" + "".join(f"{b:<18}" for b in backends) + "\n")
+        sys.stdout.write(f"{'loss':<55} " + "".join(f"{b:<18}" for b in backends) + "\n")
     started = time.perf_counter()
     code = check(entries, backends, args.format)
     if args.format == "text":
