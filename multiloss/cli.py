@@ -34,7 +34,8 @@ def _cell(findings):
     return ("FAIL" if failed else "PASS"), worst
 
 
-def check(entries, backends, fmt, out=sys.stdout):
+def check(entries, backends, fmt, out=None):
+    out = out or sys.stdout
     from . import testing
 
     results = []
@@ -96,7 +97,8 @@ def catalog_table():
     return "\n".join(lines) + "\n"
 
 
-def list_catalog(fmt, out=sys.stdout):
+def list_catalog(fmt, out=None):
+    out = out or sys.stdout
     if fmt == "markdown":
         out.write(catalog_table())
     elif fmt == "json":
