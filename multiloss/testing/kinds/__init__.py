@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass
 class Kind:
@@ -38,12 +40,42 @@ def kind(name, generic=()):
     return register
 
 
-def edge(kind_name):
+def edge(kind_name, name=None):
+    """Register an edge of a kind, under the function's name or ``name``
+    (two kinds of one module may each have an edge called "empty")."""
+
     def register(fn):
-        KINDS[kind_name].edges[fn.__name__] = fn
+        KINDS[kind_name].edges[name or fn.__name__] = fn
         return fn
 
     return register
+
+
+def empty_and_nan(kind_name, make, *nan_roles):
+    """Register the two edges most kinds share: "empty" (a batch of 0) and
+    "nan" (a NaN at [1, 2] of each of ``nan_roles``)."""
+
+    def empty(rng, dtype):
+        return make(rng, dtype, batch=0)
+
+    def nan(rng, dtype):
+        arrays = make(rng, dtype)
+        for role in nan_roles:
+            arrays[role][1, 2] = np.nan
+        return arrays
+
+    edge(kind_name, "empty")(empty)
+    edge(kind_name, "nan")(nan)
+
+
+def keras_weights(rng, dtype, batch):
+    """The sample weights every Keras class row is tested with (``catalog.KERAS_CLASS_OPTIONS``):
+    per sample, per sample as an (N, 1) column, and all zero."""
+    return {
+        "sample_weight": rng.uniform(0.5, 2.0, size=(batch,)).astype(dtype),
+        "row_weight": rng.uniform(0.5, 2.0, size=(batch, 1)).astype(dtype),
+        "zero_weight": np.zeros((batch, 1), dtype),
+    }
 
 
 def make(kind_name, rng, dtype, edge_name=None):

@@ -8,29 +8,18 @@ the ``signed_logits`` edge gives logits of both signs.
 
 import numpy as np
 
-from . import edge, kind
+from . import edge, empty_and_nan, keras_weights, kind
 
 BATCH, CLASSES = 6, 5
 _GENERIC = ("empty", "nan", "huge", "saturated")
 
-
-def _edge(kind_name, name):
-    """Register an edge under ``name`` (the names are shared by the two kinds of this module)."""
-
-    def register(fn):
-        fn.__name__ = name
-        return edge(kind_name)(fn)
-
-    return register
 
 
 def _weights(rng, dtype, batch):
     """Keras sample weights (per sample, as a column, all zero) and TF v1 weights (some zero, all zero)."""
     weight = rng.uniform(0.5, 2.0, size=(batch,)) * (np.arange(batch) % 4 != 1)
     return {
-        "sample_weight": rng.uniform(0.5, 2.0, size=(batch,)).astype(dtype),
-        "row_weight": rng.uniform(0.5, 2.0, size=(batch, 1)).astype(dtype),
-        "zero_weight": np.zeros((batch, 1), dtype),
+        **keras_weights(rng, dtype, batch),
         "weight": weight.astype(dtype),
         "zero_weights": np.zeros((batch,), dtype),
     }
@@ -59,19 +48,10 @@ def dense(rng, dtype, batch=BATCH, classes=CLASSES):
     }
 
 
-@_edge("categorical_dense", "empty")
-def dense_empty(rng, dtype):
-    return dense(rng, dtype, batch=0)
+empty_and_nan("categorical_dense", dense, "prediction")
 
 
-@_edge("categorical_dense", "nan")
-def dense_nan(rng, dtype):
-    arrays = dense(rng, dtype)
-    arrays["prediction"][1, 2] = np.nan
-    return arrays
-
-
-@_edge("categorical_dense", "huge")
+@edge("categorical_dense", "huge")
 def dense_huge(rng, dtype):
     """Predictions from 50 to 1000: logits whose softmax underflows; the same rows renormalised as probabilities."""
     arrays = dense(rng, dtype)
@@ -79,7 +59,7 @@ def dense_huge(rng, dtype):
     return arrays
 
 
-@_edge("categorical_dense", "saturated")
+@edge("categorical_dense", "saturated")
 def dense_saturated(rng, dtype):
     """Probabilities of exactly 0 and 1, on the target class and off it."""
     arrays = dense(rng, dtype)
@@ -90,14 +70,14 @@ def dense_saturated(rng, dtype):
     return arrays
 
 
-@_edge("categorical_dense", "signed_logits")
+@edge("categorical_dense", "signed_logits")
 def dense_signed_logits(rng, dtype):
     arrays = dense(rng, dtype)
     arrays["prediction"] = (rng.normal(size=arrays["prediction"].shape) * 3).astype(dtype)
     return arrays
 
 
-@_edge("categorical_dense", "huge_signed_logits")
+@edge("categorical_dense", "huge_signed_logits")
 def dense_huge_signed_logits(rng, dtype):
     """Logits of both signs with |x| up to about 1000."""
     arrays = dense(rng, dtype)
@@ -105,7 +85,7 @@ def dense_huge_signed_logits(rng, dtype):
     return arrays
 
 
-@_edge("categorical_dense", "neg_inf_logits")
+@edge("categorical_dense", "neg_inf_logits")
 def dense_neg_inf_logits(rng, dtype):
     """A -inf logit on a class of zero label mass (TF: 0 * inf = NaN) and on the target class (inf)."""
     arrays = dense_signed_logits(rng, dtype)
@@ -115,7 +95,7 @@ def dense_neg_inf_logits(rng, dtype):
     return arrays
 
 
-@_edge("categorical_dense", "zero_row")
+@edge("categorical_dense", "zero_row")
 def dense_zero_row(rng, dtype):
     """A prediction row of all zeros: Keras renormalises 0/0 (NaN)."""
     arrays = dense(rng, dtype)
@@ -123,7 +103,7 @@ def dense_zero_row(rng, dtype):
     return arrays
 
 
-@_edge("categorical_dense", "unnormalised_labels")
+@edge("categorical_dense", "unnormalised_labels")
 def dense_unnormalised_labels(rng, dtype):
     """Label rows that do not sum to 1: TensorFlow's logit gradient is still ``softmax - labels``."""
     arrays = dense_signed_logits(rng, dtype)
@@ -131,12 +111,12 @@ def dense_unnormalised_labels(rng, dtype):
     return arrays
 
 
-@_edge("categorical_dense", "single_class")
+@edge("categorical_dense", "single_class")
 def dense_single_class(rng, dtype):
     return dense(rng, dtype, classes=1)
 
 
-@_edge("categorical_dense", "mismatched")
+@edge("categorical_dense", "mismatched")
 def dense_mismatched(rng, dtype):
     """A target with one row fewer than the prediction."""
     arrays = dense(rng, dtype)
@@ -144,7 +124,7 @@ def dense_mismatched(rng, dtype):
     return arrays
 
 
-@_edge("categorical_dense", "channels_first")
+@edge("categorical_dense", "channels_first")
 def dense_channels_first(rng, dtype):
     """(N, C, T) target and prediction: the class axis is 1."""
     arrays = dense(rng, dtype, batch=BATCH * 2)
@@ -169,26 +149,17 @@ def sparse(rng, dtype, batch=BATCH, classes=CLASSES):
     }
 
 
-@_edge("categorical_sparse", "empty")
-def sparse_empty(rng, dtype):
-    return sparse(rng, dtype, batch=0)
+empty_and_nan("categorical_sparse", sparse, "prediction")
 
 
-@_edge("categorical_sparse", "nan")
-def sparse_nan(rng, dtype):
-    arrays = sparse(rng, dtype)
-    arrays["prediction"][1, 2] = np.nan
-    return arrays
-
-
-@_edge("categorical_sparse", "huge")
+@edge("categorical_sparse", "huge")
 def sparse_huge(rng, dtype):
     arrays = sparse(rng, dtype)
     arrays["prediction"] = (arrays["prediction"] * 1e3).astype(dtype)
     return arrays
 
 
-@_edge("categorical_sparse", "saturated")
+@edge("categorical_sparse", "saturated")
 def sparse_saturated(rng, dtype):
     """Probabilities of exactly 0 and 1, on the labelled class and off it."""
     arrays = sparse(rng, dtype)
@@ -197,21 +168,21 @@ def sparse_saturated(rng, dtype):
     return arrays
 
 
-@_edge("categorical_sparse", "signed_logits")
+@edge("categorical_sparse", "signed_logits")
 def sparse_signed_logits(rng, dtype):
     arrays = sparse(rng, dtype)
     arrays["prediction"] = (rng.normal(size=arrays["prediction"].shape) * 3).astype(dtype)
     return arrays
 
 
-@_edge("categorical_sparse", "huge_signed_logits")
+@edge("categorical_sparse", "huge_signed_logits")
 def sparse_huge_signed_logits(rng, dtype):
     arrays = sparse(rng, dtype)
     arrays["prediction"] = (rng.normal(size=arrays["prediction"].shape) * 300).astype(dtype)
     return arrays
 
 
-@_edge("categorical_sparse", "neg_inf_logits")
+@edge("categorical_sparse", "neg_inf_logits")
 def sparse_neg_inf_logits(rng, dtype):
     """A -inf logit off the labelled class (finite loss) and on it (inf)."""
     arrays = sparse_signed_logits(rng, dtype)
@@ -221,7 +192,7 @@ def sparse_neg_inf_logits(rng, dtype):
     return arrays
 
 
-@_edge("categorical_sparse", "zero_row")
+@edge("categorical_sparse", "zero_row")
 def sparse_zero_row(rng, dtype):
     """A prediction row of all zeros: TF clips before normalising, so the loss is log(C)."""
     arrays = sparse(rng, dtype)
@@ -229,7 +200,7 @@ def sparse_zero_row(rng, dtype):
     return arrays
 
 
-@_edge("categorical_sparse", "ignored")
+@edge("categorical_sparse", "ignored")
 def sparse_ignored(rng, dtype):
     """Labels of -1 (the ignored class of the cases) at two positions."""
     arrays = sparse(rng, dtype)
@@ -237,14 +208,14 @@ def sparse_ignored(rng, dtype):
     return arrays
 
 
-@_edge("categorical_sparse", "all_ignored")
+@edge("categorical_sparse", "all_ignored")
 def sparse_all_ignored(rng, dtype):
     arrays = sparse(rng, dtype)
     arrays["labels"][:] = -1
     return arrays
 
 
-@_edge("categorical_sparse", "column_labels")
+@edge("categorical_sparse", "column_labels")
 def sparse_column_labels(rng, dtype):
     """Labels of shape (N, 1) beside (N, C) predictions."""
     arrays = sparse(rng, dtype)
@@ -252,21 +223,21 @@ def sparse_column_labels(rng, dtype):
     return arrays
 
 
-@_edge("categorical_sparse", "out_of_range")
+@edge("categorical_sparse", "out_of_range")
 def sparse_out_of_range(rng, dtype):
     arrays = sparse(rng, dtype)
     arrays["labels"][3] = CLASSES
     return arrays
 
 
-@_edge("categorical_sparse", "negative_label")
+@edge("categorical_sparse", "negative_label")
 def sparse_negative_label(rng, dtype):
     arrays = sparse(rng, dtype)
     arrays["labels"][3] = -1
     return arrays
 
 
-@_edge("categorical_sparse", "float_labels")
+@edge("categorical_sparse", "float_labels")
 def sparse_float_labels(rng, dtype):
     """Labels as floats with fractional parts (Keras truncates them; TF's op rejects the dtype)."""
     arrays = sparse(rng, dtype)
@@ -274,7 +245,7 @@ def sparse_float_labels(rng, dtype):
     return arrays
 
 
-@_edge("categorical_sparse", "mismatched")
+@edge("categorical_sparse", "mismatched")
 def sparse_mismatched(rng, dtype):
     """One label fewer than prediction rows."""
     arrays = sparse(rng, dtype)
@@ -282,7 +253,7 @@ def sparse_mismatched(rng, dtype):
     return arrays
 
 
-@_edge("categorical_sparse", "sequence")
+@edge("categorical_sparse", "sequence")
 def sparse_sequence(rng, dtype):
     """(N, T) labels beside (N, T, C) predictions."""
     arrays = sparse(rng, dtype, batch=BATCH * 2)

@@ -2,28 +2,12 @@
 
 import numpy as np
 
-from . import edge, kind
+from . import edge, empty_and_nan, keras_weights, kind
 
 BATCH, CLASSES = 4, 5
 
 
-def _edge(kind_name, name):
-    """Register an edge under ``name`` (the names are shared by the three kinds of this module)."""
 
-    def register(fn):
-        fn.__name__ = name
-        return edge(kind_name)(fn)
-
-    return register
-
-
-def _weights(rng, dtype, batch):
-    """Keras sample weights: per sample, per sample as a column, and all zero."""
-    return {
-        "sample_weight": rng.uniform(0.5, 2.0, size=(batch,)).astype(dtype),
-        "row_weight": rng.uniform(0.5, 2.0, size=(batch, 1)).astype(dtype),
-        "zero_weight": np.zeros((batch, 1), dtype),
-    }
 
 
 # -- distributions: log-probabilities against probabilities ----------------------------------
@@ -46,24 +30,14 @@ def distributions(rng, dtype, batch=BATCH, classes=CLASSES):
         "input": log_q.astype(dtype),
         "prediction": np.exp(log_q).astype(dtype),
         "target": target.astype(dtype),
-        **_weights(rng, dtype, batch),
+        **keras_weights(rng, dtype, batch),
     }
 
 
-@_edge("distributions", "empty")
-def distributions_empty(rng, dtype):
-    return distributions(rng, dtype, batch=0)
+empty_and_nan("distributions", distributions, "input", "prediction")
 
 
-@_edge("distributions", "nan")
-def distributions_nan(rng, dtype):
-    arrays = distributions(rng, dtype)
-    arrays["input"][1, 2] = np.nan
-    arrays["prediction"][1, 2] = np.nan
-    return arrays
-
-
-@_edge("distributions", "large")
+@edge("distributions", "large")
 def distributions_large(rng, dtype):
     """Log-probabilities of -100 and below; predictions down to 1e-30 (Keras clips them at 1e-7)."""
     arrays = distributions(rng, dtype)
@@ -72,7 +46,7 @@ def distributions_large(rng, dtype):
     return arrays
 
 
-@_edge("distributions", "negative_target")
+@edge("distributions", "negative_target")
 def distributions_negative_target(rng, dtype):
     """A target entry below 0: PyTorch gives NaN there (log of a negative); Keras clips it to 1e-7."""
     arrays = distributions(rng, dtype)
@@ -117,7 +91,7 @@ def saturated(rng, dtype):
     return arrays
 
 
-@_edge("distributions", "column_target")
+@edge("distributions", "column_target")
 def distributions_column_target(rng, dtype):
     """A (N, 1) target beside (N, C) log-probabilities: the two broadcast, silently."""
     arrays = distributions(rng, dtype)
@@ -125,7 +99,7 @@ def distributions_column_target(rng, dtype):
     return arrays
 
 
-@_edge("distributions", "mismatched")
+@edge("distributions", "mismatched")
 def distributions_mismatched(rng, dtype):
     """Shapes (N, 5) and (N, 3): they don't broadcast."""
     arrays = distributions(rng, dtype)
@@ -156,24 +130,14 @@ def counts(rng, dtype, batch=BATCH, classes=CLASSES):
         "input": rng.uniform(0.05, 3.0, size=(batch, classes)).astype(dtype),
         "log_input": rng.normal(scale=1.5, size=(batch, classes)).astype(dtype),
         "target": target.astype(dtype),
-        **_weights(rng, dtype, batch),
+        **keras_weights(rng, dtype, batch),
     }
 
 
-@_edge("counts", "empty")
-def counts_empty(rng, dtype):
-    return counts(rng, dtype, batch=0)
+empty_and_nan("counts", counts, "input", "log_input")
 
 
-@_edge("counts", "nan")
-def counts_nan(rng, dtype):
-    arrays = counts(rng, dtype)
-    arrays["input"][1, 2] = np.nan
-    arrays["log_input"][1, 2] = np.nan
-    return arrays
-
-
-@_edge("counts", "large")
+@edge("counts", "large")
 def counts_large(rng, dtype):
     """Log-rates near 100 (exp overflows float32 to inf) and rates of thousands."""
     arrays = counts(rng, dtype)
@@ -198,7 +162,7 @@ def zero_rate(rng, dtype):
     return arrays
 
 
-@_edge("counts", "negative_target")
+@edge("counts", "negative_target")
 def counts_negative_target(rng, dtype):
     """A count below 0: PyTorch masks its Stirling term (target <= 1), TensorFlow gives NaN."""
     arrays = counts(rng, dtype)
@@ -206,7 +170,7 @@ def counts_negative_target(rng, dtype):
     return arrays
 
 
-@_edge("counts", "column_target")
+@edge("counts", "column_target")
 def counts_column_target(rng, dtype):
     """A (N, 1) target beside (N, D) predictions: the two broadcast, silently."""
     arrays = counts(rng, dtype)
@@ -214,7 +178,7 @@ def counts_column_target(rng, dtype):
     return arrays
 
 
-@_edge("counts", "mismatched")
+@edge("counts", "mismatched")
 def counts_mismatched(rng, dtype):
     """Shapes (N, 5) and (N, 3): they don't broadcast (and TensorFlow wants them equal)."""
     arrays = counts(rng, dtype)
@@ -240,23 +204,14 @@ def gaussian(rng, dtype, batch=BATCH, features=CLASSES):
         "var_row": rng.uniform(0.1, 2.0, size=(batch,)).astype(dtype),
         "var_column": rng.uniform(0.1, 2.0, size=(batch, 1)).astype(dtype),
         "var_lead": rng.uniform(0.1, 2.0, size=(1, features)).astype(dtype),
-        **_weights(rng, dtype, batch),
+        **keras_weights(rng, dtype, batch),
     }
 
 
-@_edge("gaussian", "empty")
-def gaussian_empty(rng, dtype):
-    return gaussian(rng, dtype, batch=0)
+empty_and_nan("gaussian", gaussian, "input")
 
 
-@_edge("gaussian", "nan")
-def gaussian_nan(rng, dtype):
-    arrays = gaussian(rng, dtype)
-    arrays["input"][1, 2] = np.nan
-    return arrays
-
-
-@_edge("gaussian", "large")
+@edge("gaussian", "large")
 def gaussian_large(rng, dtype):
     arrays = gaussian(rng, dtype)
     arrays["input"] = (arrays["input"] * 1e3).astype(dtype)
@@ -339,7 +294,7 @@ def zero_residual(rng, dtype):
     return arrays
 
 
-@_edge("gaussian", "column_target")
+@edge("gaussian", "column_target")
 def gaussian_column_target(rng, dtype):
     """A (N, 1) target beside (N, D) means: they broadcast, silently."""
     arrays = gaussian(rng, dtype)
@@ -347,7 +302,7 @@ def gaussian_column_target(rng, dtype):
     return arrays
 
 
-@_edge("gaussian", "mismatched")
+@edge("gaussian", "mismatched")
 def gaussian_mismatched(rng, dtype):
     """Target (N, 3) beside input (N, 5): they don't broadcast."""
     arrays = gaussian(rng, dtype)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import edge, kind
+from . import edge, empty_and_nan, keras_weights, kind
 
 BATCH, FEATURES = 4, 5
 
@@ -14,15 +14,8 @@ def regression(rng, dtype, batch=BATCH, features=FEATURES):
         "target": rng.normal(size=(batch, features)).astype(dtype),
         # per-element weights, some of them zero
         "weight": (rng.uniform(size=(batch, features)) * (rng.uniform(size=(batch, features)) > 0.2)).astype(dtype),
-        "sample_weight": rng.uniform(0.5, 2.0, size=(batch,)).astype(dtype),
-        "row_weight": rng.uniform(0.5, 2.0, size=(batch, 1)).astype(dtype),
-        "zero_weight": np.zeros((batch, 1), dtype),
+        **keras_weights(rng, dtype, batch),
     }
-
-
-@edge("regression")
-def empty(rng, dtype):
-    return regression(rng, dtype, batch=0)
 
 
 @edge("regression")
@@ -43,11 +36,7 @@ def unit_residual(rng, dtype):
     return arrays
 
 
-@edge("regression")
-def nan(rng, dtype):
-    arrays = regression(rng, dtype)
-    arrays["prediction"][1, 2] = np.nan
-    return arrays
+empty_and_nan("regression", regression, "prediction")
 
 
 @edge("regression")

@@ -9,7 +9,7 @@ per-sample class balance, (N, 1)).
 
 import numpy as np
 
-from . import edge, kind
+from . import edge, keras_weights, kind
 
 BATCH, CLASSES = 4, 5
 
@@ -20,9 +20,7 @@ def _common(rng, dtype, batch, classes):
         "soft_target": rng.uniform(size=(batch, classes)).astype(dtype),
         "weight": (rng.uniform(size=(batch, classes)) * (rng.uniform(size=(batch, classes)) > 0.2)).astype(dtype),
         "class_weight": rng.uniform(0.5, 2.0, size=(classes,)).astype(dtype),
-        "sample_weight": rng.uniform(0.5, 2.0, size=(batch,)).astype(dtype),
-        "row_weight": rng.uniform(0.5, 2.0, size=(batch, 1)).astype(dtype),
-        "zero_weight": np.zeros((batch, 1), dtype),
+        **keras_weights(rng, dtype, batch),
         "pos_weight": rng.uniform(0.5, 3.0, size=(classes,)).astype(dtype),
         "beta": rng.uniform(0.1, 0.9, size=(batch, 1)).astype(dtype),
     }
