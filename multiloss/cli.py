@@ -40,7 +40,8 @@ def check(entries, backends, fmt, out=None):
 
     results = []
     for entry in entries:
-        row = {"loss": entry.path.removeprefix("multiloss."), "original": entry.original, "backends": {}}
+        label = _label(entry, entries)
+        row = {"loss": label, "original": entry.original, "backends": {}}
         for backend in backends:
             findings = testing.run(entry, backend)
             status, deviation = _cell(findings)
@@ -68,6 +69,16 @@ def check(entries, backends, fmt, out=None):
     return 1 if failed else 0
 
 
+def _label(entry, entries):
+    """The row's name; a loss with several rows (input kinds, argument roles) names what differs."""
+    label = entry.path.removeprefix("multiloss.")
+    twins = [e for e in entries if e.path == entry.path]
+    if len(twins) > 1:
+        same_kind = sum(e.inputs == entry.inputs for e in twins) > 1
+        label += f" [{entry.inputs}" + (f": {', '.join(entry.call)}]" if same_kind else "]")
+    return label
+
+
 def _format_cell(cell):
     if cell["deviation"] is None:
         return cell["status"]
@@ -76,7 +87,7 @@ def _format_cell(cell):
 
 def _print_text_row(row, backends, out):
     cells = "".join(f"{_format_cell(row['backends'][b]):<18}" for b in backends)
-    out.write(f"{row['loss']:<55} {cells}\n")
+    out.write(f"{row['loss']:<72} {cells}\n")
     out.flush()
 
 
@@ -134,7 +145,7 @@ def main(argv=None):
 
         status = ", ".join(f"{b}: {'installed' if testing.installed(b) else 'not installed'}" for b in backends)
         sys.stdout.write(f"multiloss check: {len(entries)} losses; {status}\n")
-        sys.stdout.write(f"{'loss':<55} " + "".join(f"{b:<18}" for b in backends) + "\n")
+        sys.stdout.write(f"{'loss':<72} " + "".join(f"{b:<18}" for b in backends) + "\n")
     started = time.perf_counter()
     code = check(entries, backends, args.format)
     if args.format == "text":

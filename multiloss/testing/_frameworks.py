@@ -29,6 +29,12 @@ def import_all():
     for framework in ("torch", "tensorflow", "jax"):
         if installed(framework):
             importlib.import_module(framework)
+    if installed("tensorflow"):
+        import tensorflow as tf
+
+        # The compiled check makes a new tf.function per option set on purpose;
+        # TF's retracing warning about that would drown the report.
+        tf.get_logger().setLevel("ERROR")
 
 
 def framework_of_path(path):
