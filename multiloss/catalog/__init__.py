@@ -103,6 +103,22 @@ KERAS_CLASS_CASES = (
 )
 
 
+# What every tf.compat.v1.losses row is tested with: weights of each accepted
+# shape (per element, (N, 1), a Python number) and each Reduction. The input
+# kinds of those rows provide the roles weight and row_weight.
+TF_V1_OPTIONS = (
+    {},
+    {"weights": Arg("weight")},
+    {"weights": Arg("row_weight")},
+    {"weights": 2.5},
+    {"reduction": "none"},
+    {"weights": Arg("weight"), "reduction": "weighted_sum"},
+    {"weights": Arg("weight"), "reduction": "weighted_mean"},
+    {"weights": Arg("weight"), "reduction": "weighted_sum_over_batch_size"},
+    {"weights": Arg("weight"), "reduction": "none"},
+)
+
+
 def _resolve(path):
     module, _, attr = path.rpartition(".")
     return getattr(importlib.import_module(module), attr)

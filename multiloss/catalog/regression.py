@@ -1,6 +1,6 @@
 """Catalog rows: the regression family in every interface."""
 
-from . import KERAS_CLASS_CASES, KERAS_CLASS_OPTIONS, Arg, Case, Entry
+from . import KERAS_CLASS_CASES, KERAS_CLASS_OPTIONS, TF_V1_OPTIONS, Arg, Case, Entry
 
 # -- shared cases --------------------------------------------------------------------------
 
@@ -28,17 +28,6 @@ _KERAS_CLASS_CASES = KERAS_CLASS_CASES + (
     Case("zero residual", edge="zero_residual", gradient=True),
     Case("unit residual", edge="unit_residual", gradient=True),
     Case("rank-1 sample weights on (N, 1) losses", edge="column_pair"),
-)
-_TF_OPTIONS = (
-    {},
-    {"weights": Arg("weight")},
-    {"weights": Arg("row_weight")},
-    {"weights": 2.5},
-    {"reduction": "none"},
-    {"weights": Arg("weight"), "reduction": "weighted_sum"},
-    {"weights": Arg("weight"), "reduction": "weighted_mean"},
-    {"weights": Arg("weight"), "reduction": "weighted_sum_over_batch_size"},
-    {"weights": Arg("weight"), "reduction": "none"},
 )
 _TF_CASES = (
     Case("unknown reduction", {"reduction": "mean"}, raises="ValueError"),
@@ -115,7 +104,7 @@ def _tf(name, options=(), cases=()):
         inputs="regression",
         call=("target", "prediction"),
         grad="prediction",
-        options=_TF_OPTIONS + tuple(options),
+        options=TF_V1_OPTIONS + tuple(options),
         cases=_TF_CASES + tuple(cases),
         differences="Under jit the float32 cast is the same; TF's graph collections are not kept.",
     )
@@ -147,6 +136,10 @@ ENTRIES = (
     _keras("mae", alias_of="mean_absolute_error"),
     _keras("mape", alias_of="mean_absolute_percentage_error"),
     _keras("msle", alias_of="mean_squared_logarithmic_error"),
+    _keras("MSE", alias_of="mean_squared_error"),
+    _keras("MAE", alias_of="mean_absolute_error"),
+    _keras("MAPE", alias_of="mean_absolute_percentage_error"),
+    _keras("MSLE", alias_of="mean_squared_logarithmic_error"),
     _keras_class("MeanSquaredError"),
     _keras_class("MeanAbsoluteError"),
     _keras_class("MeanAbsolutePercentageError"),
@@ -162,7 +155,7 @@ ENTRIES = (
         inputs="regression",
         call=("prediction",),
         grad="prediction",
-        options=_TF_OPTIONS,
+        options=TF_V1_OPTIONS,
         cases=(Case("unknown reduction", {"reduction": "mean"}, raises="ValueError"),
                Case("weights that don't broadcast", {"weights": Arg("sample_weight")}, raises="ValueError"),
                Case("all-zero weights", {"weights": Arg("zero_weight")})),

@@ -4,7 +4,7 @@ Keras' functions and classes take probabilities or, with ``from_logits=True``,
 logits; each of them has one row per input kind, under the same path.
 """
 
-from . import KERAS_CLASS_CASES, KERAS_CLASS_OPTIONS, Arg, Case, Entry
+from . import KERAS_CLASS_CASES, KERAS_CLASS_OPTIONS, TF_V1_OPTIONS, Arg, Case, Entry
 
 PROBS, LOGITS = "binary_probabilities", "binary_logits"
 
@@ -130,16 +130,6 @@ def _logit_options(options):
 
 # -- TF ------------------------------------------------------------------------------------
 
-_TF_OPTIONS = (
-    {},
-    {"weights": Arg("weight")},
-    {"weights": Arg("row_weight")},
-    {"weights": 2.5},
-    {"reduction": "none"},
-    {"weights": Arg("weight"), "reduction": "weighted_sum"},
-    {"weights": Arg("weight"), "reduction": "weighted_mean"},
-    {"weights": Arg("weight"), "reduction": "weighted_sum_over_batch_size"},
-)
 _TF_CASES = (
     Case("unknown reduction", {"reduction": "mean"}, raises="ValueError"),
     Case("weights that don't broadcast", {"weights": Arg("sample_weight")}, raises="ValueError"),
@@ -275,7 +265,7 @@ ENTRIES = (
         inputs=LOGITS,
         call=("target", "logits"),
         grad="logits",
-        options=_TF_OPTIONS + ({"label_smoothing": 0.2}, {"label_smoothing": 0.3, "reduction": "none"}),
+        options=TF_V1_OPTIONS + ({"label_smoothing": 0.2}, {"label_smoothing": 0.3, "reduction": "none"}),
         cases=_TF_CASES + (
             Case("incompatible shapes", edge="mismatched", raises="ValueError"),
             Case("negative label smoothing is ignored", {"label_smoothing": -0.5, "reduction": "none"}),
@@ -293,7 +283,7 @@ ENTRIES = (
         inputs=PROBS,
         call=("target", "prediction"),
         grad="prediction",
-        options=_TF_OPTIONS + ({"epsilon": 1e-3}, {"epsilon": 0.0, "reduction": "none"}),
+        options=TF_V1_OPTIONS + ({"epsilon": 1e-3}, {"epsilon": 0.0, "reduction": "none"}),
         cases=_TF_CASES + (
             Case("incompatible shapes", edge="mismatched_probabilities", raises="ValueError"),
             Case("saturated probabilities", {"reduction": "none"}, edge="saturated", gradient=True),

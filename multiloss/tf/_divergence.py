@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from .._dispatch import namespace_of
 from ..losses import divergence
-from ._common import shape_text
+from ._common import check_compatible, shape_text
 
 
 def _check_same_shape(targets, log_input):
     """``TensorShape.assert_is_compatible_with``, with ``log_poisson_loss``'s message: no broadcasting."""
-    st, sl = tuple(targets.shape), tuple(log_input.shape)
-    if len(st) != len(sl) or any(a is not None and b is not None and a != b for a, b in zip(st, sl)):
+    try:
+        check_compatible(targets, log_input)
+    except ValueError:
         raise ValueError(
             "`log_input` and `targets` must have the same shape, received "
-            f"({shape_text(sl)} vs {shape_text(st)})."
-        )
+            f"({shape_text(tuple(log_input.shape))} vs {shape_text(tuple(targets.shape))})."
+        ) from None
 
 
 def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
