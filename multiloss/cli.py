@@ -15,6 +15,7 @@ import sys
 import time
 
 from . import catalog
+from .docs import catalog_table
 
 
 def _select(losses):
@@ -97,15 +98,6 @@ def _print_markdown(results, backends, out):
     for r in results:
         cells = " | ".join(_format_cell(r["backends"][b]) for b in backends)
         out.write(f"| `{r['loss']}` | `{r['original']}` | {cells} |\n")
-
-
-def catalog_table():
-    """The Markdown table of losses x interfaces, as the README shows it."""
-    lines = ["| loss | interface | mirrors | input kind | notes |", "|---|---|---|---|---|"]
-    for e in catalog.ENTRIES:
-        interface = e.interface.removeprefix("multiloss.") or "multiloss"
-        lines.append(f"| `{e.name}` | `{interface}` | `{e.original}` | {e.inputs} | {e.differences} |")
-    return "\n".join(lines) + "\n"
 
 
 def list_catalog(fmt, out=None):
