@@ -29,6 +29,10 @@ def import_all():
     for framework in ("torch", "tensorflow", "jax"):
         if installed(framework):
             importlib.import_module(framework)
+        if framework == "torch" and installed("torch"):
+            # torch.compile imports triton (in CUDA builds of torch), whose library crashes
+            # the process when it loads after TensorFlow's: load it before.
+            importlib.import_module("torch._dynamo")
     if installed("tensorflow"):
         import tensorflow as tf
 
