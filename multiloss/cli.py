@@ -14,7 +14,7 @@ import json
 import sys
 import time
 
-from . import catalog
+from . import catalog, plot
 from .docs import catalog_table
 
 
@@ -126,8 +126,11 @@ def main(argv=None):
     p_check.add_argument("--loss", action="append", help="only rows whose path contains this (repeatable)")
     p_list = sub.add_parser("list", help="print the catalog")
     p_list.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    plot.add_parser(sub)
     args = parser.parse_args(argv)
 
+    if args.command == "plot":
+        return args.run(args)
     if args.command == "list":
         return list_catalog(args.format)
     backends = args.backend or list(FRAMEWORKS)
