@@ -150,11 +150,15 @@ def catalog_table():
         kinds = ", ".join(dict.fromkeys(e.inputs for e in catalog.ENTRIES if e.path == entry.path))
         notes = []
         for text, shared in paragraphs[entry.path]:
-            notes.append(f"[{keys.setdefault(text, len(keys) + 1)}]" if shared else text.replace("|", "\\|"))
+            if shared:
+                n = keys.setdefault(text, len(keys) + 1)
+                notes.append(f"[[{n}]](#note-{n})")
+            else:
+                notes.append(text.replace("|", "\\|"))
         interface = entry.interface.removeprefix("multiloss.") or "multiloss"
         lines.append(f"| `{entry.name}` | `{interface}` | `{entry.original}` | {kinds} | {' '.join(notes)} |")
     lines.append("")
-    lines += [f"**[{n}]** {text}\n" for text, n in keys.items()]
+    lines += [f'<a id="note-{n}"></a>**[{n}]** {text}\n' for text, n in keys.items()]
     return "\n".join(lines)
 
 

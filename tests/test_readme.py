@@ -45,11 +45,11 @@ def test_a_shared_note_is_written_once():
     for line in docs.catalog_page().splitlines():
         if line.startswith("| `"):
             notes = re.split(r"(?<!\\)\|", line)[-2].replace("\\|", "|")
-        elif line.startswith("**["):
+        elif line.startswith("<a id="):
             notes = line.partition("** ")[2]
         else:
             continue
-        written.update(docs._sentences(re.sub(r"\[\d+\]", "", notes)))
+        written.update(docs._sentences(re.sub(r"\[\[\d+\]\]\(#note-\d+\)", "", notes)))
     for entry in catalog.ENTRIES:
         for sentence in docs._sentences(entry.differences):
             assert written[sentence] == 1, sentence
