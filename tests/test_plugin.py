@@ -10,7 +10,6 @@ import pytest
 from multiloss.testing import Finding, plugin
 
 pytest_plugins = ["pytester"]
-pytest.importorskip("torch")
 
 USER_TESTS = '''
 import numpy as np
@@ -66,6 +65,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_users_loss_gets_one_test_per_check_and_backend_and_the_report(pytester, monkeypatch):
+    pytest.importorskip("torch")  # the reference and half of the checks
     # pytest on the user's file in a process of its own, as a user runs it (a framework
     # doesn't survive being unloaded and imported again in one process, as pytester's
     # in-process runs do); -p names the plugin, so an installed copy's entry point must not
