@@ -49,6 +49,12 @@ _SYNONYMS = {
     "Kullback-Leibler divergence": ("kl_div", "kl_div_loss", "kl_divergence"),
     "Poisson negative log-likelihood": ("poisson_nll_loss", "poisson", "log_poisson_loss"),
     "Gaussian negative log-likelihood": ("gaussian_nll_loss",),
+    "hinge": ("hinge", "hinge_loss"),
+    "squared hinge": ("squared_hinge",),
+    "categorical hinge": ("categorical_hinge",),
+    "Dice": ("dice", "dice_loss"),
+    "Tversky": ("tversky",),
+    "connectionist temporal classification": ("ctc", "ctc_loss"),
 }
 _CONCEPT = {name: concept for concept, names in _SYNONYMS.items() for name in names}
 
