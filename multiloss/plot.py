@@ -180,11 +180,14 @@ def draw(drawn, path):
 
 
 def add_parser(subparsers):
-    p = subparsers.add_parser("plot", help="draw losses and their gradients (needs matplotlib)")
-    p.add_argument("losses", nargs="+", metavar="LOSS[:OPTION=VALUE,...]")
+    p = subparsers.add_parser("plot", help="draw losses and their gradients (needs matplotlib)",
+                              description=__doc__.split("\n\n")[0])
+    p.add_argument("losses", nargs="+", metavar="LOSS[:OPTION=VALUE,...]",
+                   help="a catalog name (see `multiloss list`), e.g. huber_loss:delta=0.5 or keras.Huber")
     p.add_argument("-o", "--output", default="losses.png", help="the image to write (default: losses.png)")
-    p.add_argument("--range", nargs=2, type=float, default=(-4.0, 4.0), metavar=("FROM", "TO"))
-    p.add_argument("--points", type=int, default=321)
+    p.add_argument("--range", nargs=2, type=float, default=(-4.0, 4.0), metavar=("FROM", "TO"),
+                   help="of the residual or margin (default: -4 4)")
+    p.add_argument("--points", type=int, default=321, help="points per curve (default: 321)")
     p.add_argument("--autodiff", choices=("torch", "jax"), help="where gradients come from (default: torch, else jax)")
     p.set_defaults(run=run)
 
