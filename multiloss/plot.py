@@ -181,7 +181,7 @@ def draw(drawn, path):
 
 def add_parser(subparsers):
     p = subparsers.add_parser("plot", help="draw losses and their gradients (needs matplotlib)",
-                              description=__doc__.split("\n\n")[0])
+                              description="Draw losses and their gradients against the residual or the logit margin.")
     p.add_argument("losses", nargs="+", metavar="LOSS[:OPTION=VALUE,...]",
                    help="a catalog name (see `multiloss list`), e.g. huber_loss:delta=0.5 or keras.Huber")
     p.add_argument("-o", "--output", default="losses.png", help="the image to write (default: losses.png)")
