@@ -1,8 +1,8 @@
 """Per-framework plumbing for the harness: conversion, gradients, compilation.
 
-Frameworks are imported only when asked for, torch before TensorFlow (the
-other order can crash some builds), and Keras always on the TensorFlow
-backend, which is the reference for Keras semantics.
+Frameworks are imported only when asked for, torch and torchvision before
+TensorFlow (the other order can crash some builds), and Keras always on the
+TensorFlow backend, which is the reference for Keras semantics.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ def import_all():
     """Import every installed framework in a safe order; Keras on TensorFlow."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    for framework in ("torch", "tensorflow", "jax"):
-        if installed(framework):
-            importlib.import_module(framework)
+    # torchvision holds the originals of the torchvision rows; imported after TensorFlow it crashes.
+    for module in ("torch", "torchvision", "tensorflow", "jax"):
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
     if installed("tensorflow"):
         import tensorflow as tf
 
