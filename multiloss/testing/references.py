@@ -93,7 +93,6 @@ def dice_loss(input, target, smooth=1.0, squared=False, reduction="mean"):
     optional; the sums run over every axis but the first; reduced the
     PyTorch way.
     """
-
     if input.shape != target.shape:
         raise ValueError(f"input {tuple(input.shape)} and target {tuple(target.shape)} differ in shape")
     if reduction not in ("none", "mean", "sum"):
