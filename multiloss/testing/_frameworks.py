@@ -26,9 +26,10 @@ def import_all():
     """Import every installed framework in a safe order; Keras on TensorFlow."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    # torchvision holds the originals of the torchvision rows; imported after TensorFlow it crashes.
-    for module in ("torch", "torchvision", "tensorflow", "jax"):
-        if importlib.util.find_spec(module) is not None:
+    # torch.compile's dynamo loads triton (in CUDA builds of torch), and torchvision, which holds the
+    # originals of the torchvision rows, loads dynamo: imported after TensorFlow, triton crashes the process.
+    for module in ("torch", "torch._dynamo", "torchvision", "tensorflow", "jax"):
+        if importlib.util.find_spec(module.partition(".")[0]) is not None:
             importlib.import_module(module)
     if installed("tensorflow"):
         import tensorflow as tf
