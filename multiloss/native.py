@@ -109,7 +109,7 @@ def iou_loss(boxes1, boxes2, reduction="none", eps=1e-7, mode="log"):
         raise ValueError(f"reduction must be one of {', '.join(map(repr, TORCH_REDUCTIONS))}; got {reduction!r}")
     xp = namespace_of(boxes1, boxes2)
     for name, boxes in (("boxes1", boxes1), ("boxes2", boxes2)):
-        if boxes.ndim == 0 or boxes.shape[-1] not in (4, None):  # None: known only at run time
+        if len(boxes.shape) == 0 or boxes.shape[-1] not in (4, None):  # None: known only at run time
             raise ValueError(f"{name} must hold boxes (x1, y1, x2, y2) along its last axis, of size 4; "
                              f"got shape {tuple(boxes.shape)}")
     if broadcast_shapes(tuple(boxes1.shape[:-1]), tuple(boxes2.shape[:-1])) is None:
@@ -154,7 +154,7 @@ def dice_loss(input, target, smooth=1.0, squared=False, reduction="mean"):
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"target of shape {tuple(target.shape)} must have the shape of input, "
                          f"{tuple(input.shape)}")
-    per_sample = tuple(range(1, input.ndim))
+    per_sample = tuple(range(1, len(input.shape)))
     loss = overlap.dice(xp, input, target, axis=per_sample, smooth=smooth, squared=squared)
     return reduce(xp, loss, reduction, empty="nan")
 

@@ -97,7 +97,7 @@ def _boxes(boxes1, boxes2):
     """
     xp = namespace_of(boxes1, boxes2)
     for name, boxes in (("boxes1", boxes1), ("boxes2", boxes2)):
-        if boxes.ndim == 0:
+        if len(boxes.shape) == 0:
             raise IndexError(f"{name} is 0-d; boxes are (x1, y1, x2, y2) along the last axis")
         if boxes.shape[-1] not in (4, None):  # None: known only at run time
             raise ValueError(f"{name} must hold boxes (x1, y1, x2, y2) along its last axis, of size 4; "
