@@ -131,6 +131,8 @@ def test_keras_tversky_alpha_weighs_false_negatives():
 def test_keras_overlap_classes_have_keras_config_keys():
     keras = pytest.importorskip("keras")
     for name, options in (("Dice", {"axis": (1, 2)}), ("Tversky", {"alpha": 0.3, "beta": 0.7})):
-        ours, theirs = getattr(mk, name)(**options).get_config(), getattr(keras.losses, name)(**options).get_config()
-        assert set(ours) == set(theirs)
-        assert {k: ours[k] for k in options} == {k: theirs[k] for k in options}
+        expected = getattr(keras.losses, name)(**options).get_config()
+        got = getattr(mk, name)(**options).get_config()
+        # Keras 3.15.1's Loss.get_config leaves out dtype; multiloss' base class keeps it.
+        got.pop("dtype", None)
+        assert got == expected
