@@ -1,13 +1,15 @@
-"""Test setup: frameworks import lazily (torch before TensorFlow), Keras on TensorFlow."""
+"""Test setup: every installed framework imported once, in a safe order, with Keras on TensorFlow.
 
-import importlib
-import importlib.util
+Importing TensorFlow before torch, torch.compile's dynamo (triton, in CUDA builds) or torchvision
+crashes the process; a test that imports TensorFlow itself (the README's examples) must find them
+already loaded.
+"""
+
 import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-# torch.compile loads triton (in CUDA builds of torch), whose library crashes the process when
-# it loads after TensorFlow's; tests import TensorFlow in any order, so load it first.
-if importlib.util.find_spec("triton") and importlib.util.find_spec("torch"):
-    importlib.import_module("torch._dynamo")
+from multiloss.testing._frameworks import import_all  # noqa: E402
+
+import_all()

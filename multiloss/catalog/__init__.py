@@ -125,9 +125,9 @@ def _resolve(path):
 
 
 def _load_entries():
-    from . import categorical, divergence, regression, sigmoid, softmax
+    from . import box, categorical, divergence, overlap, regression, sigmoid, softmax
 
-    return tuple(entry for family in (regression, softmax, categorical, sigmoid, divergence) for entry in family.ENTRIES)
+    return tuple(entry for family in (regression, softmax, categorical, sigmoid, divergence, box, overlap) for entry in family.ENTRIES)
 
 
 ENTRIES = _load_entries()

@@ -324,10 +324,7 @@ ENTRIES = (
         options=({}, {"reduction": "mean"}, {"reduction": "sum"}, {"alpha": -1}, {"alpha": 0.5, "gamma": 0},
                  {"alpha": 0.9, "gamma": 1.5, "reduction": "mean"}),
         cases=_FOCAL_CASES,
-        differences="torchvision is not installed beside torch 2.13 here; the original used in the tests is an "
-                    "independent torch transcription of its published formula. " + _INFINITE,
-        fallback="multiloss.testing.references.sigmoid_focal_loss",
-        original_framework="torch",
+        differences=_INFINITE,
     ),
     Entry(
         path="multiloss.balanced_sigmoid_cross_entropy",

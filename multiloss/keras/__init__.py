@@ -17,6 +17,7 @@ from ._categorical import (
 )
 from ._common import Loss, LossFunctionWrapper
 from ._divergence import KLD, KLDivergence, Poisson, kl_divergence, kld, poisson
+from ._overlap import Dice, Tversky, dice, tversky
 from ._regression import (
     MAE,
     MAPE,
@@ -62,3 +63,4 @@ __all__ += ["categorical_crossentropy", "sparse_categorical_crossentropy", "cate
             "CategoricalFocalCrossentropy", "CategoricalGeneralizedCrossEntropy"]
 __all__ += ["binary_crossentropy", "binary_focal_crossentropy", "bce", "BCE", "BinaryCrossentropy",
             "BinaryFocalCrossentropy"]
+__all__ += ["dice", "tversky", "Dice", "Tversky"]

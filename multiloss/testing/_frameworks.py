@@ -1,8 +1,8 @@
 """Per-framework plumbing for the harness: conversion, gradients, compilation.
 
-Frameworks are imported only when asked for, torch before TensorFlow (the
-other order can crash some builds), and Keras always on the TensorFlow
-backend, which is the reference for Keras semantics.
+Frameworks are imported only when asked for, torch and torchvision before
+TensorFlow (the other order can crash some builds), and Keras always on the
+TensorFlow backend, which is the reference for Keras semantics.
 """
 
 from __future__ import annotations
@@ -26,13 +26,11 @@ def import_all():
     """Import every installed framework in a safe order; Keras on TensorFlow."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    for framework in ("torch", "tensorflow", "jax"):
-        if installed(framework):
-            importlib.import_module(framework)
-        if framework == "torch" and installed("torch"):
-            # torch.compile imports triton (in CUDA builds of torch), whose library crashes
-            # the process when it loads after TensorFlow's: load it before.
-            importlib.import_module("torch._dynamo")
+    # torch.compile's dynamo loads triton (in CUDA builds of torch), and torchvision, which holds the
+    # originals of the torchvision rows, loads dynamo: imported after TensorFlow, triton crashes the process.
+    for module in ("torch", "torch._dynamo", "torchvision", "tensorflow", "jax"):
+        if importlib.util.find_spec(module.partition(".")[0]) is not None:
+            importlib.import_module(module)
     if installed("tensorflow"):
         import tensorflow as tf
 
