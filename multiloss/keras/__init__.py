@@ -17,6 +17,18 @@ from ._categorical import (
 )
 from ._common import Loss, LossFunctionWrapper
 from ._divergence import KLD, KLDivergence, Poisson, kl_divergence, kld, poisson
+from ._margin import (
+    Circle,
+    CategoricalHinge,
+    CosineSimilarity,
+    Hinge,
+    SquaredHinge,
+    categorical_hinge,
+    circle,
+    cosine_similarity,
+    hinge,
+    squared_hinge,
+)
 from ._regression import (
     MAE,
     MAPE,
@@ -62,3 +74,5 @@ __all__ += ["categorical_crossentropy", "sparse_categorical_crossentropy", "cate
             "CategoricalFocalCrossentropy", "CategoricalGeneralizedCrossEntropy"]
 __all__ += ["binary_crossentropy", "binary_focal_crossentropy", "bce", "BCE", "BinaryCrossentropy",
             "BinaryFocalCrossentropy"]
+__all__ += ["hinge", "squared_hinge", "categorical_hinge", "cosine_similarity", "circle", "Hinge", "SquaredHinge",
+            "CategoricalHinge", "CosineSimilarity", "Circle"]

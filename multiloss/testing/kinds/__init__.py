@@ -91,4 +91,4 @@ def generic_edges(kind_name):
 
 
 # The families register their kinds on import.
-from . import categorical, divergence, regression, sigmoid, softmax  # noqa: E402, F401
+from . import categorical, divergence, margin, regression, sigmoid, softmax  # noqa: E402, F401
