@@ -18,8 +18,8 @@ from ._categorical import (
 from ._common import Loss, LossFunctionWrapper
 from ._divergence import KLD, KLDivergence, Poisson, kl_divergence, kld, poisson
 from ._margin import (
-    Circle,
     CategoricalHinge,
+    Circle,
     CosineSimilarity,
     Hinge,
     SquaredHinge,

@@ -13,7 +13,14 @@ from .._dispatch import namespace_of
 from .._shapes import broadcast_shapes, first_mismatch
 from ..losses import margin as margin_math
 from ..losses import softmax
-from ._common import _Loss, _WeightedLoss, reduce_torch, torch_legacy_reduction, torch_reduction, torch_size
+from ._common import (
+    _Loss,
+    _WeightedLoss,
+    reduce_torch,
+    torch_legacy_reduction,
+    torch_reduction,
+    torch_size,
+)
 
 _SCALAR_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
                  "bool": "Bool", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",

@@ -5,7 +5,13 @@ from __future__ import annotations
 from .._dispatch import namespace_of
 from .._reduction import Reduction
 from ..losses import margin
-from ._common import as_float32, check_broadcastable, check_compatible, check_not_none, compute_weighted_loss
+from ._common import (
+    as_float32,
+    check_broadcastable,
+    check_compatible,
+    check_not_none,
+    compute_weighted_loss,
+)
 
 _DEFAULT = Reduction.SUM_BY_NONZERO_WEIGHTS
 
