@@ -98,10 +98,11 @@ def multi_margin(xp, input, target, p=1, margin=1.0, weight=None):
     Source: ATen ``multi_margin_loss`` (CPU kernel).
     """
     classes = input.shape[-1]
-    index = xp.expand_dims(target, axis=-1)
-    picked = xp.take_along_axis(input, index, axis=-1)
+    is_target = xp.arange(classes, dtype=target.dtype) == xp.expand_dims(target, axis=-1)
+    others = xp.logical_not(is_target)
+    # x[y] by a masked sum over the classes: no gather, and a NaN elsewhere in the row stays out
+    picked = xp.sum(xp.where(is_target, input, xp.zeros_like(input)), axis=-1, keepdims=True)
     z = margin - picked + input
-    others = xp.arange(classes, dtype=target.dtype) != index
     keep = xp.logical_and(z > 0, others)
     h = z if p == 1 else z * z
     h = xp.where(keep, h, xp.zeros_like(h))
@@ -117,7 +118,8 @@ def multilabel_margin(xp, input, target):
     ``sum_{j in targets} sum_{i not in targets} max(0, 1 - (x[y_j] - x[i])) / C``, for
     ``(N, C)`` scores and ``(N, C)`` class indices padded with -1. A target listed twice
     counts twice; the derivative at a zero margin is 0 (the kernel's ``z > 0`` test).
-    The pairs are an ``(N, C, C)`` array: the loss itself costs ``C**2`` per sample.
+    The pairs are an ``(N, C, C)`` array: the loss itself costs ``C**2`` per sample, and
+    ``x[y_j]`` is read through the same ``(N, C, C)`` comparison rather than a gather.
 
     Source: ATen ``multilabel_margin_loss`` (CPU kernel).
     """
@@ -126,11 +128,13 @@ def multilabel_margin(xp, input, target):
     # The targets before the first negative one; positions from it on are padding.
     first_negative = xp.min(xp.where(target < 0, position, xp.full_like(target, classes)), axis=-1, keepdims=True)
     listed = position < first_negative
-    index = xp.where(listed, target, xp.zeros_like(target))
-    picked = xp.take_along_axis(input, index, axis=-1)  # x[y_j]
+    # one_hot[j, i]: the j-th target is class i
+    one_hot = xp.expand_dims(target, axis=-1) == position
+    # x[y_j] by a masked sum over the classes: no gather, and the padding reads nothing
+    picked = xp.sum(xp.where(one_hot, xp.expand_dims(input, axis=-2), xp.zeros_like(one_hot, dtype=input.dtype)),
+                    axis=-1)
     # is_target[i]: class i is one of the listed targets
-    matches = xp.logical_and(xp.expand_dims(index, axis=-1) == position, xp.expand_dims(listed, axis=-1))
-    is_target = xp.any(matches, axis=-2)
+    is_target = xp.any(xp.logical_and(one_hot, xp.expand_dims(listed, axis=-1)), axis=-2)
     # z[j, i] = 1 - x[y_j] + x[i], counted for listed j and i not a target
     z = 1 - xp.expand_dims(picked, axis=-1) + xp.expand_dims(input, axis=-2)
     keep = xp.logical_and(xp.expand_dims(listed, axis=-1), xp.expand_dims(xp.logical_not(is_target), axis=-2))
