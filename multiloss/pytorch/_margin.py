@@ -243,7 +243,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     samples = input.shape[0] if input.ndim == 2 else 1
     classes = input.shape[-1] if input.ndim else 1
     if target.ndim > 1 or _numel(target.shape) != samples:
-        raise RuntimeError(f"inconsistent target size, expected {samples} but got {_sizes(target.shape)}")
+        raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
+                           f"samples (batch size). Expected target size [{samples}], but got {_sizes(target.shape)}. "
+                           f"Input has shape {_sizes(input.shape)}.")
     if weight is not None and weight.shape[0] != classes:
         raise RuntimeError(f"inconsistent weight size, expected {classes} but got {_sizes(weight.shape)}")
     _check_long(xp, target)
