@@ -114,6 +114,7 @@ _COSINE_CASES = (
 _TRIPLET = ("triplet", ("anchor", "positive", "negative"), "anchor")
 _TRIPLET_OPTIONS = _REDUCTIONS + (
     {"margin": 0.5, "reduction": "none"}, {"p": 1}, {"p": 3.0, "reduction": "none"}, {"p": float("inf")},
+    {"p": 0.5, "reduction": "none"},
     {"eps": 0.1, "reduction": "none"}, {"swap": True, "reduction": "none"},
 )
 _TRIPLET_CASES = (
@@ -216,6 +217,7 @@ _CIRCLE_OPTIONS = (
 )
 _CIRCLE_CASES = (
     Case("rows without positives give 0", edge="no_positives", gradient=True),
+    Case("some rows without positives", edge="lonely_rows", gradient=True),
     Case("embeddings not normalised", edge="unnormalised", gradient=True),
 )
 _CIRCLE_CLASS_OPTIONS = ({"gamma": 10.0, "margin": 0.25}, {"remove_diagonal": False, "reduction": "sum"})

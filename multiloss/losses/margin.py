@@ -262,8 +262,8 @@ def circle(xp, labels, embeddings, ref_labels, ref_embeddings, remove_diagonal=T
     positive = xp.expand_dims(labels, axis=1) == xp.expand_dims(ref_labels, axis=0)
     negative = xp.logical_not(positive)
     if remove_diagonal:
-        rows = xp.arange(labels.shape[0], dtype=labels.dtype)
-        columns = xp.arange(ref_labels.shape[0], dtype=labels.dtype)
+        rows = xp.arange(_length(xp, labels), dtype=labels.dtype)
+        columns = xp.arange(_length(xp, ref_labels), dtype=labels.dtype)
         positive = xp.logical_and(positive, xp.expand_dims(rows, axis=1) != xp.expand_dims(columns, axis=0))
     positive_weights = hinge_at_zero_passes(xp, (margin + distances) * xp.astype(positive, distances.dtype))
     negative_weights = hinge_at_zero_passes(xp, (1 + margin - distances) * xp.astype(negative, distances.dtype))
@@ -273,6 +273,11 @@ def circle(xp, labels, embeddings, ref_labels, ref_embeddings, remove_diagonal=T
     positive_term = xp.logsumexp(xp.where(positive, positive_logits, minus_inf), axis=1)
     negative_term = xp.logsumexp(xp.where(negative, negative_logits, minus_inf), axis=1)
     return xp.softplus(positive_term + negative_term)
+
+
+def _length(xp, vector):
+    # A batch size known only at run time (TF's None) is read from the array instead.
+    return vector.shape[0] if vector.shape[0] is not None else xp.size(vector)
 
 
 # -- TF v1 -----------------------------------------------------------------------------------

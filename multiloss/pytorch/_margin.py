@@ -56,6 +56,11 @@ def _check_long(xp, target):
     raise RuntimeError(f"expected scalar type Long but found {_scalar_name(target.dtype)}")
 
 
+def _as_float(xp, target, input):
+    """An integer or boolean target takes the input's dtype, as PyTorch's type promotion gives it."""
+    return target if xp.isdtype(target.dtype, "real floating") else xp.astype(target, input.dtype)
+
+
 def _check_matrix(input):
     """``(C,)`` or ``(N, C)`` with ``C > 0`` (a 0-d input is one sample of one class)."""
     ndim = input.ndim
@@ -86,6 +91,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
             f"target: {torch_size(target.shape)} ")
     xp = namespace_of(input1, input2, target)
     _check_broadcast(input1, input2, target)
+    target = _as_float(xp, target, input1)
     return reduce_torch(xp, margin_math.margin_ranking(xp, input1, input2, target, margin), reduction)
 
 
@@ -114,7 +120,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if shape != tuple(input.shape):
         raise RuntimeError(f"output with shape {_sizes(input.shape)} doesn't match the broadcast shape "
                            f"{_sizes(shape)}")
-    return reduce_torch(xp, margin_math.soft_margin(xp, input, target), reduction)
+    return reduce_torch(xp, margin_math.soft_margin(xp, input, _as_float(xp, target, input)), reduction)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -128,7 +134,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         reduction = torch_legacy_reduction(size_average, reduce)
     xp = namespace_of(input, target, weight)
     _check_broadcast(*(a for a in (input, target, weight) if a is not None))
-    loss = margin_math.multilabel_soft_margin(xp, input, target, weight)
+    loss = margin_math.multilabel_soft_margin(xp, input, _as_float(xp, target, input), weight)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")
     return reduce_torch(xp, loss, reduction)
@@ -242,17 +248,19 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     _check_matrix(input)
     samples = input.shape[0] if input.ndim == 2 else 1
     classes = input.shape[-1] if input.ndim else 1
-    if target.ndim > 1 or _numel(target.shape) != samples:
+    if target.ndim > 1 or _differ(_numel(target.shape), samples):
         raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
                            f"samples (batch size). Expected target size [{samples}], but got {_sizes(target.shape)}. "
                            f"Input has shape {_sizes(input.shape)}.")
-    if weight is not None and weight.shape[0] != classes:
+    if weight is not None and _differ(weight.shape[0], classes):
         raise RuntimeError(f"inconsistent weight size, expected {classes} but got {_sizes(weight.shape)}")
     _check_long(xp, target)
     _check_index_range(xp, target, 0, classes, "target out of range")
     indices = xp.reshape(target, (-1,))
     loss = margin_math.multi_margin(xp, _as_matrix(xp, input), indices, p, margin, weight)
-    return reduce_torch(xp, xp.reshape(loss, tuple(target.shape)), reduction)
+    if target.ndim == 0:
+        loss = xp.reshape(loss, ())  # the result has the target's shape
+    return reduce_torch(xp, loss, reduction)
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -269,9 +277,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     xp = namespace_of(input, target)
     _check_matrix(input)
     if input.ndim <= 1:
-        consistent = target.ndim <= 1 and _numel(target.shape) == (input.shape[0] if input.ndim else 1)
+        consistent = target.ndim <= 1 and not _differ(_numel(target.shape), input.shape[0] if input.ndim else 1)
     else:
-        consistent = target.ndim == 2 and tuple(target.shape) == tuple(input.shape)
+        consistent = target.ndim == 2 and not any(_differ(a, b) for a, b in zip(target.shape, input.shape))
     if not consistent:
         raise RuntimeError(f"inconsistent target size: {_sizes(target.shape)} for input of size: "
                            f"{_sizes(input.shape)}")
@@ -285,10 +293,18 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
 
 
 def _numel(shape):
+    """The element count of a shape, or None when a dimension is known only at run time."""
     total = 1
     for d in shape:
+        if d is None:
+            return None
         total *= d
     return total
+
+
+def _differ(a, b):
+    # A size known only at run time (None) can't be checked when tracing.
+    return a is not None and b is not None and a != b
 
 
 # -- classes -------------------------------------------------------------------------------------

@@ -626,6 +626,14 @@ def no_positives(rng, dtype):
 
 
 @edge("circle")
+def lonely_rows(rng, dtype):
+    """Two rows whose label no other row has: their loss is 0, and Keras' class leaves them out of the mean."""
+    arrays = circle(rng, dtype)
+    arrays["target"] = np.array([0, 1, 0, 2, 1, 5], dtype=dtype)
+    return arrays
+
+
+@edge("circle")
 def unnormalised(rng, dtype):
     """Embeddings of norm up to 3: distances clipped at 0 and negative weights clipped."""
     arrays = circle(rng, dtype)
