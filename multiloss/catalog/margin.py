@@ -220,6 +220,13 @@ _CIRCLE_CASES = (
     Case("some rows without positives", edge="lonely_rows", gradient=True),
     Case("embeddings not normalised", edge="unnormalised", gradient=True),
 )
+_COSINE_SIMILARITY_DIFFERENCES = (
+    "Keras' NumPy backend normalises through np.linalg.norm with a zero norm replaced by 1; the reference is "
+    "Keras on TensorFlow, which multiplies by min(1 / norm, 1e7), so a vector of norm below 1e-7 is not "
+    "brought to unit length. multiloss does that on every backend.")
+_CATEGORICAL_HINGE_DIFFERENCES = (
+    "An empty batch gives an empty result; Keras on TensorFlow raises InvalidArgumentError there (its max "
+    "refuses an empty tensor).")
 _CIRCLE_CLASS_OPTIONS = ({"gamma": 10.0, "margin": 0.25}, {"remove_diagonal": False, "reduction": "sum"})
 _CIRCLE_DIFFERENCES = ("The similarities are one matrix product, as in Keras, so float32 results agree with Keras "
                        "to the rounding of the product's summation order.")
@@ -237,14 +244,17 @@ def _keras(name, inputs, options=({},), cases=(), differences="", style="functio
 _KERAS_ENTRIES = (
     _keras("hinge", "hinge_labels", cases=_HINGE_CASES),
     _keras("squared_hinge", "hinge_labels", cases=_HINGE_CASES),
-    _keras("categorical_hinge", "one_hot_scores", cases=_CATEGORICAL_HINGE_CASES),
-    _keras("cosine_similarity", "embedding_pair", ({}, {"axis": 0}), _COSINE_SIMILARITY_CASES),
+    _keras("categorical_hinge", "one_hot_scores", cases=_CATEGORICAL_HINGE_CASES,
+           differences=_CATEGORICAL_HINGE_DIFFERENCES),
+    _keras("cosine_similarity", "embedding_pair", ({}, {"axis": 0}), _COSINE_SIMILARITY_CASES,
+           _COSINE_SIMILARITY_DIFFERENCES),
     _keras("circle", "circle", _CIRCLE_OPTIONS, _CIRCLE_CASES, _CIRCLE_DIFFERENCES),
     _keras("Hinge", "hinge_labels", cases=_HINGE_CASES[:1] + _HINGE_CASES[2:3], style="class"),
     _keras("SquaredHinge", "hinge_labels", cases=_HINGE_CASES[:1], style="class"),
-    _keras("CategoricalHinge", "one_hot_scores", cases=_CATEGORICAL_HINGE_CASES, style="class"),
+    _keras("CategoricalHinge", "one_hot_scores", cases=_CATEGORICAL_HINGE_CASES,
+           differences=_CATEGORICAL_HINGE_DIFFERENCES, style="class"),
     _keras("CosineSimilarity", "embedding_pair", ({"axis": 0, "reduction": "sum"},), _COSINE_SIMILARITY_CASES,
-           style="class"),
+           _COSINE_SIMILARITY_DIFFERENCES, style="class"),
     _keras("Circle", "circle", _CIRCLE_CLASS_OPTIONS, _CIRCLE_CASES, _CIRCLE_DIFFERENCES, style="class"),
 )
 
