@@ -125,9 +125,10 @@ def _resolve(path):
 
 
 def _load_entries():
-    from . import box, categorical, divergence, overlap, regression, sigmoid, softmax
+    from . import box, categorical, divergence, margin, overlap, regression, sigmoid, softmax
 
-    return tuple(entry for family in (regression, softmax, categorical, sigmoid, divergence, box, overlap) for entry in family.ENTRIES)
+    families = (regression, softmax, categorical, sigmoid, divergence, margin, box, overlap)
+    return tuple(entry for family in families for entry in family.ENTRIES)
 
 
 ENTRIES = _load_entries()

@@ -17,6 +17,18 @@ from ._categorical import (
 )
 from ._common import Loss, LossFunctionWrapper
 from ._divergence import KLD, KLDivergence, Poisson, kl_divergence, kld, poisson
+from ._margin import (
+    CategoricalHinge,
+    Circle,
+    CosineSimilarity,
+    Hinge,
+    SquaredHinge,
+    categorical_hinge,
+    circle,
+    cosine_similarity,
+    hinge,
+    squared_hinge,
+)
 from ._overlap import Dice, Tversky, dice, tversky
 from ._regression import (
     MAE,
@@ -64,3 +76,5 @@ __all__ += ["categorical_crossentropy", "sparse_categorical_crossentropy", "cate
 __all__ += ["binary_crossentropy", "binary_focal_crossentropy", "bce", "BCE", "BinaryCrossentropy",
             "BinaryFocalCrossentropy"]
 __all__ += ["dice", "tversky", "Dice", "Tversky"]
+__all__ += ["hinge", "squared_hinge", "categorical_hinge", "cosine_similarity", "circle", "Hinge", "SquaredHinge",
+            "CategoricalHinge", "CosineSimilarity", "Circle"]

@@ -2,6 +2,17 @@
 
 from . import functional
 from ._divergence import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
+from ._margin import (
+    CosineEmbeddingLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
 from ._regression import HuberLoss, L1Loss, MSELoss, SmoothL1Loss
 from ._sigmoid import BCELoss, BCEWithLogitsLoss
 from ._softmax import CrossEntropyLoss, NLLLoss
@@ -10,3 +21,6 @@ __all__ = ["functional", "L1Loss", "MSELoss", "HuberLoss", "SmoothL1Loss"]
 __all__ += ["KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
 __all__ += ["CrossEntropyLoss", "NLLLoss"]
 __all__ += ["BCELoss", "BCEWithLogitsLoss"]
+__all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelMarginLoss",
+            "MultiLabelSoftMarginLoss", "MultiMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
+            "TripletMarginWithDistanceLoss"]

@@ -91,4 +91,4 @@ def generic_edges(kind_name):
 
 
 # The families register their kinds on import.
-from . import box, categorical, divergence, overlap, regression, sigmoid, softmax  # noqa: E402, F401
+from . import box, categorical, divergence, margin, overlap, regression, sigmoid, softmax  # noqa: E402, F401
