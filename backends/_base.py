@@ -28,16 +28,34 @@ class Backend:
 
     # -- extensions -------------------------------------------------------------
 
-    def logsumexp(self, x, axis, keepdims=False):
-        # Shift by the max so exp never overflows; a row whose max is +-inf is
-        # shifted by 0 instead, so the result is that inf rather than inf - inf = nan.
+    def _shifted_log_sum(self, x, axis):
+        """``(peak, log(sum(exp(x - peak))))``, both with ``axis`` kept.
+
+        Shifting by the max keeps exp from overflowing; a row whose max is +-inf
+        is shifted by 0 instead, so the result is that inf rather than inf - inf = nan.
+        The max's own term is exactly 1, so the sum is ``count + rest`` with
+        ``count`` the entries at the max: its log is taken as ``log1p(count - 1 + rest)``,
+        which keeps ``rest`` (1e-5 when one logit leads by 10) to float32's last bit;
+        ``log`` of the rounded ``1 + rest`` would keep three digits of it.
+        """
         peak = self.max(x, axis=axis, keepdims=True)
-        peak = self.stop_gradient(self.where(self.isfinite(peak), peak, self.zeros_like(peak)))
-        out = self.log(self.sum(self.exp(x - peak), axis=axis, keepdims=True)) + peak
+        peak = self.where(self.isfinite(peak), peak, self.zeros_like(peak))
+        at_peak = x == peak
+        terms = self.exp(x - peak)
+        rest = self.sum(self.where(at_peak, self.zeros_like(terms), terms), axis=axis, keepdims=True)
+        count = self.sum(self.astype(at_peak, x.dtype), axis=axis, keepdims=True)
+        return peak, self.log1p((count - 1) + rest)
+
+    def logsumexp(self, x, axis, keepdims=False):
+        peak, log_sum = self._shifted_log_sum(x, axis)
+        out = peak + log_sum
         return out if keepdims else self.squeeze(out, axis=axis)
 
     def log_softmax(self, x, axis):
-        return x - self.logsumexp(x, axis, keepdims=True)
+        # (x - peak) first: it is exact for the leading entry, whose log-probability
+        # is then -log_sum, with no rounding of peak + log_sum in between.
+        peak, log_sum = self._shifted_log_sum(x, axis)
+        return (x - peak) - log_sum
 
     def softmax(self, x, axis):
         return self.exp(self.log_softmax(x, axis))
@@ -53,6 +71,13 @@ class Backend:
 
     def softplus(self, x):
         return self.maximum(x, self.zeros_like(x)) + self.log1p(self.exp(-self.abs(x)))
+
+    def power(self, x, exponent):
+        # d/dx x**0 is 0 * x**-1: NaN at x = 0 under TF's and JAX's autodiff; PyTorch gives 0.
+        # The constant 1 has that value and that gradient everywhere.
+        if exponent == 0:
+            return self.ones_like(x)
+        return x**exponent
 
     def xlogy(self, x, y):
         # Double where: the log is taken of 1 where x == 0, so that neither the
@@ -79,6 +104,12 @@ class Backend:
         abs_diff = self.abs(x - y)
         inner = self.clip(abs_diff, max=delta)
         return inner * (abs_diff - 0.5 * inner)
+
+    def value(self, x):
+        return x
+
+    def ndim(self, x):
+        return len(x.shape)
 
     def size(self, x):
         return math.prod(x.shape)

@@ -11,6 +11,8 @@ import torch.nn.functional as F
 
 from ._base import Backend
 
+_functorch_wrapped = getattr(torch._C._functorch, "is_functorch_wrapped_tensor", lambda x: False)
+
 
 class TorchBackend(Backend):
     name = "torch"
@@ -56,11 +58,15 @@ class TorchBackend(Backend):
         return torch.index_select(x, 0 if axis is None else axis, indices)
 
     def one_hot(self, indices, num_classes, dtype):
+        if _functorch_wrapped(indices):
+            # F.one_hot reads the indices' range (.item()), which torch.func.vmap can't do.
+            return Backend.one_hot(self, indices, num_classes, dtype)
         return F.one_hot(indices.long(), num_classes).to(dtype)
 
     def is_concrete(self, x):
-        # Under torch.compile the tensors are fakes: their values can't be read.
-        return not torch.compiler.is_compiling()
+        # Under torch.compile the tensors are fakes, and under torch.func's transforms
+        # (vmap, grad, jacrev) they are wrappers: their values can't be read as one tensor's.
+        return not (torch.compiler.is_compiling() or _functorch_wrapped(x))
 
 
 def backend():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._checks import any_true, concrete
 from ._dispatch import namespace_of
+from ._dtypes import promote_floats
 from ._reduction import TORCH_REDUCTIONS, reduce, torch_reduction
 from ._shapes import broadcast_shapes
 from .losses import box, overlap, sigmoid
@@ -53,6 +54,7 @@ def balanced_sigmoid_cross_entropy(input, target, beta=None, reduction="mean"):
     1.0397
     """
     xp = namespace_of(input, target, beta)
+    input, target, beta = promote_floats(xp, input, target, beta)
     reduction = torch_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({_size(target)}) must be the same as input size ({_size(input)})")

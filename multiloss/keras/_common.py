@@ -22,6 +22,9 @@ def prepare(y_true, y_pred):
     then ranks are aligned through a trailing 1."""
     xp = namespace_of(y_true, y_pred)
     y_pred = as_array(xp, y_pred)
+    if not xp.isdtype(y_pred.dtype, "real floating"):
+        # Keras' mean of integers is a floatx mean: the loss of integer inputs is floatx.
+        y_pred = xp.astype(y_pred, getattr(xp, FLOATX))
     y_true = as_array(xp, y_true, y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(xp, y_true, y_pred)
     return xp, y_true, y_pred

@@ -87,7 +87,7 @@ def focal_cross_entropy(xp, probs, labels, alpha=0.25, gamma=2.0, axis=-1, epsil
     probs = xp.clip(probs, min=epsilon, max=1.0 - epsilon)
     cross_entropy = -labels * xp.log(probs)
     # (1 - p) >= eps > 0 after the clip, so the power and its gradient are finite for any gamma.
-    modulating = (1.0 - probs) ** gamma
+    modulating = xp.power(1.0 - probs, gamma)
     return xp.sum(modulating * alpha * cross_entropy, axis=axis)
 
 

@@ -64,6 +64,8 @@ def to_native(framework, value):
     if framework == "torch":
         import torch
 
+        if value.dtype.name == "bfloat16":  # torch reads no ml_dtypes array: convert through float32
+            return torch.from_numpy(value.astype(np.float32)).to(torch.bfloat16)
         return torch.from_numpy(value.copy())
     if framework == "tensorflow":
         import tensorflow as tf
@@ -77,6 +79,10 @@ def to_native(framework, value):
 def to_numpy(x):
     if hasattr(x, "detach"):
         x = x.detach()
+        if str(x.dtype) == "torch.bfloat16":  # torch has no NumPy bfloat16: go through float32
+            import ml_dtypes
+
+            return x.float().numpy().astype(ml_dtypes.bfloat16)
     if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
         return np.asarray(x.numpy())
     return np.asarray(x)

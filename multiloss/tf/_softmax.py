@@ -119,13 +119,13 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
 
 
 def _check_sparse_shapes(labels, logits):
-    if logits.ndim == 0:
+    if len(logits.shape) == 0:
         raise ValueError(f"`logits` cannot be a scalar. Received logits={logits}`")
-    if labels.ndim != logits.ndim - 1:
+    if len(labels.shape) != len(logits.shape) - 1:
         raise ValueError(
             "`labels.shape.rank` must equal `logits.shape.rank - 1`. "
-            f"Received: labels.shape={shape_text(labels.shape)} of rank {labels.ndim} "
-            f"and logits.shape={shape_text(logits.shape)} of rank {logits.ndim}"
+            f"Received: labels.shape={shape_text(labels.shape)} of rank {len(labels.shape)} "
+            f"and logits.shape={shape_text(logits.shape)} of rank {len(logits.shape)}"
         )
     expected = tuple(logits.shape)[:-1]
     if None not in expected + tuple(labels.shape) and tuple(labels.shape) != expected:
@@ -195,15 +195,15 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
 def _squeeze_trailing_one(xp, labels, logits, weights):
     """``_remove_squeezable_dimensions(expected_rank_diff=1)``: drop a trailing 1 from labels
     (or logits) whose rank is off by one, then from weights one rank above the labels."""
-    diff = logits.ndim - labels.ndim
+    diff = xp.ndim(logits) - xp.ndim(labels)
     if diff == 2 and logits.shape[-1] in (1, None):
         logits = xp.squeeze(logits, axis=-1)
     elif diff == 0 and labels.shape[-1] in (1, None):
         labels = xp.squeeze(labels, axis=-1)
-    if hasattr(weights, "shape") and weights.ndim - labels.ndim == 1:
+    if hasattr(weights, "shape") and xp.ndim(weights) - xp.ndim(labels) == 1:
         if weights.shape[-1] not in (1, None):
             raise InvalidArgumentError(
-                f"Can not squeeze dim[{weights.ndim - 1}], expected a dimension of 1, got {weights.shape[-1]}"
+                f"Can not squeeze dim[{xp.ndim(weights) - 1}], expected a dimension of 1, got {weights.shape[-1]}"
             )
         weights = xp.squeeze(weights, axis=-1)
     return labels, logits, weights
