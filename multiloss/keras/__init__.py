@@ -2,7 +2,10 @@
 
 Functions return the per-sample loss (Keras averages over the last axis);
 classes reduce it with ``reduction`` and ``sample_weight``. Classes compute in
-float32 unless ``dtype`` says otherwise, as Keras does.
+``keras.config.floatx()`` (float32) unless ``dtype`` says otherwise, as Keras does.
+Where the program imports Keras, the classes are ``keras.losses.Loss`` instances and
+every class and function is registered with Keras' saving, so ``load_model`` needs
+no ``custom_objects``.
 """
 
 from ._categorical import (
@@ -39,6 +42,7 @@ from ._regression import (
     mse,
     msle,
 )
+from ._serialization import deserialize, get, register_when_keras_loads, serialize
 from ._sigmoid import (
     BCE,
     BinaryCrossentropy,
@@ -49,7 +53,7 @@ from ._sigmoid import (
 )
 
 __all__ = [
-    "Loss", "LossFunctionWrapper",
+    "Loss", "LossFunctionWrapper", "get", "serialize", "deserialize",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_logarithmic_error", "huber", "log_cosh", "mse", "mae", "mape", "msle",
     "MSE", "MAE", "MAPE", "MSLE",
@@ -62,3 +66,5 @@ __all__ += ["categorical_crossentropy", "sparse_categorical_crossentropy", "cate
             "CategoricalFocalCrossentropy", "CategoricalGeneralizedCrossEntropy"]
 __all__ += ["binary_crossentropy", "binary_focal_crossentropy", "bce", "BCE", "BinaryCrossentropy",
             "BinaryFocalCrossentropy"]
+
+register_when_keras_loads()
