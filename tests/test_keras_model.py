@@ -6,6 +6,7 @@ against Keras' own losses on the same model and weights, and exits non-zero on a
 mismatch. The in-process tests below use the backend the suite runs Keras on.
 """
 
+import importlib
 import os
 import subprocess
 import sys
@@ -84,7 +85,8 @@ def _check_mask(keras, mk):
 
 
 def main(backend):
-    import multiloss.keras as mk  # before Keras here: registration then waits for Keras' import
+    # multiloss.keras before Keras here: its registration then waits for Keras' import
+    mk = importlib.import_module("multiloss.keras")
     import keras
 
     assert keras.backend.backend() == backend
@@ -95,6 +97,139 @@ def main(backend):
 
 
 # -- the tests ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keras():
+    return pytest.importorskip("keras")
+
+
+@pytest.fixture(scope="module")
+def mk(keras):
+    import multiloss.keras
+
+    return multiloss.keras
+
+
+def _public_classes(mk):
+    return [getattr(mk, name) for name in mk.__all__ if isinstance(getattr(mk, name), type)]
+
+
+def test_every_class_is_a_keras_loss_that_serializes_as_multiloss(keras, mk):
+    for cls in _public_classes(mk):
+        if cls in (mk.Loss, mk.LossFunctionWrapper):
+            continue
+        loss = cls()
+        assert isinstance(loss, keras.losses.Loss) and isinstance(loss, cls), cls
+        config = mk.serialize(loss)
+        assert config["registered_name"] == f"multiloss>{cls.__name__}"
+        assert keras.saving.serialize_keras_object(loss) == config
+        again = mk.deserialize(config)
+        assert type(again) is type(loss) and again.get_config() == loss.get_config()
+        assert type(keras.saving.deserialize_keras_object(config)) is type(loss)
+
+
+def test_a_function_and_a_wrapper_serialize_as_multiloss(keras, mk):
+    assert mk.deserialize(mk.serialize(mk.huber)) is mk.huber
+    assert keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(mk.mse)) is mk.mse
+    wrapper = mk.LossFunctionWrapper(mk.huber, delta=2.0, reduction="sum")
+    again = mk.deserialize(mk.serialize(wrapper))
+    assert again.fn is mk.huber and again.get_config() == wrapper.get_config()
+    y_true, y_pred = np.array([[0.0, 1.0]]), np.array([[3.0, 1.5]])
+    expected = keras.losses.Huber(delta=2.0, reduction="sum")(y_true, y_pred)
+    np.testing.assert_allclose(again(y_true, y_pred), expected, rtol=1e-6)
+
+
+def test_get_mirrors_keras_losses_get(keras, mk):
+    identifiers = ["mse", "MSE", "bce", "kld", "mean_absolute_error", "Huber", "CategoricalCrossentropy",
+                   {"class_name": "CategoricalCrossentropy", "config": {"from_logits": True}}]
+    for identifier in identifiers:
+        ours, original = mk.get(identifier), keras.losses.get(identifier)
+        assert type(ours).__name__ == type(original).__name__ and ours.__module__.startswith("multiloss")
+        if isinstance(original, keras.losses.Loss):
+            assert isinstance(ours, keras.losses.Loss)
+            # Keras 3.15.1's Huber config drops delta (a reloaded Huber has delta 1); multiloss keeps it
+            assert ours.get_config().items() >= {**original.get_config(), "dtype": ours.dtype}.items()
+        else:
+            assert ours.__name__ == original.__name__
+    assert mk.get(None) is None and mk.get(mk.mse) is mk.mse
+    assert type(mk.get(mk.Poisson)) is type(mk.Poisson())
+    for bad in ("no_such_loss", 3):
+        with pytest.raises(ValueError, match="Could not interpret loss identifier"):
+            keras.losses.get(bad)
+        with pytest.raises(ValueError, match="Could not interpret loss identifier"):
+            mk.get(bad)
+
+
+def test_pickle_keeps_a_keras_loss(keras, mk):
+    import pickle
+
+    loss = mk.Huber(delta=2.0, reduction="sum")
+    again = pickle.loads(pickle.dumps(loss))
+    assert type(again) is type(loss) and again.get_config() == loss.get_config()
+
+
+class _Squares:
+    """Keras' ``loss_test.ExampleLoss``: the squared error, unreduced, for each framework's Loss."""
+
+    def call(self, y_true, y_pred):
+        return (y_true - y_pred) ** 2
+
+
+@pytest.mark.parametrize("framework", ["tensorflow", "torch", "jax"])
+def test_keras_masks_as_keras_applies_them(keras, mk, framework):
+    """Keras' own ``test_mask`` and ``test_mask_and_sample_weight`` inputs, on arrays of each
+    framework, set as Keras sets them (an attribute, or Keras' table for JAX arrays)."""
+    module = pytest.importorskip(framework if framework != "jax" else "jax.numpy")
+    convert = {"tensorflow": lambda x: module.constant(x), "torch": lambda x: module.tensor(x),
+               "jax": lambda x: module.asarray(x)}[framework]
+    y_true, y_pred = convert(np.array([1.0, 0.0, 1.0, 0.0])), convert(np.array([0.1, 0.2, 0.3, 0.4]))
+    weights = np.array([0.4, 0.3, 0.2, 0.1])
+    keras.src.backend.set_keras_mask(y_pred, convert(np.array([True, False, True, True])))
+    ours = type("Squares", (_Squares, mk.Loss), {})()
+    masked = np.sum((np.array([1.0, 1.0, 0.0]) - [0.1, 0.3, 0.4]) ** 2) / 3  # 0.4867; unmasked 0.375
+    np.testing.assert_allclose(np.asarray(ours(y_true, y_pred)), masked, rtol=1e-6)
+    weighted = np.sum(np.array([0.4, 0.2, 0.1]) * (np.array([1.0, 1.0, 0.0]) - [0.1, 0.3, 0.4]) ** 2) / 3
+    np.testing.assert_allclose(np.asarray(ours(y_true, y_pred, convert(weights))), weighted, rtol=1e-6)
+    # and as Keras' own Loss gives on the same (TensorFlow) tensors
+    tf = pytest.importorskip("tensorflow")
+    original = type("Squares", (_Squares, keras.losses.Loss), {})()
+    t_true, t_pred = tf.constant([1.0, 0.0, 1.0, 0.0]), tf.constant([0.1, 0.2, 0.3, 0.4])
+    keras.src.backend.set_keras_mask(t_pred, tf.constant([True, False, True, True]))
+    np.testing.assert_allclose(np.asarray(ours(y_true, y_pred)), original(t_true, t_pred).numpy(), rtol=1e-6)
+    keras.src.backend.set_keras_mask(y_pred, convert(np.zeros(4, dtype=bool)))
+    assert float(np.asarray(ours(y_true, y_pred))) == 0.0  # all masked: divide_no_nan
+
+
+def test_a_keras_mask_meets_ignore_class(keras, mk):
+    tf = pytest.importorskip("tensorflow")
+    y_true = tf.constant([[0, 2, 1], [1, 0, 2]])
+    y_pred = tf.constant(np.random.default_rng(0).normal(size=(2, 3, 3)), dtype=tf.float32)
+    keras.src.backend.set_keras_mask(y_pred, tf.constant([[True, True, False], [True, False, True]]))
+    options = {"from_logits": True, "ignore_class": 0}
+    for reduction in ("sum_over_batch_size", "sum", None):
+        expected = keras.losses.SparseCategoricalCrossentropy(**options, reduction=reduction)(y_true, y_pred)
+        got = mk.SparseCategoricalCrossentropy(**options, reduction=reduction)(y_true, y_pred)
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-6)
+
+
+def test_dtype_takes_names_policies_and_floatx(keras, mk):
+    policies = ["float64", "mixed_float16", keras.DTypePolicy("float64"), keras.DTypePolicy("mixed_float16"), None]
+    y_true, y_pred = np.array([[1.0, 0.0]]), np.array([[0.25, 0.5]])
+    for dtype in policies:
+        ours, original = mk.MeanSquaredError(dtype=dtype), keras.losses.MeanSquaredError(dtype=dtype)
+        assert ours.dtype == original.dtype
+        assert str(ours(y_true, y_pred).dtype) == keras.backend.standardize_dtype(original(y_true, y_pred).dtype)
+    previous = keras.config.floatx()
+    keras.config.set_floatx("float64")
+    try:
+        assert mk.Huber().dtype == keras.losses.Huber().dtype == "float64"
+        assert mk.Huber()(y_true, y_pred).dtype == np.float64
+    finally:
+        keras.config.set_floatx(previous)
+    assert mk.Huber().dtype == "float32"
+    with pytest.raises(ValueError):
+        mk.Huber(dtype=3)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import sys
 
 from .._dispatch import namespace_of
@@ -157,7 +156,7 @@ class LossFunctionWrapper(Loss):
 
     def get_config(self):
         config = {**super().get_config(), **self._fn_kwargs}
-        if "fn" in inspect.signature(type(self).__init__).parameters:
+        if type(self).__init__ is LossFunctionWrapper.__init__:
             config["fn"] = self.fn  # a class that fixes its function (all public ones) leaves it out
         return config
 
