@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from .._dispatch import namespace_of
@@ -35,6 +36,16 @@ def compute_dtype(dtype):
     if hasattr(dtype, "compute_dtype"):
         return dtype.compute_dtype, dtype.name
     raise ValueError(f"Cannot interpret `dtype` argument. Expected a string or a DTypePolicy. Received: {dtype!r}")
+
+
+def auto_name(class_name):
+    """Keras' default loss name: the class name in snake case, numbered by Keras when it is loaded."""
+    naming = sys.modules.get("keras.src.utils.naming")
+    if naming is not None:
+        return naming.auto_name(class_name)
+    name = re.sub(r"\W+", "", class_name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def keras_mask(x):
@@ -89,7 +100,7 @@ class Loss(FrameworkClass):
     _framework = "keras"
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        self.name = name or type(self).__name__
+        self.name = name or auto_name(type(self).__name__)
         self.reduction = keras_reduction(reduction)
         self._dtype, self._dtype_name = compute_dtype(dtype)
 

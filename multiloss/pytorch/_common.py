@@ -88,10 +88,12 @@ class _Loss(FrameworkClass):
 
     @classmethod
     def _twin_namespace(cls, module):
-        plain_init = cls.__init__
+        plain_init, last_plain = cls.__init__, cls.__mro__[-2]  # the twin's MRO goes on with Module
 
         def __init__(self, *args, **kwargs):
-            module.__init__(self)  # before the options are set: buffers need the Module's tables
+            # Module.__init__ first (buffers need its tables), reached through super():
+            # torch.compile traces a loss built inside a compiled function that way only.
+            super(last_plain, self).__init__()
             plain_init(self, *args, **kwargs)
 
         def __setattr__(self, name, value):
