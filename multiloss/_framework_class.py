@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 
 _twins = {}  # plain class -> its twin; classes live as long as the program, so no weak refs
+_lock = threading.RLock()  # reentrant: registering a twin may build others
 
 
 class FrameworkClass:
@@ -64,7 +66,8 @@ def twin_of(cls):
         return cls
     twin = _twins.get(cls)
     if twin is None:
-        twin = _twins.setdefault(cls, _make_twin(cls, base))  # a racing thread's twin wins once
+        with _lock:  # one twin per class, even when threads race to build the first instance
+            twin = _twins.get(cls) or _twins.setdefault(cls, _make_twin(cls, base))
     return twin
 
 

@@ -50,6 +50,15 @@ def test_every_class_is_a_module_with_the_originals_buffers(name):
         assert _buffers(move(ours)) == _buffers(move(original))
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_moves_the_buffers_as_torch_does():
+    ours, original = _pair("BCEWithLogitsLoss", **_options(mp.BCEWithLogitsLoss))
+    assert _buffers(ours.cuda()) == _buffers(original.cuda())
+    x = torch.randn(4, 3, device="cuda")
+    torch.testing.assert_close(ours(x, torch.sigmoid(x)), original(x, torch.sigmoid(x)))
+    assert _buffers(ours.cpu()) == _buffers(original.cpu())
+
+
 @pytest.mark.parametrize("name", ["CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"])
 def test_state_dict_loads_both_ways_and_the_loaded_weights_count(name):
     cls = getattr(mp, name)
@@ -197,3 +206,14 @@ def test_without_torch_a_plain_class_and_a_class_made_before_torch_still_becomes
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
+
+
+def test_threads_racing_to_build_the_first_instance_share_one_class():
+    from concurrent.futures import ThreadPoolExecutor
+
+    class Fresh(mp.L1Loss):
+        pass
+
+    with ThreadPoolExecutor(8) as pool:
+        losses = list(pool.map(lambda _: Fresh(), range(32)))
+    assert len({type(loss) for loss in losses}) == 1 and isinstance(losses[0], torch.nn.Module)

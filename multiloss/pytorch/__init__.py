@@ -1,4 +1,9 @@
-"""``torch.nn`` loss classes; ``multiloss.pytorch.functional`` holds the functions."""
+"""``torch.nn`` loss classes; ``multiloss.pytorch.functional`` holds the functions.
+
+Where the program imports torch, each class is a ``torch.nn.Module`` with torch's
+buffers (``weight``, ``pos_weight``); without torch it is a plain callable. Both
+serve NumPy, PyTorch, TensorFlow and JAX arrays.
+"""
 
 from . import functional
 from ._divergence import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
