@@ -140,6 +140,20 @@ def test_a_function_and_a_wrapper_serialize_as_multiloss(keras, mk):
     np.testing.assert_allclose(again(y_true, y_pred), expected, rtol=1e-6)
 
 
+def test_a_users_registered_subclass_round_trips(keras, mk):
+    @keras.saving.register_keras_serializable(package="tests")
+    class Doubled(mk.MeanSquaredError):
+        def call(self, y_true, y_pred):
+            return 2 * super().call(y_true, y_pred)
+
+    loss = Doubled(reduction="sum")
+    config = keras.saving.serialize_keras_object(loss)
+    assert config["registered_name"] == "tests>Doubled"
+    again = keras.saving.deserialize_keras_object(config)
+    assert type(again) is type(loss) and isinstance(again, Doubled) and again.reduction == "sum"
+    np.testing.assert_allclose(again(np.array([[1.0, 0.0]]), np.array([[0.0, 0.0]])), 1.0)
+
+
 def test_get_mirrors_keras_losses_get(keras, mk):
     identifiers = ["mse", "MSE", "bce", "kld", "mean_absolute_error", "Huber", "CategoricalCrossentropy",
                    {"class_name": "CategoricalCrossentropy", "config": {"from_logits": True}}]
