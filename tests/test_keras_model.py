@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import textwrap
 
 import numpy as np
 import pytest
@@ -244,6 +245,29 @@ def test_dtype_takes_names_policies_and_floatx(keras, mk):
     assert mk.Huber().dtype == "float32"
     with pytest.raises(ValueError):
         mk.Huber(dtype=3)
+
+
+def test_without_keras_the_classes_are_plain_and_work_on_numpy():
+    code = textwrap.dedent("""
+        import pickle, sys
+        import numpy as np
+        import multiloss.keras as mk
+
+        loss = mk.Huber(delta=0.5)
+        assert "keras" not in sys.modules and type(loss) is mk.Huber
+        assert loss.dtype == "float32" and mk.LossFunctionWrapper(mk.mse).name == "loss_function_wrapper"
+        got = loss(np.array([[0.0, 1.0]]), np.array([[2.0, 1.25]]))
+        assert got.dtype == np.float32 and np.isclose(got, (0.5 * 1.75 + 0.5 * 0.25 ** 2) / 2)
+        assert mk.MeanSquaredError(dtype="mixed_float16").dtype == "float16"
+        assert mk.get("mse") is mk.mean_squared_error and type(mk.get("Huber")) is mk.Huber
+        assert type(pickle.loads(pickle.dumps(loss))) is mk.Huber
+        assert "keras" not in sys.modules
+        print("ok")
+    """)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
