@@ -8,6 +8,7 @@ every class and function is registered with Keras' saving, so ``load_model`` nee
 no ``custom_objects``.
 """
 
+from . import _serialization
 from ._categorical import (
     CategoricalCrossentropy,
     CategoricalFocalCrossentropy,
@@ -42,7 +43,7 @@ from ._regression import (
     mse,
     msle,
 )
-from ._serialization import deserialize, get, register_when_keras_loads, serialize
+from ._serialization import deserialize, get, serialize
 from ._sigmoid import (
     BCE,
     BinaryCrossentropy,
@@ -67,4 +68,4 @@ __all__ += ["categorical_crossentropy", "sparse_categorical_crossentropy", "cate
 __all__ += ["binary_crossentropy", "binary_focal_crossentropy", "bce", "BCE", "BinaryCrossentropy",
             "BinaryFocalCrossentropy"]
 
-register_when_keras_loads()
+_serialization.register_when_keras_loads()
