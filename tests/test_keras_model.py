@@ -102,6 +102,10 @@ def main(backend):
 
 @pytest.fixture(scope="module")
 def keras():
+    try:  # torch.compile's triton crashes the process when loaded after TensorFlow: load it first
+        import torch._dynamo  # noqa: F401
+    except ImportError:
+        pass
     return pytest.importorskip("keras")
 
 

@@ -18,7 +18,11 @@ import textwrap
 import numpy as np
 import pytest
 
+# torch.compile's triton, which torch._dynamo loads, crashes the process when it is loaded
+# after TensorFlow (imported below); loaded first it is fine, for the tests that follow too.
+pytest.importorskip("torch._dynamo")
 torch = pytest.importorskip("torch")
+
 import multiloss.pytorch as mp  # noqa: E402
 
 CLASSES = [name for name in mp.__all__ if isinstance(getattr(mp, name), type)]
