@@ -1,4 +1,9 @@
-"""``torch.nn`` loss classes; ``multiloss.pytorch.functional`` holds the functions."""
+"""``torch.nn`` loss classes; ``multiloss.pytorch.functional`` holds the functions.
+
+Where the program imports torch, each class is a ``torch.nn.Module`` with torch's
+buffers (``weight``, ``pos_weight``); without torch it is a plain callable. Both
+serve NumPy, PyTorch, TensorFlow and JAX arrays.
+"""
 
 from . import functional
 from ._divergence import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
@@ -9,6 +14,7 @@ from ._margin import (
     MultiLabelMarginLoss,
     MultiLabelSoftMarginLoss,
     MultiMarginLoss,
+    PairwiseDistance,
     SoftMarginLoss,
     TripletMarginLoss,
     TripletMarginWithDistanceLoss,
@@ -23,4 +29,5 @@ __all__ += ["CrossEntropyLoss", "NLLLoss"]
 __all__ += ["BCELoss", "BCEWithLogitsLoss"]
 __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelMarginLoss",
             "MultiLabelSoftMarginLoss", "MultiMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
+            "PairwiseDistance",
             "TripletMarginWithDistanceLoss"]

@@ -401,6 +401,21 @@ class TripletMarginLoss(_Loss):
                                    swap=self.swap, reduction=self.reduction)
 
 
+class PairwiseDistance(_Loss):
+    """``torch.nn.PairwiseDistance(p=2.0, eps=1e-6, keepdim=False)``: :func:`pairwise_distance` as a module.
+
+    Not a loss, but torch's ``TripletMarginWithDistanceLoss`` holds one as its default
+    ``distance_function`` submodule, so its repr and module tree show it.
+    """
+
+    def __init__(self, p=2.0, eps=1e-6, keepdim=False):
+        # torch's PairwiseDistance has no reduction: _Loss.__init__ is not called
+        self.norm, self.eps, self.keepdim = p, eps, keepdim
+
+    def forward(self, x1, x2):
+        return pairwise_distance(x1, x2, p=self.norm, eps=self.eps, keepdim=self.keepdim)
+
+
 class TripletMarginWithDistanceLoss(_Loss):
     """``torch.nn.TripletMarginWithDistanceLoss(*, distance_function=None, margin=1.0, swap=False,
     reduction='mean')``; ``margin <= 0`` raises ValueError."""
@@ -408,7 +423,7 @@ class TripletMarginWithDistanceLoss(_Loss):
     def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction="mean"):
         super().__init__(reduction=reduction)
         _check_class_margin("TripletMarginWithDistanceLoss", margin)
-        self.distance_function = distance_function if distance_function is not None else pairwise_distance
+        self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
         self.margin, self.swap = margin, swap
 
     def forward(self, anchor, positive, negative):
@@ -421,4 +436,4 @@ FUNCTIONS = ["margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", 
              "triplet_margin_loss", "triplet_margin_with_distance_loss"]
 CLASSES = ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelMarginLoss",
            "MultiLabelSoftMarginLoss", "MultiMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
-           "TripletMarginWithDistanceLoss"]
+           "TripletMarginWithDistanceLoss", "PairwiseDistance"]
