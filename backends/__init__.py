@@ -31,6 +31,10 @@ written in standard names only and are what the strict test runs):
   (eager mode); False under ``jax.jit``/``vmap``/``grad``, ``tf.function``,
   ``torch.compile`` and torch's functorch transforms (``torch.func.vmap``, ``grad``).
 - ``name``: the framework's name.
+
+Two standard names carry a gradient rule that every adapter keeps, whatever its
+framework's own op does: ``clip`` passes the whole gradient at a bound (as TF's
+``clip_by_value``), and ``abs`` has derivative 0 at 0.
 """
 
 from __future__ import annotations

@@ -41,9 +41,19 @@ class TorchBackend(Backend):
         return namespace.mean(x, axis=axis, keepdims=keepdims)
 
     def clip(self, x, /, min=None, max=None):
-        # torch.clamp directly: the compat wrapper costs more than the op on small
-        # tensors. Its gradient passes at the bounds, as TF's clip_by_value does.
-        return torch.clamp(x, min=min, max=max)
+        # torch.clamp directly: the compat wrapper costs more than the op on small tensors.
+        clamped = torch.clamp(x, min=min, max=max)
+        if not (x.requires_grad or _functorch_wrapped(x)):
+            return clamped
+        # The contract is TF's clip_by_value: the whole gradient passes at a bound (a
+        # probability of exactly 1 clipped to [eps, 1]). torch 2.14's clamp sends none
+        # there (2.13 sent all of it), so the bounds themselves select x.
+        inside = torch.ones_like(x, dtype=torch.bool)
+        if min is not None:
+            inside = inside & (x >= min)
+        if max is not None:
+            inside = inside & (x <= max)
+        return torch.where(inside, x, clamped)
 
     def squared_difference(self, x, y):
         # One fused pass instead of a subtraction and a product.
