@@ -9,8 +9,6 @@ exception, on every backend.
 
 from __future__ import annotations
 
-import numpy as np
-
 # floating dtypes by width; float16 and bfloat16 promote to float32 together, as in PyTorch
 _FLOAT_RANK = {"float16": 1, "bfloat16": 1, "float32": 2, "float64": 3}
 # PyTorch's ScalarType names, which its dtype errors print
@@ -52,6 +50,8 @@ def rounded_to(value, array):
     name = _float_name(array)
     if name is None:
         return value
+    import numpy as np  # here, not at the top: importing multiloss imports no array library
+
     if name == "bfloat16":
         import ml_dtypes
 
