@@ -55,6 +55,19 @@ class TorchBackend(Backend):
         # index_select directly: the compat wrapper costs six times the op on small tensors.
         return torch.index_select(x, 0 if axis is None else axis, indices)
 
+    def take_along_axis(self, x, indices, axis=-1):
+        # torch.gather directly (the compat wrapper adds a where for negative indices,
+        # which the contract excludes); DTensor shards it along any axis, the gathered
+        # one included.
+        return torch.gather(x, axis, indices)
+
+    def nll(self, log_probs, indices, ignore_index, axis):
+        # PyTorch's own kernel: it checks the range inside (IndexError on the CPU, a
+        # device assert elsewhere, as torch.nn.functional does) with no host read.
+        if log_probs.ndim > 1 and axis % log_probs.ndim != 1:
+            log_probs = torch.movedim(log_probs, axis, 1)
+        return F.nll_loss(log_probs, indices, ignore_index=ignore_index, reduction="none")
+
     def one_hot(self, indices, num_classes, dtype):
         return F.one_hot(indices.long(), num_classes).to(dtype)
 

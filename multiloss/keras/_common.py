@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._dispatch import namespace_of
 from .._reduction import keras_reduce, keras_reduction, squeeze_or_expand_to_same_rank
+from ..distributed import scale_keras_loss
 
 FLOATX = "float32"  # keras.config.floatx(): the default compute dtype of every Keras loss
 EPSILON = 1e-7  # keras.config.epsilon()
@@ -51,7 +52,8 @@ class Loss:
         values, mask = self._call_with_mask(y_true, y_pred)
         if sample_weight is not None:
             sample_weight = as_array(xp, sample_weight, dtype)
-        return keras_reduce(xp, values, sample_weight, self.reduction, mask)
+        return scale_keras_loss(xp, keras_reduce(xp, values, sample_weight, self.reduction, mask),
+                                values, sample_weight, self.reduction)
 
     def _call_with_mask(self, y_true, y_pred):
         # A loss that masks entries out (SparseCategoricalCrossentropy's
