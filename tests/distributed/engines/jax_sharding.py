@@ -15,7 +15,6 @@ import functools  # noqa: E402
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
 import optax  # noqa: E402
 from _common import close, collectives, inputs  # noqa: E402
 from jax.sharding import AxisType, NamedSharding  # noqa: E402
@@ -90,7 +89,7 @@ def check_class_index(mesh, logits_spec):
     t = jax.device_put(DATA["labels"], NamedSharding(mesh, P("data")))
     w = jax.device_put(DATA["weight"], NamedSharding(mesh, P()))
     budget = moved_by_optax(logits_spec)
-    for name, (loss, own, lean_as_optax) in CLASS_INDEX.items():
+    for name, (loss, _, lean_as_optax) in CLASS_INDEX.items():
         what = f"{name} {mesh.axis_types[0].name} {logits_spec}"
         value, grad, text = compiled(loss, x, t, w)
         (expected_value, expected_grad), engine = single_device(name)
