@@ -92,8 +92,10 @@ def global_mean(local_sum, local_count, *, axis_name=None, group=None):
     1.5
     """
     xp = namespace_of(local_sum, local_count)
-    local_sum = xp.asarray(local_sum)
-    count = xp.asarray(local_count, dtype=local_sum.dtype)
+    if not hasattr(local_sum, "dtype"):
+        local_sum = xp.asarray(local_sum)
+    count = local_count if hasattr(local_count, "dtype") else xp.asarray(local_count)
+    count = xp.astype(count, local_sum.dtype)
     total, scale = _sum_over_replicas(xp, count, axis_name, group)
     if axis_name is not None:
         local_sum = _psum(local_sum, axis_name)
