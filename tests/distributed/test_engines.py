@@ -27,6 +27,7 @@ SCRIPTS = {
     "torch_ranks.py": (("torch",), 240),
     "tf_mirrored.py": (("tensorflow", "keras"), 240),
     "keras_jax_data_parallel.py": (("jax", "keras"), 180),
+    "jax_multiprocess.py": (("jax",), 200),
 }
 
 
