@@ -28,6 +28,7 @@ SCRIPTS = {
     "tf_mirrored.py": (("tensorflow", "keras"), 240),
     "keras_jax_data_parallel.py": (("jax", "keras"), 180),
     "jax_multiprocess.py": (("jax",), 200),
+    "tf_multi_worker.py": (("tensorflow", "keras"), 300),
 }
 
 
