@@ -2,9 +2,11 @@
 
 The checks follow PyTorch 2.13 (``aten/src/ATen/native/LossNLL.cpp``) in its order,
 with its exception classes and messages. Checks of shapes and dtypes run always;
-the range of the class indices is a value check, run in eager mode on every
-backend and skipped under ``jax.jit``, ``tf.function`` and ``torch.compile``,
-where an index outside ``[0, C)`` gives an unspecified value instead of IndexError.
+the range of the class indices is a value check. On torch, PyTorch's own NLL
+kernel makes it, as in PyTorch: IndexError on the CPU, with no host sync. On the
+other backends it runs in eager mode with one host read, and is skipped under
+``jax.jit`` and ``tf.function``, where an index outside ``[0, C)`` gives an
+unspecified value instead of IndexError.
 """
 
 from __future__ import annotations

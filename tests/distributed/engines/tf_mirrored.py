@@ -65,7 +65,8 @@ def loss_and_grad(loss, kernel, features, target):
 
 
 def custom_loop(strategy, loss, target):
-    """The loss and the kernel's gradient, each summed over the replicas by the strategy."""
+    """The loss and the kernel's gradient, each summed over the replicas by the strategy
+    (the step runs twice: a second trace would be a retrace)."""
     with strategy.scope():
         kernel = tf.Variable(initial_kernel())
     dataset = tf.data.Dataset.from_tensor_slices((FEATURES, target)).batch(len(FEATURES))
@@ -76,6 +77,8 @@ def custom_loop(strategy, loss, target):
         return strategy.run(lambda x, y: loss_and_grad(loss, kernel, x, y), args=(features, labels))
 
     value, grad = step(features, labels)
+    step(features, labels)
+    assert step.experimental_get_tracing_count() == 1, "the step was traced again"
     sum_ = tf.distribute.ReduceOp.SUM
     return strategy.reduce(sum_, value, axis=None), strategy.reduce(sum_, grad, axis=None)
 
