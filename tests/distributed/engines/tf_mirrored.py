@@ -43,10 +43,19 @@ CLASS_INDEX = {
 REGRESSION = {
     "keras MeanSquaredError": (mk.MeanSquaredError(), keras.losses.MeanSquaredError()),
     "keras Huber": (mk.Huber(), keras.losses.Huber()),
+    "keras MeanSquaredError sum": (mk.MeanSquaredError(reduction="sum"),  # a sum is not scaled
+                                   keras.losses.MeanSquaredError(reduction="sum")),
     "tf.losses mean_squared_error": (mtl.mean_squared_error, tf.compat.v1.losses.mean_squared_error),
     "scale_regularization_loss": (lambda y, o: mtn.scale_regularization_loss(tf.square(o)),
                                   lambda y, o: tf.nn.scale_regularization_loss(tf.square(o))),
 }
+
+
+# The losses whose sum over the replicas is the one-device loss; the others (TF v1's means,
+# sums, the regularization term) add up per-replica values, as their originals do.
+ONE_DEVICE = ("keras SparseCategoricalCrossentropy", "keras CategoricalCrossentropy",
+              "tf.nn sparse_softmax_cross_entropy_with_logits + compute_average_loss",
+              "keras MeanSquaredError", "keras Huber")
 
 
 def split_devices():
@@ -92,7 +101,7 @@ def check_custom_loop(strategy, names=None):
         own_value, own_grad = custom_loop(strategy, own, target)
         close(value, own_value, f"{name}: value vs the original under the strategy")
         close(grad, own_grad, f"{name}: gradient vs the original under the strategy")
-        if not name.startswith(("tf.losses", "scale_regularization")):  # those two sum per replica
+        if name in ONE_DEVICE:
             one_value, one_grad = loss_and_grad(own, tf.Variable(initial_kernel()), FEATURES, target)
             close(value, one_value, f"{name}: value vs one device")
             close(grad, one_grad, f"{name}: gradient vs one device")
