@@ -5,11 +5,24 @@ array-api-compat's ``sum``/``mean`` wrappers add a Python layer per call
 where the arguments need no translation.
 """
 
+import sys
+
 import array_api_compat.torch as namespace
 import torch
 import torch.nn.functional as F
 
 from ._base import Backend
+
+
+def _replicated_like(table, indices):
+    # A plain tensor (a class weight) read at DTensor indices: DTensor refuses mixed
+    # operands, so the table is replicated over the indices' mesh, as loss_parallel()
+    # does with cross_entropy's weight. The module is loaded once a DTensor exists.
+    dtensor = sys.modules.get("torch.distributed.tensor")
+    if dtensor is None or not isinstance(indices, dtensor.DTensor) or isinstance(table, dtensor.DTensor):
+        return table
+    mesh = indices.device_mesh
+    return dtensor.DTensor.from_local(table, mesh, [dtensor.Replicate()] * mesh.ndim, run_check=False)
 
 
 class TorchBackend(Backend):
@@ -53,7 +66,7 @@ class TorchBackend(Backend):
 
     def take(self, x, indices, /, *, axis=None):
         # index_select directly: the compat wrapper costs six times the op on small tensors.
-        return torch.index_select(x, 0 if axis is None else axis, indices)
+        return torch.index_select(_replicated_like(x, indices), 0 if axis is None else axis, indices)
 
     def take_along_axis(self, x, indices, axis=-1):
         # torch.gather directly (the compat wrapper adds a where for negative indices,

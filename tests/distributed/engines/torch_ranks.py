@@ -117,23 +117,28 @@ def check_dtensor(rank):
     from torch.distributed.tensor.parallel import loss_parallel
 
     mesh = init_device_mesh("cpu", (WORLD,))
-    logits, labels = DATA["logits"], DATA["ignored"]
+    logits, labels, weight = DATA["logits"], DATA["ignored"], DATA["weight"]
+    replicated_weight = distribute_tensor(weight, mesh, (Replicate(),))
+    # name -> (logits placement, labels placement, context, weight as torch takes it there, labels)
+    # (loss_parallel's backward with a weight can't take an ignored target: it gathers at -100)
     cases = {
-        "Shard(0)": ((Shard(0),), (Shard(0),), None),
-        "Shard(1)": ((Shard(1),), (Replicate(),), None),
-        "Shard(1) loss_parallel": ((Shard(1),), (Replicate(),), loss_parallel),
+        "Shard(0)": ((Shard(0),), (Shard(0),), None, None, labels),
+        "Shard(1)": ((Shard(1),), (Replicate(),), None, None, labels),
+        "Shard(1) loss_parallel": ((Shard(1),), (Replicate(),), loss_parallel, None, labels),
+        "Shard(0) weighted": ((Shard(0),), (Shard(0),), None, replicated_weight, labels),
+        "Shard(1) loss_parallel weighted": ((Shard(1),), (Replicate(),), loss_parallel, weight, DATA["labels"]),
     }
-    for name, (x_place, t_place, context) in cases.items():
+    for name, (x_place, t_place, context, case_weight, targets) in cases.items():
         results = []
         for loss in (mf.cross_entropy, F.cross_entropy):
             x = distribute_tensor(logits.clone(), mesh, x_place).requires_grad_()
-            t = distribute_tensor(labels, mesh, t_place)
+            t = distribute_tensor(targets, mesh, t_place)
             with context() if context else _nothing():
-                value = loss(x, t)
+                value = loss(x, t, weight=case_weight)
                 value.backward()
             results.append((_full(value), _full(x.grad)))
         expected = logits.clone().requires_grad_()
-        F.cross_entropy(expected, labels).backward()
+        F.cross_entropy(expected, targets, weight=None if case_weight is None else weight).backward()
         (ours, our_grad), (own, own_grad) = results
         close(ours, own, f"DTensor {name}: value vs torch's own")
         close(our_grad, own_grad, f"DTensor {name}: gradient vs torch's own")
