@@ -6,7 +6,6 @@ compared with every class: one gather of ``N`` values, not a pass over all ``N *
 """
 
 
-
 def cross_entropy_with_log_probs(xp, log_probs, labels, axis=-1):
     """``-sum(labels * log_probs, axis)``: cross-entropy against a target distribution."""
     return -xp.sum(labels * log_probs, axis=axis)
