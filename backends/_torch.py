@@ -79,7 +79,15 @@ class TorchBackend(Backend):
         # device assert elsewhere, as torch.nn.functional does) with no host read.
         if log_probs.ndim > 1 and axis % log_probs.ndim != 1:
             log_probs = torch.movedim(log_probs, axis, 1)
-        return F.nll_loss(log_probs, indices, ignore_index=ignore_index, reduction="none")
+        try:
+            return F.nll_loss(log_probs, indices, ignore_index=ignore_index, reduction="none")
+        except IndexError:
+            # Unreduced, the kernel checks in parallel and may name any offending index;
+            # PyTorch's mean and sum name the first in memory order, found here on the
+            # error path only.
+            safe = torch.where(indices == ignore_index, torch.zeros_like(indices), indices)
+            self._check_targets(safe, log_probs.shape[1 if log_probs.ndim > 1 else 0])
+            raise
 
     def one_hot(self, indices, num_classes, dtype):
         return F.one_hot(indices.long(), num_classes).to(dtype)
