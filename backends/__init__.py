@@ -19,6 +19,11 @@ written in standard names only and are what the strict test runs):
 - ``power(x, exponent)``: ``x ** exponent`` for a Python number; exponent 0 gives 1 with gradient 0, at x = 0 too.
 - ``xlogy(x, y)``: ``x * log(y)``, and 0 where ``x == 0`` (even for ``y == 0``).
 - ``one_hot(indices, num_classes, dtype)``: a new last axis of size ``num_classes``.
+- ``take_along_axis(x, indices, axis)``: the 2024.12 standard function (indices in ``[0, n)``);
+  a gather along one axis, which a sharding propagator can split, never a flat index.
+- ``nll(log_probs, indices, ignore_index, axis)``: PyTorch's NLL term ``-log_probs[t]`` along
+  ``axis`` (removed), 0 where ``t == ignore_index``; another index outside ``[0, C)`` raises
+  ``IndexError("Target t is out of bounds.")`` in eager mode (torch: inside its own kernel).
 - ``stop_gradient(x)``: ``x``, seen by autodiff as a constant.
 - ``squared_difference(x, y)``: ``(x - y)**2``, in one pass where the framework has a kernel for it.
 - ``huber(x, y, delta)``: elementwise Huber of ``d = x - y``: ``0.5 d**2`` if ``|d| <= delta``, else
@@ -51,6 +56,8 @@ EXTENSIONS = (
     "power",
     "xlogy",
     "one_hot",
+    "take_along_axis",
+    "nll",
     "stop_gradient",
     "squared_difference",
     "huber",

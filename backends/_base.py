@@ -90,6 +90,40 @@ class Backend:
         classes = self.arange(num_classes, dtype=indices.dtype)
         return self.astype(self.expand_dims(indices, axis=-1) == classes, dtype)
 
+    def take_along_axis(self, x, indices, axis=-1):
+        # 2023.12 has no take_along_axis: one take from the flattened x at the flat
+        # position (outer * n + index) * inner + inner_pos of each index.
+        axis = axis % x.ndim
+        inner = math.prod(x.shape[axis + 1:])
+        per_outer = indices.shape[axis] * inner
+        position = self.arange(math.prod(indices.shape), dtype=indices.dtype)
+        flat = self.reshape(indices, (-1,))
+        flat = ((position // per_outer) * x.shape[axis] + flat) * inner + position % inner
+        return self.reshape(self.take(self.reshape(x, (-1,)), flat, axis=0), indices.shape)
+
+    def nll(self, log_probs, indices, ignore_index, axis):
+        ignored = indices == ignore_index
+        safe = self.where(ignored, self.zeros_like(indices), indices)
+        self._check_targets(safe, log_probs.shape[axis])
+        picked = self.take_along_axis(log_probs, self.expand_dims(safe, axis=axis), axis=axis)
+        picked = self.squeeze(picked, axis=axis)
+        # where, not a product: the gradient at an ignored place is exactly 0.
+        return self.where(ignored, self.zeros_like(picked), -picked)
+
+    def _check_targets(self, indices, classes):
+        # PyTorch's kernel check, done here with one host read (bool of a reduction,
+        # which is a replicated scalar even for an array sharded over processes).
+        if not self.is_concrete(indices):
+            return
+        bad = self.logical_or(indices < 0, indices >= classes)
+        if bool(self.any(bad)):
+            # The first offending index in memory order, as PyTorch's loop meets it.
+            flat, bad = self.reshape(indices, (-1,)), self.reshape(bad, (-1,))
+            position = self.arange(self.size(flat), dtype=flat.dtype)
+            first = self.min(self.where(bad, position, self.full_like(position, self.size(flat))))
+            value = self.sum(self.where(position == first, flat, self.zeros_like(flat)))
+            raise IndexError(f"Target {int(value)} is out of bounds.")
+
     def stop_gradient(self, x):
         return x
 

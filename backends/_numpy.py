@@ -52,6 +52,10 @@ class NumpyBackend(Backend):
             return ml_dtypes.finfo(dtype)
         return namespace.finfo(dtype)
 
+    def take_along_axis(self, x, indices, axis=-1):
+        # NumPy's own; the generic flat take is for 2023.12 namespaces.
+        return np.take_along_axis(x, indices, axis=axis)
+
 
 _ML_FLOATS = ("bfloat16",)
 

@@ -8,6 +8,7 @@ import sys
 from .._dispatch import namespace_of
 from .._framework_class import FrameworkClass
 from .._reduction import keras_reduce, keras_reduction, squeeze_or_expand_to_same_rank
+from ..distributed import scale_keras_loss
 
 FLOATX = "float32"  # keras.config.floatx() unless Keras is loaded and says otherwise
 EPSILON = 1e-7  # keras.config.epsilon()
@@ -120,8 +121,9 @@ class Loss(FrameworkClass):
         mask = _both_masks(xp, in_mask, out_mask)
         if sample_weight is not None:
             sample_weight = as_array(xp, sample_weight, dtype)
-        # Keras' Loss.__call__ reduces here (reduce_weighted_values).
-        return keras_reduce(xp, values, sample_weight, self.reduction, mask)
+        # Keras' Loss.__call__ reduces here (reduce_weighted_values), then scales for tf.distribute.
+        return scale_keras_loss(xp, keras_reduce(xp, values, sample_weight, self.reduction, mask),
+                                values, sample_weight, self.reduction)
 
     def _call_with_mask(self, y_true, y_pred):
         # A loss that masks entries out (SparseCategoricalCrossentropy's

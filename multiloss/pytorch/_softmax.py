@@ -2,16 +2,17 @@
 
 The checks follow PyTorch 2.13 (``aten/src/ATen/native/LossNLL.cpp``) in its order,
 with its exception classes and messages. Checks of shapes and dtypes run always;
-the range of the class indices is a value check, run in eager mode on every
-backend and skipped under ``jax.jit``, ``tf.function`` and ``torch.compile``,
-where an index outside ``[0, C)`` gives an unspecified value instead of IndexError.
+the range of the class indices is a value check. On torch, PyTorch's own NLL
+kernel makes it, as in PyTorch: IndexError on the CPU, with no host sync. On the
+other backends it runs in eager mode with one host read, and is skipped under
+``jax.jit`` and ``tf.function``, where an index outside ``[0, C)`` gives an
+unspecified value instead of IndexError.
 """
 
 from __future__ import annotations
 
 import operator
 
-from .._checks import any_true, concrete
 from .._dispatch import namespace_of
 from .._dtypes import promote_floats
 from ..losses import softmax
@@ -147,28 +148,13 @@ def _numel(shape):
     return total
 
 
-def _check_range(xp, indices, classes):
-    """IndexError for a class index outside ``[0, C)`` (ignored ones already replaced); eager mode only."""
-    if not concrete(xp, indices):
-        return
-    bad = xp.logical_or(indices < 0, indices >= classes)
-    if any_true(xp, bad):
-        # The first offending index in memory order, as PyTorch's loop meets it.
-        flat, bad = xp.reshape(indices, (-1,)), xp.reshape(bad, (-1,))
-        position = xp.arange(xp.size(flat), dtype=flat.dtype)
-        first = int(xp.min(xp.where(bad, position, xp.full_like(position, xp.size(flat)))))
-        raise IndexError(f"Target {int(flat[first])} is out of bounds.")
-
-
 def _index_loss(xp, log_probs, target, weight, ignore_index, reduction, label_smoothing):
     """The class-index loss on log-probabilities, reduced the PyTorch way (mean over ``sum(w[t])``)."""
     dtype = softmax.index_dtype(xp, target)
     if target.dtype != dtype:
         target = xp.astype(target, dtype)
     axis = 0 if xp.ndim(log_probs) == 1 else 1
-    indices, ignored = softmax.mask_ignored(xp, target, ignore_index)
-    _check_range(xp, indices, log_probs.shape[axis])
-    loss, target_weight = softmax.smoothed_nll(xp, log_probs, indices, ignored, weight, label_smoothing, axis)
+    loss, target_weight = softmax.smoothed_nll(xp, log_probs, target, ignore_index, weight, label_smoothing, axis)
     if reduction != "mean":
         return reduce_torch(xp, loss, reduction)
     # The weighted mean: the sum over the summed weights of the targets not ignored (NaN for none).

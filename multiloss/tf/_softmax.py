@@ -55,18 +55,30 @@ def check_label_dtype(labels):
 
 
 def check_label_range(xp, labels, num_classes):
-    """TF's CPU kernel check: every label in ``[0, num_classes)``. Eager only (skipped under jit)."""
+    """TF's CPU kernel check: every label in ``[0, num_classes)``. Eager only (skipped under jit).
+
+    The verdict and the value named come from reductions, which every process can read even
+    for an array sharded over several (JAX multi-process), so each raises the same error;
+    the labels are listed where this process holds them all.
+    """
     if not concrete(xp, labels):
         return
     bad = (labels < 0) | (labels >= num_classes)
     if any_true(xp, bad):
-        flat = [int(v) for v in xp.reshape(labels, (-1,))]
         # TF names the smallest label if it is negative, else the largest.
-        bad_value = min(flat) if min(flat) < 0 else max(flat)
+        low = int(xp.min(labels))
+        bad_value = low if low < 0 else int(xp.max(labels))
         raise InvalidArgumentError(
             f"Received a label value of {bad_value} which is outside the valid range of [0, {num_classes}).  "
-            f"Label values: {' '.join(map(str, flat))}"
+            f"Label values: {_label_values(xp, labels)}"
         )
+
+
+def _label_values(xp, labels):
+    # A JAX array spread over other processes' devices can't be read here, only reduced.
+    if not getattr(labels, "is_fully_addressable", True):
+        return "(held by several processes)"
+    return " ".join(str(int(v)) for v in xp.reshape(labels, (-1,)))
 
 
 def _precise(xp, logits):
