@@ -13,7 +13,13 @@ import torch.nn.functional as F
 
 from ._base import Backend
 
-_functorch_wrapped = getattr(torch._C._functorch, "is_functorch_wrapped_tensor", lambda x: False)
+_is_functorch_wrapped = getattr(torch._C._functorch, "is_functorch_wrapped_tensor", lambda x: False)
+
+
+def _functorch_wrapped(x):
+    """Whether ``x`` is a wrapper of torch.func's transforms (vmap, grad, jacrev). The query
+    is a C function torch.compile can't trace; a compiled function sees plain fakes anyway."""
+    return not torch.compiler.is_compiling() and _is_functorch_wrapped(x)
 
 
 def _replicated_like(table, indices):
@@ -110,7 +116,7 @@ class TorchBackend(Backend):
     def is_concrete(self, x):
         # Under torch.compile the tensors are fakes, and under torch.func's transforms
         # (vmap, grad, jacrev) they are wrappers: their values can't be read as one tensor's.
-        return not (torch.compiler.is_compiling() or _functorch_wrapped(x))
+        return not (torch.compiler.is_compiling() or _is_functorch_wrapped(x))
 
 
 def backend():

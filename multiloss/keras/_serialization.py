@@ -14,6 +14,7 @@ import sys
 import threading
 
 from .._framework_class import _twins
+from .._imports import when_imported
 
 PACKAGE = "multiloss"
 _lock = threading.Lock()
@@ -90,41 +91,10 @@ def get(identifier):
 # -- registration when Keras is imported -------------------------------------------------------
 
 
-class _AfterKerasImport:
-    """A ``sys.meta_path`` finder that finds nothing itself: wraps the loader of the module ``keras`` so that ``register``
-    runs once that module has executed, then leaves ``sys.meta_path``."""
-
-    def __init__(self):
-        self._finding = False
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname != "keras" or self._finding:
-            return None
-        self._finding = True
-        try:
-            import importlib.util  # here, not at import: it would add ~20 ms to `import multiloss.keras`
-
-            spec = importlib.util.find_spec(fullname)  # the finders after this one
-        finally:
-            self._finding = False
-        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return spec
-        execute = spec.loader.exec_module
-
-        def exec_module(module):
-            execute(module)
-            if self in sys.meta_path:
-                sys.meta_path.remove(self)
-            register()
-
-        spec.loader.exec_module = exec_module
-        return spec
-
-
 def register_when_keras_loads():
     """Register now if Keras is imported, else right after it is."""
-    keras = sys.modules.get("keras")
-    if getattr(keras, "saving", None) is not None:
-        register()
-    elif not any(isinstance(finder, _AfterKerasImport) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _AfterKerasImport())
+    when_imported("keras", _register_after_import, ready=lambda keras: getattr(keras, "saving", None) is not None)
+
+
+def _register_after_import(keras):
+    register()
