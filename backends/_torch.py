@@ -108,7 +108,7 @@ class TorchBackend(Backend):
             raise
 
     def one_hot(self, indices, num_classes, dtype):
-        if not torch.compiler.is_compiling() and _functorch_wrapped(indices):
+        if _functorch_wrapped(indices):
             # F.one_hot reads the indices' range (.item()), which torch.func.vmap can't do.
             return Backend.one_hot(self, indices, num_classes, dtype)
         return F.one_hot(indices.long(), num_classes).to(dtype)

@@ -125,7 +125,17 @@ def _resolve(path):
 
 
 def _load_entries():
-    from . import box, categorical, distribute, divergence, margin, overlap, regression, sigmoid, softmax
+    from . import (
+        box,
+        categorical,
+        distribute,
+        divergence,
+        margin,
+        overlap,
+        regression,
+        sigmoid,
+        softmax,
+    )
 
     families = (regression, softmax, categorical, sigmoid, divergence, distribute, margin, box, overlap)
     return tuple(entry for family in families for entry in family.ENTRIES)
