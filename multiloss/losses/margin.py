@@ -191,7 +191,7 @@ def pairwise_distance(xp, x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
     Source: ATen ``pairwise_distance``.
     """
-    axis = max(x1.ndim, x2.ndim) - 1
+    axis = max(xp.ndim(x1), xp.ndim(x2)) - 1
     return p_norm(xp, x1 - x2 + eps, p, axis=axis, keepdims=keepdim)
 
 
@@ -301,7 +301,7 @@ def pairwise_squared_error_terms(xp, diffs, present):
     ``present`` broadcasts to ``(N, 1, ..., 1)``: the whole batch's count, or each sample's.
     It is the mean over pairs ``(i, j)`` of ``((p_i - p_j) - (l_i - l_j))**2``.
     """
-    axes = tuple(range(1, diffs.ndim))
+    axes = tuple(range(1, xp.ndim(diffs)))
     squares = xp.sum(diffs * diffs, axis=axes, keepdims=True)
     total = xp.sum(diffs, axis=axes, keepdims=True)
     zeros = xp.zeros_like(present)

@@ -61,9 +61,9 @@ def _as_float(xp, target, input):
     return target if xp.isdtype(target.dtype, "real floating") else xp.astype(target, input.dtype)
 
 
-def _check_matrix(input):
+def _check_matrix(xp, input):
     """``(C,)`` or ``(N, C)`` with ``C > 0`` (a 0-d input is one sample of one class)."""
-    ndim = input.ndim
+    ndim = xp.ndim(input)
     if not (ndim == 2 and input.shape[1] != 0 or ndim == 1 and input.shape[0] != 0 or ndim == 0):
         raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch size, "
                            f"but got: {_sizes(input.shape)}")
@@ -71,7 +71,7 @@ def _check_matrix(input):
 
 def _as_matrix(xp, x):
     """``(C,)`` or ``()`` seen as one sample ``(1, C)``."""
-    return x if x.ndim == 2 else xp.reshape(x, (1, -1))
+    return x if xp.ndim(x) == 2 else xp.reshape(x, (1, -1))
 
 
 # -- pairs and embeddings ------------------------------------------------------------------------
@@ -84,12 +84,12 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     broadcast against each other.
     """
     reduction = torch_reduction(reduction, size_average, reduce)
-    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+    xp = namespace_of(input1, input2, target)
+    if not xp.ndim(input1) == xp.ndim(input2) == xp.ndim(target):
         raise RuntimeError(
             "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
             f"input1: {torch_size(input1.shape)}, input2: {torch_size(input2.shape)}, "
             f"target: {torch_size(target.shape)} ")
-    xp = namespace_of(input1, input2, target)
     _check_broadcast(input1, input2, target)
     target = _as_float(xp, target, input1)
     return reduce_torch(xp, margin_math.margin_ranking(xp, input1, input2, target, margin), reduction)
@@ -148,15 +148,16 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     1e-12 is added to each squared norm, so zero vectors give a huge but finite gradient.
     """
     reduction = torch_reduction(reduction, size_average, reduce)
-    if target.ndim not in (0, 1):
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    expected = 2 if target.ndim == 1 else 1
-    if input1.ndim != expected or input2.ndim != expected:
-        raise RuntimeError(f"{target.ndim}D target tensor expects {expected}D input tensors, but found inputs "
-                           f"with sizes {_sizes(input1.shape)} and {_sizes(input2.shape)}.")
     xp = namespace_of(input1, input2, target)
+    target_ndim = xp.ndim(target)
+    if target_ndim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    expected = 2 if target_ndim == 1 else 1
+    if xp.ndim(input1) != expected or xp.ndim(input2) != expected:
+        raise RuntimeError(f"{target_ndim}D target tensor expects {expected}D input tensors, but found inputs "
+                           f"with sizes {_sizes(input1.shape)} and {_sizes(input2.shape)}.")
     _check_broadcast(input1, input2)
-    loss = margin_math.cosine_embedding(xp, input1, input2, target, margin, axis=target.ndim)
+    loss = margin_math.cosine_embedding(xp, input1, input2, target, margin, axis=target_ndim)
     return reduce_torch(xp, loss, reduction)
 
 
@@ -171,10 +172,10 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return margin_math.pairwise_distance(xp, x1, x2, p, eps, keepdim)
 
 
-def _check_triplet(anchor, positive, negative, margin):
+def _check_triplet(xp, anchor, positive, negative, margin):
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
-    a, p, n = anchor.ndim, positive.ndim, negative.ndim
+    a, p, n = xp.ndim(anchor), xp.ndim(positive), xp.ndim(negative)
     if not a == p == n:
         raise RuntimeError("The anchor, positive, and negative tensors are expected to have the same number of "
                            f"dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D inputs")
@@ -190,8 +191,8 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     RuntimeError.
     """
     reduction = torch_reduction(reduction, size_average, reduce)
-    _check_triplet(anchor, positive, negative, margin)
     xp = namespace_of(anchor, positive, negative)
+    _check_triplet(xp, anchor, positive, negative, margin)
     _check_broadcast(anchor, positive)
     _check_broadcast(anchor, negative)
     positive_distance = margin_math.pairwise_distance(xp, anchor, positive, p, eps)
@@ -210,8 +211,8 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     """
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    _check_triplet(anchor, positive, negative, margin)
     xp = namespace_of(anchor, positive, negative)
+    _check_triplet(xp, anchor, positive, negative, margin)
     distance = pairwise_distance if distance_function is None else distance_function
     positive_distance = distance(anchor, positive)
     negative_distance = distance(anchor, negative)
@@ -242,13 +243,13 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     reduction = torch_reduction(reduction, size_average, reduce)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
-    if weight is not None and weight.ndim != 1:
-        raise ValueError("weight must be one-dimensional")
     xp = namespace_of(input, target, weight)
-    _check_matrix(input)
-    samples = input.shape[0] if input.ndim == 2 else 1
-    classes = input.shape[-1] if input.ndim else 1
-    if target.ndim > 1 or _differ(_numel(target.shape), samples):
+    if weight is not None and xp.ndim(weight) != 1:
+        raise ValueError("weight must be one-dimensional")
+    _check_matrix(xp, input)
+    samples = input.shape[0] if xp.ndim(input) == 2 else 1
+    classes = input.shape[-1] if xp.ndim(input) else 1
+    if xp.ndim(target) > 1 or _differ(_numel(target.shape), samples):
         raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
                            f"samples (batch size). Expected target size [{samples}], but got {_sizes(target.shape)}. "
                            f"Input has shape {_sizes(input.shape)}.")
@@ -258,7 +259,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     _check_index_range(xp, target, 0, classes, "target out of range")
     indices = xp.reshape(target, (-1,))
     loss = margin_math.multi_margin(xp, _as_matrix(xp, input), indices, p, margin, weight)
-    if target.ndim == 0:
+    if xp.ndim(target) == 0:
         loss = xp.reshape(loss, ())  # the result has the target's shape
     return reduce_torch(xp, loss, reduction)
 
@@ -275,19 +276,20 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     """
     reduction = torch_reduction(reduction, size_average, reduce)
     xp = namespace_of(input, target)
-    _check_matrix(input)
-    if input.ndim <= 1:
-        consistent = target.ndim <= 1 and not _differ(_numel(target.shape), input.shape[0] if input.ndim else 1)
+    _check_matrix(xp, input)
+    if xp.ndim(input) <= 1:
+        consistent = xp.ndim(target) <= 1 and not _differ(_numel(target.shape),
+                                                          input.shape[0] if xp.ndim(input) else 1)
     else:
-        consistent = target.ndim == 2 and not any(_differ(a, b) for a, b in zip(target.shape, input.shape))
+        consistent = xp.ndim(target) == 2 and not any(_differ(a, b) for a, b in zip(target.shape, input.shape))
     if not consistent:
         raise RuntimeError(f"inconsistent target size: {_sizes(target.shape)} for input of size: "
                            f"{_sizes(input.shape)}")
     _check_long(xp, target)
-    classes = input.shape[-1] if input.ndim else 1
+    classes = input.shape[-1] if xp.ndim(input) else 1
     _check_index_range(xp, target, -1, classes, "argument #2 'target' is out of range")
     loss = margin_math.multilabel_margin(xp, _as_matrix(xp, input), _as_matrix(xp, target))
-    if input.ndim <= 1:
+    if xp.ndim(input) <= 1:
         loss = xp.reshape(loss, ())
     return reduce_torch(xp, loss, reduction)
 
@@ -361,8 +363,9 @@ class MultiMarginLoss(_WeightedLoss):
         super().__init__(weight, size_average, reduce, reduction)
         if p not in (1, 2):
             raise ValueError("only p == 1 and p == 2 supported")
-        if weight is not None and weight.ndim != 1:
-            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got {weight.ndim}D instead")
+        rank = None if weight is None else namespace_of(weight).ndim(weight)
+        if rank not in (None, 1):
+            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got {rank}D instead")
         self.p = p
         self.margin = margin
 
