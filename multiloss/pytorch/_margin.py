@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
+from .._dtypes import promote_floats
 from .._shapes import broadcast_shapes, first_mismatch
 from ..losses import margin as margin_math
 from ..losses import softmax
@@ -61,6 +62,12 @@ def _as_float(xp, target, input):
     return target if xp.isdtype(target.dtype, "real floating") else xp.astype(target, input.dtype)
 
 
+def _in_dtype_of(xp, target, input):
+    """``target`` in ``input``'s dtype: kernels that write into an array of the input's dtype
+    (``soft_margin_loss``) round whatever the target's dtype to it."""
+    return target if target.dtype == input.dtype else xp.astype(target, input.dtype)
+
+
 def _check_matrix(xp, input):
     """``(C,)`` or ``(N, C)`` with ``C > 0`` (a 0-d input is one sample of one class)."""
     ndim = xp.ndim(input)
@@ -91,6 +98,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
             f"input1: {torch_size(input1.shape)}, input2: {torch_size(input2.shape)}, "
             f"target: {torch_size(target.shape)} ")
     _check_broadcast(input1, input2, target)
+    input1, input2, target = promote_floats(xp, input1, input2, target)
     target = _as_float(xp, target, input1)
     return reduce_torch(xp, margin_math.margin_ranking(xp, input1, input2, target, margin), reduction)
 
@@ -120,7 +128,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if shape != tuple(input.shape):
         raise RuntimeError(f"output with shape {_sizes(input.shape)} doesn't match the broadcast shape "
                            f"{_sizes(shape)}")
-    return reduce_torch(xp, margin_math.soft_margin(xp, input, _as_float(xp, target, input)), reduction)
+    return reduce_torch(xp, margin_math.soft_margin(xp, input, _in_dtype_of(xp, target, input)), reduction)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -134,6 +142,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         reduction = torch_legacy_reduction(size_average, reduce)
     xp = namespace_of(input, target, weight)
     _check_broadcast(*(a for a in (input, target, weight) if a is not None))
+    input, target, weight = promote_floats(xp, input, target, weight)
     loss = margin_math.multilabel_soft_margin(xp, input, _as_float(xp, target, input), weight)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")
@@ -157,6 +166,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
         raise RuntimeError(f"{target_ndim}D target tensor expects {expected}D input tensors, but found inputs "
                            f"with sizes {_sizes(input1.shape)} and {_sizes(input2.shape)}.")
     _check_broadcast(input1, input2)
+    input1, input2 = promote_floats(xp, input1, input2)
     loss = margin_math.cosine_embedding(xp, input1, input2, target, margin, axis=target_ndim)
     return reduce_torch(xp, loss, reduction)
 
@@ -169,7 +179,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """
     xp = namespace_of(x1, x2)
     _check_broadcast(x1, x2)
-    return margin_math.pairwise_distance(xp, x1, x2, p, eps, keepdim)
+    return margin_math.pairwise_distance(xp, *promote_floats(xp, x1, x2), p, eps, keepdim)
 
 
 def _check_triplet(xp, anchor, positive, negative, margin):
@@ -195,6 +205,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     _check_triplet(xp, anchor, positive, negative, margin)
     _check_broadcast(anchor, positive)
     _check_broadcast(anchor, negative)
+    anchor, positive, negative = promote_floats(xp, anchor, positive, negative)
     positive_distance = margin_math.pairwise_distance(xp, anchor, positive, p, eps)
     negative_distance = margin_math.pairwise_distance(xp, anchor, negative, p, eps)
     swap_distance = margin_math.pairwise_distance(xp, positive, negative, p, eps) if swap else None
@@ -217,6 +228,9 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     positive_distance = distance(anchor, positive)
     negative_distance = distance(anchor, negative)
     swap_distance = distance(positive, negative) if swap else None
+    # the caller's distance sees the arrays as given; its results follow PyTorch's promotion
+    positive_distance, negative_distance, swap_distance = promote_floats(xp, positive_distance, negative_distance,
+                                                                         swap_distance)
     loss = margin_math.triplet_margin(xp, positive_distance, negative_distance, margin, swap_distance)
     return reduce_torch(xp, loss, reduction)
 
