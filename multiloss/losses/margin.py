@@ -234,10 +234,14 @@ def keras_l2_normalize(xp, x, axis=-1, epsilon=1e-7):
     """Keras' ``normalize``: ``x * min(1 / sqrt(sum(x**2)), 1 / epsilon)``.
 
     A vector whose norm is below ``epsilon`` is scaled by ``1 / epsilon`` only, so it
-    is not brought to unit length (a zero vector stays zero).
+    is not brought to unit length (a zero vector stays zero). Keras converts the bound to
+    ``x``'s dtype: in float16, 1e7 is ``inf`` and there is no bound (a zero vector is NaN).
     """
     squares = xp.sum(x * x, axis=axis, keepdims=True)
-    return x * xp.minimum(1.0 / xp.sqrt(squares), xp.full_like(squares, 1.0 / epsilon))
+    bound = 1.0 / epsilon
+    if bound > xp.finfo(x.dtype).max:  # it overflows x's dtype: inf, which torch's full_like refuses
+        bound = math.inf
+    return x * xp.minimum(1.0 / xp.sqrt(squares), xp.full_like(squares, bound))
 
 
 def negative_cosine_similarity(xp, y_true, y_pred, axis=-1, epsilon=1e-7):
