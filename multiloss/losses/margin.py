@@ -288,6 +288,8 @@ def _masked_logsumexp(xp, logits, mask):
     and is then replaced (a double where): the log of an empty sum has the tangent
     ``0 / 0``, NaN in forward mode (``jax.jacfwd``).
     """
+    if logits.shape[1] == 0:  # no references: NumPy's and torch's max refuse an empty axis
+        return xp.full_like(xp.sum(logits, axis=1), -math.inf)
     any_kept = xp.any(mask, axis=1)
     minus_inf = xp.full_like(logits, -math.inf)
     peak = xp.stop_gradient(xp.max(xp.where(mask, logits, minus_inf), axis=1, keepdims=True))
