@@ -24,6 +24,11 @@ class NumpyBackend(Backend):
         # NumPy widens a bfloat16 array clipped by Python floats to float32; the standard keeps x's dtype.
         return out.astype(x.dtype, copy=False) if x.dtype.name in _ML_FLOATS else out
 
+    def matmul(self, x1, x2, /):
+        out = np.matmul(x1, x2)
+        # ml_dtypes' bfloat16 has no matmul loop: NumPy returns the float32 product; the standard keeps bfloat16.
+        return out.astype(x1.dtype) if x1.dtype == x2.dtype and x1.dtype.name in _ML_FLOATS else out
+
     def squared_difference(self, x, y):
         # NumPy reuses the temporary of (x - y) for the square: one allocation.
         return (x - y) ** 2

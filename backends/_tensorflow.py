@@ -236,6 +236,10 @@ class TensorflowBackend(Backend):
     def squeeze(self, x, axis):
         return tf.squeeze(x, axis=axis)
 
+    def matmul(self, x1, x2, /):
+        # Matrices and stacks of matrices; unlike the standard, tf.linalg.matmul takes no 1-D operand.
+        return tf.linalg.matmul(x1, x2)
+
     def moveaxis(self, x, source, destination):
         return tf.experimental.numpy.moveaxis(x, source, destination)
 

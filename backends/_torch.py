@@ -82,6 +82,10 @@ class TorchBackend(Backend):
         # PyTorch's fused Huber kernel; its gradient is clip(d, -delta, delta).
         return F.huber_loss(x, y, reduction="none", delta=delta)
 
+    def moveaxis(self, x, source, destination):
+        # torch.movedim is the same view; its alias torch.moveaxis has no torch.func.vmap batching rule.
+        return torch.movedim(x, source, destination)
+
     def take(self, x, indices, /, *, axis=None):
         # index_select directly: the compat wrapper costs six times the op on small tensors.
         return torch.index_select(_replicated_like(x, indices), 0 if axis is None else axis, indices)

@@ -152,6 +152,7 @@ def dice_loss(input, target, smooth=1.0, squared=False, reduction="mean"):
     0.1429
     """
     xp = namespace_of(input, target)
+    input, target = promote_floats(xp, input, target)
     reduction = torch_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"target of shape {tuple(target.shape)} must have the shape of input, "

@@ -232,7 +232,10 @@ _CATEGORICAL_HINGE_DIFFERENCES = (
     "refuses an empty tensor).")
 _CIRCLE_CLASS_OPTIONS = ({"gamma": 10.0, "margin": 0.25}, {"remove_diagonal": False, "reduction": "sum"})
 _CIRCLE_DIFFERENCES = ("The similarities are one matrix product, as in Keras, so float32 results agree with Keras "
-                       "to the rounding of the product's summation order.")
+                       "to the rounding of the product's summation order. A row without positives (or negatives) "
+                       "has a zero gradient in forward mode too: Keras 3.15.1 on JAX gives NaN under jax.jacfwd "
+                       "there (the tangent of the log-sum-exp of -inf alone is 0 / 0); multiloss gives Keras on "
+                       "TensorFlow's zero on every backend.")
 
 
 def _keras(name, inputs, options=({},), cases=(), differences="", style="function"):

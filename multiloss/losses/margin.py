@@ -191,7 +191,7 @@ def pairwise_distance(xp, x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
     Source: ATen ``pairwise_distance``.
     """
-    axis = max(x1.ndim, x2.ndim) - 1
+    axis = max(xp.ndim(x1), xp.ndim(x2)) - 1
     return p_norm(xp, x1 - x2 + eps, p, axis=axis, keepdims=keepdim)
 
 
@@ -234,10 +234,14 @@ def keras_l2_normalize(xp, x, axis=-1, epsilon=1e-7):
     """Keras' ``normalize``: ``x * min(1 / sqrt(sum(x**2)), 1 / epsilon)``.
 
     A vector whose norm is below ``epsilon`` is scaled by ``1 / epsilon`` only, so it
-    is not brought to unit length (a zero vector stays zero).
+    is not brought to unit length (a zero vector stays zero). Keras converts the bound to
+    ``x``'s dtype: in float16, 1e7 is ``inf`` and there is no bound (a zero vector is NaN).
     """
     squares = xp.sum(x * x, axis=axis, keepdims=True)
-    return x * xp.minimum(1.0 / xp.sqrt(squares), xp.full_like(squares, 1.0 / epsilon))
+    bound = 1.0 / epsilon
+    if bound > xp.finfo(x.dtype).max:  # it overflows x's dtype: inf, which torch's full_like refuses
+        bound = math.inf
+    return x * xp.minimum(1.0 / xp.sqrt(squares), xp.full_like(squares, bound))
 
 
 def negative_cosine_similarity(xp, y_true, y_pred, axis=-1, epsilon=1e-7):
@@ -254,11 +258,11 @@ def circle(xp, labels, embeddings, ref_labels, ref_embeddings, remove_diagonal=T
     with ``a_p = max(m + d, 0)`` and ``a_n = max(1 + m - d, 0)``. Positives share the
     row's label; ``remove_diagonal`` drops the pairs ``(i, i)`` from them, even when the
     references are not the queries. A row without positives (or negatives) has a
-    logsumexp of ``-inf`` and a loss of 0 with a zero gradient.
+    logsumexp of ``-inf`` and a loss of 0 with a zero gradient, in forward mode too.
 
     Source: ``keras.losses.circle``.
     """
-    distances = hinge_at_zero_passes(xp, 1 - embeddings @ xp.moveaxis(ref_embeddings, 0, 1))
+    distances = hinge_at_zero_passes(xp, 1 - xp.matmul(embeddings, xp.moveaxis(ref_embeddings, 0, 1)))
     positive = xp.expand_dims(labels, axis=1) == xp.expand_dims(ref_labels, axis=0)
     negative = xp.logical_not(positive)
     if remove_diagonal:
@@ -269,10 +273,30 @@ def circle(xp, labels, embeddings, ref_labels, ref_embeddings, remove_diagonal=T
     negative_weights = hinge_at_zero_passes(xp, (1 + margin - distances) * xp.astype(negative, distances.dtype))
     positive_logits = -1 * gamma * positive_weights * (margin - distances)
     negative_logits = gamma * negative_weights * ((1 - margin) - distances)
-    minus_inf = xp.full_like(distances, -math.inf)
-    positive_term = xp.logsumexp(xp.where(positive, positive_logits, minus_inf), axis=1)
-    negative_term = xp.logsumexp(xp.where(negative, negative_logits, minus_inf), axis=1)
+    positive_term = _masked_logsumexp(xp, positive_logits, positive)
+    negative_term = _masked_logsumexp(xp, negative_logits, negative)
     return xp.softplus(positive_term + negative_term)
+
+
+def _masked_logsumexp(xp, logits, mask):
+    """``logsumexp`` along axis 1 of the ``logits`` where ``mask`` holds; ``-inf`` for a row with none.
+
+    Written as TensorFlow's ``reduce_logsumexp``, ``log(sum(exp(x - m))) + m`` with ``m`` the
+    row's (constant) max, so that float32 gradients round as Keras' do, on every backend.
+    Masked entries are ``-inf`` before the ``exp``, never after: an ``exp`` that overflows
+    there would put ``0 * inf`` into the gradient. A row with nothing kept sums 1 instead
+    and is then replaced (a double where): the log of an empty sum has the tangent
+    ``0 / 0``, NaN in forward mode (``jax.jacfwd``).
+    """
+    if logits.shape[1] == 0:  # no references: NumPy's and torch's max refuse an empty axis
+        return xp.full_like(xp.sum(logits, axis=1), -math.inf)
+    any_kept = xp.any(mask, axis=1)
+    minus_inf = xp.full_like(logits, -math.inf)
+    peak = xp.stop_gradient(xp.max(xp.where(mask, logits, minus_inf), axis=1, keepdims=True))
+    peak = xp.where(xp.isfinite(peak), peak, xp.zeros_like(peak))
+    total = xp.sum(xp.exp(xp.where(mask, logits - peak, minus_inf)), axis=1)
+    total = xp.where(any_kept, total, xp.ones_like(total))
+    return xp.where(any_kept, xp.log(total) + xp.squeeze(peak, axis=1), xp.full_like(total, -math.inf))
 
 
 def _length(xp, vector):
@@ -301,7 +325,7 @@ def pairwise_squared_error_terms(xp, diffs, present):
     ``present`` broadcasts to ``(N, 1, ..., 1)``: the whole batch's count, or each sample's.
     It is the mean over pairs ``(i, j)`` of ``((p_i - p_j) - (l_i - l_j))**2``.
     """
-    axes = tuple(range(1, diffs.ndim))
+    axes = tuple(range(1, xp.ndim(diffs)))
     squares = xp.sum(diffs * diffs, axis=axes, keepdims=True)
     total = xp.sum(diffs, axis=axes, keepdims=True)
     zeros = xp.zeros_like(present)

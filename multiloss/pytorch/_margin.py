@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
+from .._dtypes import promote_floats
 from .._shapes import broadcast_shapes, first_mismatch
 from ..losses import margin as margin_math
 from ..losses import softmax
@@ -61,9 +62,15 @@ def _as_float(xp, target, input):
     return target if xp.isdtype(target.dtype, "real floating") else xp.astype(target, input.dtype)
 
 
-def _check_matrix(input):
+def _in_dtype_of(xp, target, input):
+    """``target`` in ``input``'s dtype: kernels that write into an array of the input's dtype
+    (``soft_margin_loss``) round whatever the target's dtype to it."""
+    return target if target.dtype == input.dtype else xp.astype(target, input.dtype)
+
+
+def _check_matrix(xp, input):
     """``(C,)`` or ``(N, C)`` with ``C > 0`` (a 0-d input is one sample of one class)."""
-    ndim = input.ndim
+    ndim = xp.ndim(input)
     if not (ndim == 2 and input.shape[1] != 0 or ndim == 1 and input.shape[0] != 0 or ndim == 0):
         raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch size, "
                            f"but got: {_sizes(input.shape)}")
@@ -71,7 +78,7 @@ def _check_matrix(input):
 
 def _as_matrix(xp, x):
     """``(C,)`` or ``()`` seen as one sample ``(1, C)``."""
-    return x if x.ndim == 2 else xp.reshape(x, (1, -1))
+    return x if xp.ndim(x) == 2 else xp.reshape(x, (1, -1))
 
 
 # -- pairs and embeddings ------------------------------------------------------------------------
@@ -84,13 +91,14 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     broadcast against each other.
     """
     reduction = torch_reduction(reduction, size_average, reduce)
-    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+    xp = namespace_of(input1, input2, target)
+    if not xp.ndim(input1) == xp.ndim(input2) == xp.ndim(target):
         raise RuntimeError(
             "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
             f"input1: {torch_size(input1.shape)}, input2: {torch_size(input2.shape)}, "
             f"target: {torch_size(target.shape)} ")
-    xp = namespace_of(input1, input2, target)
     _check_broadcast(input1, input2, target)
+    input1, input2, target = promote_floats(xp, input1, input2, target)
     target = _as_float(xp, target, input1)
     return reduce_torch(xp, margin_math.margin_ranking(xp, input1, input2, target, margin), reduction)
 
@@ -120,7 +128,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if shape != tuple(input.shape):
         raise RuntimeError(f"output with shape {_sizes(input.shape)} doesn't match the broadcast shape "
                            f"{_sizes(shape)}")
-    return reduce_torch(xp, margin_math.soft_margin(xp, input, _as_float(xp, target, input)), reduction)
+    return reduce_torch(xp, margin_math.soft_margin(xp, input, _in_dtype_of(xp, target, input)), reduction)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -134,6 +142,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         reduction = torch_legacy_reduction(size_average, reduce)
     xp = namespace_of(input, target, weight)
     _check_broadcast(*(a for a in (input, target, weight) if a is not None))
+    input, target, weight = promote_floats(xp, input, target, weight)
     loss = margin_math.multilabel_soft_margin(xp, input, _as_float(xp, target, input), weight)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")
@@ -148,15 +157,17 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     1e-12 is added to each squared norm, so zero vectors give a huge but finite gradient.
     """
     reduction = torch_reduction(reduction, size_average, reduce)
-    if target.ndim not in (0, 1):
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    expected = 2 if target.ndim == 1 else 1
-    if input1.ndim != expected or input2.ndim != expected:
-        raise RuntimeError(f"{target.ndim}D target tensor expects {expected}D input tensors, but found inputs "
-                           f"with sizes {_sizes(input1.shape)} and {_sizes(input2.shape)}.")
     xp = namespace_of(input1, input2, target)
+    target_ndim = xp.ndim(target)
+    if target_ndim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    expected = 2 if target_ndim == 1 else 1
+    if xp.ndim(input1) != expected or xp.ndim(input2) != expected:
+        raise RuntimeError(f"{target_ndim}D target tensor expects {expected}D input tensors, but found inputs "
+                           f"with sizes {_sizes(input1.shape)} and {_sizes(input2.shape)}.")
     _check_broadcast(input1, input2)
-    loss = margin_math.cosine_embedding(xp, input1, input2, target, margin, axis=target.ndim)
+    input1, input2 = promote_floats(xp, input1, input2)
+    loss = margin_math.cosine_embedding(xp, input1, input2, target, margin, axis=target_ndim)
     return reduce_torch(xp, loss, reduction)
 
 
@@ -168,13 +179,13 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """
     xp = namespace_of(x1, x2)
     _check_broadcast(x1, x2)
-    return margin_math.pairwise_distance(xp, x1, x2, p, eps, keepdim)
+    return margin_math.pairwise_distance(xp, *promote_floats(xp, x1, x2), p, eps, keepdim)
 
 
-def _check_triplet(anchor, positive, negative, margin):
+def _check_triplet(xp, anchor, positive, negative, margin):
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
-    a, p, n = anchor.ndim, positive.ndim, negative.ndim
+    a, p, n = xp.ndim(anchor), xp.ndim(positive), xp.ndim(negative)
     if not a == p == n:
         raise RuntimeError("The anchor, positive, and negative tensors are expected to have the same number of "
                            f"dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D inputs")
@@ -190,10 +201,11 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     RuntimeError.
     """
     reduction = torch_reduction(reduction, size_average, reduce)
-    _check_triplet(anchor, positive, negative, margin)
     xp = namespace_of(anchor, positive, negative)
+    _check_triplet(xp, anchor, positive, negative, margin)
     _check_broadcast(anchor, positive)
     _check_broadcast(anchor, negative)
+    anchor, positive, negative = promote_floats(xp, anchor, positive, negative)
     positive_distance = margin_math.pairwise_distance(xp, anchor, positive, p, eps)
     negative_distance = margin_math.pairwise_distance(xp, anchor, negative, p, eps)
     swap_distance = margin_math.pairwise_distance(xp, positive, negative, p, eps) if swap else None
@@ -210,12 +222,15 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     """
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    _check_triplet(anchor, positive, negative, margin)
     xp = namespace_of(anchor, positive, negative)
+    _check_triplet(xp, anchor, positive, negative, margin)
     distance = pairwise_distance if distance_function is None else distance_function
     positive_distance = distance(anchor, positive)
     negative_distance = distance(anchor, negative)
     swap_distance = distance(positive, negative) if swap else None
+    # the caller's distance sees the arrays as given; its results follow PyTorch's promotion
+    positive_distance, negative_distance, swap_distance = promote_floats(xp, positive_distance, negative_distance,
+                                                                         swap_distance)
     loss = margin_math.triplet_margin(xp, positive_distance, negative_distance, margin, swap_distance)
     return reduce_torch(xp, loss, reduction)
 
@@ -242,13 +257,13 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     reduction = torch_reduction(reduction, size_average, reduce)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
-    if weight is not None and weight.ndim != 1:
-        raise ValueError("weight must be one-dimensional")
     xp = namespace_of(input, target, weight)
-    _check_matrix(input)
-    samples = input.shape[0] if input.ndim == 2 else 1
-    classes = input.shape[-1] if input.ndim else 1
-    if target.ndim > 1 or _differ(_numel(target.shape), samples):
+    if weight is not None and xp.ndim(weight) != 1:
+        raise ValueError("weight must be one-dimensional")
+    _check_matrix(xp, input)
+    samples = input.shape[0] if xp.ndim(input) == 2 else 1
+    classes = input.shape[-1] if xp.ndim(input) else 1
+    if xp.ndim(target) > 1 or _differ(_numel(target.shape), samples):
         raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
                            f"samples (batch size). Expected target size [{samples}], but got {_sizes(target.shape)}. "
                            f"Input has shape {_sizes(input.shape)}.")
@@ -258,7 +273,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     _check_index_range(xp, target, 0, classes, "target out of range")
     indices = xp.reshape(target, (-1,))
     loss = margin_math.multi_margin(xp, _as_matrix(xp, input), indices, p, margin, weight)
-    if target.ndim == 0:
+    if xp.ndim(target) == 0:
         loss = xp.reshape(loss, ())  # the result has the target's shape
     return reduce_torch(xp, loss, reduction)
 
@@ -275,19 +290,20 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     """
     reduction = torch_reduction(reduction, size_average, reduce)
     xp = namespace_of(input, target)
-    _check_matrix(input)
-    if input.ndim <= 1:
-        consistent = target.ndim <= 1 and not _differ(_numel(target.shape), input.shape[0] if input.ndim else 1)
+    _check_matrix(xp, input)
+    if xp.ndim(input) <= 1:
+        consistent = xp.ndim(target) <= 1 and not _differ(_numel(target.shape),
+                                                          input.shape[0] if xp.ndim(input) else 1)
     else:
-        consistent = target.ndim == 2 and not any(_differ(a, b) for a, b in zip(target.shape, input.shape))
+        consistent = xp.ndim(target) == 2 and not any(_differ(a, b) for a, b in zip(target.shape, input.shape))
     if not consistent:
         raise RuntimeError(f"inconsistent target size: {_sizes(target.shape)} for input of size: "
                            f"{_sizes(input.shape)}")
     _check_long(xp, target)
-    classes = input.shape[-1] if input.ndim else 1
+    classes = input.shape[-1] if xp.ndim(input) else 1
     _check_index_range(xp, target, -1, classes, "argument #2 'target' is out of range")
     loss = margin_math.multilabel_margin(xp, _as_matrix(xp, input), _as_matrix(xp, target))
-    if input.ndim <= 1:
+    if xp.ndim(input) <= 1:
         loss = xp.reshape(loss, ())
     return reduce_torch(xp, loss, reduction)
 
@@ -361,8 +377,9 @@ class MultiMarginLoss(_WeightedLoss):
         super().__init__(weight, size_average, reduce, reduction)
         if p not in (1, 2):
             raise ValueError("only p == 1 and p == 2 supported")
-        if weight is not None and weight.ndim != 1:
-            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got {weight.ndim}D instead")
+        rank = None if weight is None else namespace_of(weight).ndim(weight)
+        if rank not in (None, 1):
+            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got {rank}D instead")
         self.p = p
         self.margin = margin
 

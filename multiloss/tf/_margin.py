@@ -79,7 +79,7 @@ def _present(xp, diffs, weights):
     if not hasattr(weights, "shape"):
         # A non-zero number counts every element of the batch at once.
         return count if weights != 0 else _present(xp, diffs, xp.zeros_like(count))
-    if weights.ndim == 0:
+    if xp.ndim(weights) == 0:
         return xp.where(weights != 0, count, xp.zeros_like(count))
     present = xp.zeros_like(diffs) + xp.astype(weights != 0, diffs.dtype)
-    return xp.sum(present, axis=tuple(range(1, diffs.ndim)), keepdims=True)
+    return xp.sum(present, axis=tuple(range(1, xp.ndim(diffs))), keepdims=True)
