@@ -1,4 +1,5 @@
-"""``multiloss check`` (the conformance report) and ``multiloss list`` (the catalog).
+"""``multiloss check`` (the conformance report), ``multiloss list`` (the catalog) and
+``multiloss bench`` (speed against each row's reference, see ``multiloss.benchmark``).
 
 ``multiloss check`` runs every catalog row's conformance checks on every
 installed backend and prints one row per loss, one column per backend: the
@@ -122,22 +123,18 @@ def list_catalog(fmt, out=None):
     return 0
 
 
-def main(argv=None):
+def _add_check(sub, frameworks):
+    p = sub.add_parser("check", help="run the conformance matrix on the installed backends")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--backend", action="append", choices=frameworks,
+                   help="only this backend (repeatable); default: all four")
+    p.add_argument("--loss", action="append", help="only rows whose path contains this (repeatable)")
+    p.set_defaults(run=_run_check)
+
+
+def _run_check(args):
     from .testing import FRAMEWORKS
 
-    parser = argparse.ArgumentParser(prog="multiloss", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_check = sub.add_parser("check", help="run the conformance matrix on the installed backends")
-    p_check.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p_check.add_argument("--backend", action="append", choices=FRAMEWORKS,
-                         help="only this backend (repeatable); default: all four")
-    p_check.add_argument("--loss", action="append", help="only rows whose path contains this (repeatable)")
-    p_list = sub.add_parser("list", help="print the catalog")
-    p_list.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    args = parser.parse_args(argv)
-
-    if args.command == "list":
-        return list_catalog(args.format)
     backends = args.backend or list(FRAMEWORKS)
     entries = _select(args.loss)
     if args.format == "text":
@@ -152,6 +149,95 @@ def main(argv=None):
         sys.stdout.write(f"({time.perf_counter() - started:.0f} s; deviation = largest |got - expected| "
                          "/ (atol + rtol |expected|) over all checks, 1 is the limit)\n")
     return code
+
+
+def _add_list(sub, frameworks):
+    p = sub.add_parser("list", help="print the catalog")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.set_defaults(run=lambda args: list_catalog(args.format))
+
+
+def _add_bench(sub, frameworks):
+    from . import benchmark
+
+    p = sub.add_parser("bench", help="time every catalog row against its reference and Keras 3")
+    p.add_argument("--backend", action="append", choices=frameworks,
+                   help="only this backend (repeatable); default: all four")
+    p.add_argument("--loss", action="append", help="only rows whose path contains this (repeatable)")
+    p.add_argument("--size", action="append", choices=benchmark.SIZES, help="only this size (repeatable)")
+    p.add_argument("--mode", action="append", choices=benchmark.MODES, help="only this mode (repeatable)")
+    p.add_argument("--quick", action="store_true", help="few repeats: a smoke test, not a measurement")
+    p.add_argument("--threads", type=int, default=1,
+                   help="intra-op threads per framework (default 1: stable under load; 0: framework default)")
+    p.add_argument("--timeout", type=float, help="seconds allowed per backend (what was measured is kept)")
+    p.add_argument("--json", metavar="PATH", help="also write the raw results here")
+    p.add_argument("--from-json", metavar="PATH", help="report saved results instead of measuring")
+    p.add_argument("--markdown", metavar="PATH", help="write the full page (docs/benchmarks.md) here")
+    p.add_argument("--readme", metavar="PATH", help="replace the summary block of this README")
+    p.set_defaults(run=_run_bench)
+
+
+def _run_bench(args):
+    import os
+
+    from . import benchmark
+    from .benchmark import report
+    from .testing import FRAMEWORKS
+
+    if args.from_json:
+        with open(args.from_json, encoding="utf-8") as f:
+            saved = json.load(f)
+        results, meta = saved["results"], saved["meta"]
+    else:
+        entries = _select(args.loss)
+        started = time.perf_counter()
+        progress = _bench_progress(len(entries)) if sys.stderr.isatty() else None
+        results = benchmark.run(entries, args.backend or list(FRAMEWORKS), sizes=args.size or benchmark.SIZES,
+                                modes=args.mode or benchmark.MODES, quick=args.quick, threads=args.threads,
+                                timeout=args.timeout, progress=progress)
+        if progress:
+            sys.stderr.write("\r\033[K")
+        meta = {"cpus": os.cpu_count(), "threads": args.threads, "quick": args.quick,
+                "seconds": time.perf_counter() - started}
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"results": results, "meta": meta}, f, indent=1)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(report.page(results, meta))
+    if args.readme:
+        with open(args.readme, encoding="utf-8") as f:
+            text = f.read()
+        with open(args.readme, "w", encoding="utf-8") as f:
+            f.write(report.replace_block(text, report.readme_block(results, meta)))
+    sys.stdout.write(report.text_table(results))
+    missed = [r for r in results if report.misses(r)]
+    sys.stdout.write(f"\n{len(results)} measurements, {len(missed)} missing a target ({report.about(meta)})\n")
+    return 0
+
+
+def _bench_progress(total_rows):
+    def show(result):
+        sys.stderr.write(f"\r\033[K{result.get('backend')} {result.get('loss')} {result.get('mode')} "
+                         f"{result.get('size')}"[:120])
+        sys.stderr.flush()
+
+    return show
+
+
+# Each subcommand: a function that adds its parser and sets ``run`` (args -> exit status).
+COMMANDS = (_add_check, _add_list, _add_bench)
+
+
+def main(argv=None):
+    from .testing import FRAMEWORKS
+
+    parser = argparse.ArgumentParser(prog="multiloss", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in COMMANDS:
+        add(sub, FRAMEWORKS)
+    args = parser.parse_args(argv)
+    return args.run(args)
 
 
 if __name__ == "__main__":
