@@ -172,6 +172,8 @@ def _add_bench(sub, frameworks):
     p.add_argument("--timeout", type=float, help="seconds allowed per backend (what was measured is kept)")
     p.add_argument("--json", metavar="PATH", help="also write the raw results here")
     p.add_argument("--from-json", metavar="PATH", help="report saved results instead of measuring")
+    p.add_argument("--merge", action="store_true",
+                   help="with --json: replace only the measured lines in the saved results (re-measuring a few rows)")
     p.add_argument("--markdown", metavar="PATH", help="write the full page (docs/benchmarks.md) here")
     p.add_argument("--readme", metavar="PATH", help="replace the summary block of this README")
     p.set_defaults(run=_run_bench)
@@ -192,16 +194,21 @@ def _run_bench(args):
         entries = _select(args.loss)
         started = time.perf_counter()
         progress = _bench_progress(len(entries)) if sys.stderr.isatty() else None
-        results = benchmark.run(entries, args.backend or list(FRAMEWORKS), sizes=args.size or benchmark.SIZES,
-                                modes=args.mode or benchmark.MODES, quick=args.quick, threads=args.threads,
-                                timeout=args.timeout, progress=progress)
+        results = []
+        for backend in args.backend or list(FRAMEWORKS):  # one at a time: they would compete for the cores
+            results += benchmark.run(entries, [backend], sizes=args.size or benchmark.SIZES,
+                                     modes=args.mode or benchmark.MODES, quick=args.quick, threads=args.threads,
+                                     timeout=args.timeout, progress=progress)
+            meta = {"cpus": os.cpu_count(), "threads": args.threads, "quick": args.quick,
+                    "seconds": time.perf_counter() - started}
+            if args.json:  # after each backend, so that an interrupted run keeps what it measured
+                _save_results(args.json, results, meta, args.merge)
         if progress:
             sys.stderr.write("\r\033[K")
-        meta = {"cpus": os.cpu_count(), "threads": args.threads, "quick": args.quick,
-                "seconds": time.perf_counter() - started}
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"results": results, "meta": meta}, f, indent=1)
+        if args.merge and args.json:
+            with open(args.json, encoding="utf-8") as f:
+                saved = json.load(f)
+            results, meta = saved["results"], saved["meta"]
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as f:
             f.write(report.page(results, meta))
@@ -214,6 +221,20 @@ def _run_bench(args):
     missed = [r for r in results if report.misses(r)]
     sys.stdout.write(f"\n{len(results)} measurements, {len(missed)} missing a target ({report.about(meta)})\n")
     return 0
+
+
+def _save_results(path, results, meta, merge):
+    import os
+
+    if merge and os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            saved = json.load(f)
+        key = lambda r: (r.get("path"), r.get("index"), r.get("backend"), r.get("mode"), r.get("size"))  # noqa: E731
+        fresh = {key(r): r for r in results}
+        kept = [fresh.pop(key(r), r) for r in saved["results"]]
+        results, meta = kept + list(fresh.values()), saved["meta"]
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"results": results, "meta": meta}, f, indent=1)
 
 
 def _bench_progress(total_rows):
