@@ -9,12 +9,8 @@ from ._base import Backend
 class NumpyBackend(Backend):
     name = "numpy"
 
-    # numpy.logaddexp is one ufunc pass; the generic form takes four.
-    def softplus(self, x):
-        return np.logaddexp(0, x).astype(x.dtype, copy=False)
-
-    def log_sigmoid(self, x):
-        return -np.logaddexp(0, -x).astype(x.dtype, copy=False)
+    # softplus and log_sigmoid stay generic: numpy.logaddexp is one pass, but a scalar loop
+    # (no SIMD): 180 ms against 20 ms for the generic four passes on 1e6 float32 elements.
 
     def clip(self, x, /, min=None, max=None):
         # np.clip directly: the compat wrapper costs ten times the op on small arrays.

@@ -43,9 +43,13 @@ def silenced_fd2():
         os.close(devnull)
 
 
-def frameworks(names=("torch", "tensorflow", "jax")):
+def frameworks(names=("torch", "triton", "tensorflow", "jax")):
     """Set the quiet environment, then import the installed ``names`` (torch before TensorFlow)
-    with fd 2 silenced, and turn the Python-side loggers down to errors."""
+    with fd 2 silenced, and turn the Python-side loggers down to errors.
+
+    triton (which ``torch.compile`` imports lazily) comes before TensorFlow too: imported
+    after it, it crashes the process with a segmentation fault in this build.
+    """
     for key, value in _ENV.items():
         os.environ.setdefault(key, value)
     with silenced_fd2():
