@@ -218,7 +218,7 @@ def _log_loss(n, t, p, eps=1e-7):
 
 
 def _mean(f):
-    return lambda n, entry: lambda *a: n.mean(f(n, *a))
+    return lambda n, entry: lambda *a, **kw: n.mean(f(n, *a, **kw))
 
 
 def _plain(f):

@@ -150,8 +150,8 @@ def about(meta):
 HOW_TO_READ = """\
 Each line times one catalog row on one backend (multiloss and its reference
 called on the same native arrays, interleaved in one process, shuffled every
-round; the ratio is the median over rounds of multiloss' time over the
-reference's within a round). *small* is the row's input kind with 32 samples,
+round; times are each callable's best round, the least disturbed by other
+processes on a shared machine, and the ratio is multiloss' over the reference's). *small* is the row's input kind with 32 samples,
 *large* about 1e6 elements in the largest input. *compiled* is `jax.jit`,
 `tf.function(jit_compile=True)` or `torch.compile` of both. The reference is the
 original where it runs on that backend (Keras rows: Keras 3 on that backend),
