@@ -96,3 +96,21 @@ def test_bench_command_measures_one_row_and_writes_the_page_and_readme(tmp_path,
     assert "| `tf.nn.l2_loss` | numpy | eager | small 32x5 |" in page.read_text()
     assert "| numpy | `tf.nn` |" in readme.read_text() and "old" not in readme.read_text()
     assert "tf.nn.l2_loss" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("backend", ["torch", "tensorflow", "jax"])
+def test_the_native_references_of_each_framework_agree_with_numpys(backend):
+    pytest.importorskip(backend)
+    from multiloss.testing import to_native, to_numpy, x64
+
+    for entry in catalog.ENTRIES:
+        if references.original_runs_on(entry, backend) or entry.original not in references.NATIVE:
+            continue
+        arrays = benchmark.arrays_for(entry, "small", np.float64)
+        options = {k: arrays[v.role] if isinstance(v, catalog.Arg) else v for k, v in entry.options[0].items()}
+        expected = references.native_reference(entry, "numpy")(*[arrays[r] for r in entry.call], **options)
+        with x64(backend):
+            native = {k: to_native(backend, v) for k, v in arrays.items()}
+            options = {k: native[v.role] if isinstance(v, catalog.Arg) else v for k, v in entry.options[0].items()}
+            got = references.native_reference(entry, backend)(*[native[r] for r in entry.call], **options)
+            np.testing.assert_allclose(to_numpy(got), expected, rtol=1e-9, atol=1e-12, err_msg=entry.path)

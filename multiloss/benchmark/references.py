@@ -68,7 +68,7 @@ def _numpy_ops():
         xlogy=lambda a, b: np.where(a == 0, 0, a * np.log(np.where(a == 0, 1, b))),
         log_softmax=log_softmax, take=take, sparse_ce=sparse_ce,
         soft_ce=lambda x, t, axis: -np.sum(t * log_softmax(x, axis), axis=axis),
-        bce_logits=bce_logits, huber=None, count=np.count_nonzero,
+        bce_logits=bce_logits, huber=None, count=np.count_nonzero, clamp_min=np.maximum,
     )
 
 
@@ -89,6 +89,7 @@ def _torch_ops():
         soft_ce=lambda x, t, axis: F.cross_entropy(x, t, reduction="none"),
         bce_logits=lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction="none"),
         huber=lambda p, t, delta: F.huber_loss(p, t, reduction="none", delta=delta), count=torch.count_nonzero,
+        clamp_min=lambda x, low: torch.clamp(x, min=low),
     )
 
 
@@ -115,7 +116,7 @@ def _tensorflow_ops():
         log_softmax=lambda x, axis: tf.nn.log_softmax(x, axis=axis), take=take, sparse_ce=sparse_ce,
         soft_ce=lambda x, t, axis: tf.nn.softmax_cross_entropy_with_logits(labels=t, logits=x, axis=axis),
         bce_logits=lambda x, t: tf.nn.sigmoid_cross_entropy_with_logits(labels=t, logits=x), huber=None,
-        count=lambda m: tf.math.count_nonzero(m, dtype=tf.float32),
+        count=lambda m: tf.math.count_nonzero(m, dtype=tf.float32), clamp_min=tf.maximum,
     )
 
 
@@ -136,6 +137,7 @@ def _jax_ops():
         soft_ce=lambda x, t, axis: optax.softmax_cross_entropy(x, t, axis=axis),
         bce_logits=optax.sigmoid_binary_cross_entropy,
         huber=lambda p, t, delta: optax.huber_loss(p, t, delta=delta), count=jnp.count_nonzero,
+        clamp_min=jnp.maximum,
     )
 
 
@@ -194,7 +196,7 @@ def _nll_loss(n, entry):
 
 def _bce(n, p, t):
     # torch clamps each log at -100 (so 0 * log 0 is 0, not NaN).
-    return -(t * n.maximum(n.log(p), -100.0) + (1 - t) * n.maximum(n.log1p(-p), -100.0))
+    return -(t * n.clamp_min(n.log(p), -100.0) + (1 - t) * n.clamp_min(n.log1p(-p), -100.0))
 
 
 def _focal(n, x, t, alpha=0.25, gamma=2.0):
@@ -210,7 +212,7 @@ def _balanced(n, x, t):
 
 def _weighted_ce(n, z, x, pos_weight):
     weight = 1 + (pos_weight - 1) * z
-    return (1 - z) * x + weight * (n.log1p(n.exp(-n.abs(x))) + n.maximum(-x, 0.0))
+    return (1 - z) * x + weight * (n.log1p(n.exp(-n.abs(x))) + n.clamp_min(-x, 0.0))
 
 
 def _log_loss(n, t, p, eps=1e-7):
@@ -248,9 +250,9 @@ NATIVE = {
     _TORCH + "poisson_nll_loss": _mean(lambda n, x, t: n.exp(x) - t * x),
     "torch.nn.PoissonNLLLoss": _mean(lambda n, x, t: n.exp(x) - t * x),
     _TORCH + "gaussian_nll_loss": _mean(
-        lambda n, x, t, var: 0.5 * (n.log(n.maximum(var, 1e-6)) + n.square(x - t) / n.maximum(var, 1e-6))),
+        lambda n, x, t, var: 0.5 * (n.log(n.clamp_min(var, 1e-6)) + n.square(x - t) / n.clamp_min(var, 1e-6))),
     "torch.nn.GaussianNLLLoss": _mean(
-        lambda n, x, t, var: 0.5 * (n.log(n.maximum(var, 1e-6)) + n.square(x - t) / n.maximum(var, 1e-6))),
+        lambda n, x, t, var: 0.5 * (n.log(n.clamp_min(var, 1e-6)) + n.square(x - t) / n.clamp_min(var, 1e-6))),
     "torchvision.ops.sigmoid_focal_loss": _plain(_focal),  # reduction 'none' by default
     "multiloss.testing.references.balanced_sigmoid_cross_entropy": _plain(_balanced),
     _TF_V1 + "absolute_difference": _mean(lambda n, t, p: n.abs(p - t)),
