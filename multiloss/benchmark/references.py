@@ -68,7 +68,7 @@ def _numpy_ops():
         xlogy=lambda a, b: np.where(a == 0, 0, a * np.log(np.where(a == 0, 1, b))),
         log_softmax=log_softmax, take=take, sparse_ce=sparse_ce,
         soft_ce=lambda x, t, axis: -np.sum(t * log_softmax(x, axis), axis=axis),
-        bce_logits=bce_logits, huber=None, count=np.count_nonzero, clamp_min=np.maximum,
+        bce_logits=bce_logits, huber=None, clamp_min=np.maximum,
     )
 
 
@@ -88,7 +88,7 @@ def _torch_ops():
         sparse_ce=lambda x, t, axis: F.cross_entropy(x, t, reduction="none"),
         soft_ce=lambda x, t, axis: F.cross_entropy(x, t, reduction="none"),
         bce_logits=lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction="none"),
-        huber=lambda p, t, delta: F.huber_loss(p, t, reduction="none", delta=delta), count=torch.count_nonzero,
+        huber=lambda p, t, delta: F.huber_loss(p, t, reduction="none", delta=delta),
         clamp_min=lambda x, low: torch.clamp(x, min=low),
     )
 
@@ -116,7 +116,7 @@ def _tensorflow_ops():
         log_softmax=lambda x, axis: tf.nn.log_softmax(x, axis=axis), take=take, sparse_ce=sparse_ce,
         soft_ce=lambda x, t, axis: tf.nn.softmax_cross_entropy_with_logits(labels=t, logits=x, axis=axis),
         bce_logits=lambda x, t: tf.nn.sigmoid_cross_entropy_with_logits(labels=t, logits=x), huber=None,
-        count=lambda m: tf.math.count_nonzero(m, dtype=tf.float32), clamp_min=tf.maximum,
+        clamp_min=tf.maximum,
     )
 
 
@@ -136,7 +136,7 @@ def _jax_ops():
         sparse_ce=lambda x, t, axis: optax.softmax_cross_entropy_with_integer_labels(x, t, axis=axis),
         soft_ce=lambda x, t, axis: optax.softmax_cross_entropy(x, t, axis=axis),
         bce_logits=optax.sigmoid_binary_cross_entropy,
-        huber=lambda p, t, delta: optax.huber_loss(p, t, delta=delta), count=jnp.count_nonzero,
+        huber=lambda p, t, delta: optax.huber_loss(p, t, delta=delta),
         clamp_min=jnp.maximum,
     )
 
@@ -167,7 +167,8 @@ def _sparse_mean(n, x, t, ignored, per_class=None):
         return n.mean(per_class(x, t, axis))
     keep = t != IGNORE_INDEX
     losses = per_class(x, n.where(keep, t, 0 * t), axis)
-    return n.sum(n.where(keep, losses, 0 * losses)) / n.count(keep)
+    zeros = 0 * losses
+    return n.sum(n.where(keep, losses, zeros)) / n.sum(n.where(keep, zeros + 1, zeros))
 
 
 def _nll(n, x, t, axis):
