@@ -20,12 +20,14 @@ from . import KERAS_SPEEDUP, TARGETS
 # Why a line misses a target, where the cause is known, first match wins:
 # (path fragment, backend or None, mode or None) -> reason.
 REASONS = {
-    ("with_logits", "torch", None): (
+    ("binary_cross_entropy_with_logits", "torch", None): (
         "per-call Python work (dispatch, the argument and broadcast checks torch makes in C++, the "
         "reduction) around torch's own kernel, which it calls"),
-    ("with_logits", None, None): (
+    ("BCEWithLogitsLoss", "torch", None): "as binary_cross_entropy_with_logits",
+    ("binary_cross_entropy_with_logits", None, None): (
         "PyTorch's log-sigmoid form (which gives torch's values at infinite logits) against the "
         "reference's max(x, 0) form, plus per-call Python work"),
+    ("BCEWithLogitsLoss", None, None): "as binary_cross_entropy_with_logits",
     ("cross_entropy", None, None): (
         "the class-index path (eager range check with a host read, ignore_index masking, the pick by "
         "take) costs several eager ops where the reference is one fused kernel; torch's own NLL kernel "
