@@ -297,12 +297,17 @@ def _add_check(sub, frameworks):
 
 
 def _default_jobs():
-    """Two worker processes where there are two cores or more: the checks are mostly single-threaded
-    Python and XLA/inductor compilation, so two processes finish the matrix in about 0.6 of the time
-    of one on two cores; more than two only contend for them (measured, see CONTRIBUTING)."""
+    """One process on two cores or fewer; on more, a worker per two cores (at most one per backend).
+
+    Each worker imports every framework (about 20 s here) and the checks are single-threaded
+    Python and XLA/inductor compilation, so on a 2-core machine two workers only contend:
+    19 pytorch.functional rows took 163 s in one process and 193 s with --jobs 2 (measured on
+    the shared 2-core machine this project is developed on; more cores were not measured).
+    """
     import os
 
-    return 2 if (os.cpu_count() or 1) >= 2 else 1
+    cores = os.cpu_count() or 1
+    return 1 if cores <= 2 else cores // 2
 
 
 def _run_check(args):
