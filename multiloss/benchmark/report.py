@@ -217,7 +217,8 @@ def page(results, meta):
 def readme_block(results, meta):
     return (f"{SUMMARY_BEGIN}\nWorst ratio to the reference per backend and interface (lower is better; "
             f"✗ misses its target), from `multiloss bench` ({about(meta)}); every row, its reference and "
-            f"the reason for each miss: [docs/benchmarks.md](docs/benchmarks.md).\n\n"
+            f"the reason for each miss: [docs/benchmarks.md](docs/benchmarks.md). Measured on a shared "
+            f"machine under load: a large-size ratio can move by 2x between runs.\n\n"
             f"{summary(results)}{SUMMARY_END}")
 
 
