@@ -9,25 +9,39 @@ multiloss never imports a framework.
 Extensions (one-line contracts; the generic versions in ``_base.py`` are
 written in standard names only and are what the strict test runs):
 
-- ``logsumexp(x, axis, keepdims=False)``: ``log(sum(exp(x), axis))``, stable for large and ``-inf`` entries.
-- ``log_softmax(x, axis)``: ``x - logsumexp(x, axis, keepdims=True)``.
+- ``logsumexp(x, axis, keepdims=False)``: ``log(sum(exp(x), axis))``, stable for large and ``-inf`` entries,
+  and accurate to the last bits when one entry dominates.
+- ``log_softmax(x, axis)``: ``x - logsumexp(x, axis, keepdims=True)``, as accurate.
 - ``softmax(x, axis)``: ``exp(log_softmax(x, axis))``.
 - ``sigmoid(x)``: ``1 / (1 + exp(-x))`` without overflow.
 - ``log_sigmoid(x)``: ``-log(1 + exp(-x))`` without overflow; finite gradient everywhere.
 - ``softplus(x)``: ``log(1 + exp(x))`` without overflow.
+- ``power(x, exponent)``: ``x ** exponent`` for a Python number; exponent 0 gives 1 with gradient 0, at x = 0 too.
 - ``xlogy(x, y)``: ``x * log(y)``, and 0 where ``x == 0`` (even for ``y == 0``).
 - ``one_hot(indices, num_classes, dtype)``: a new last axis of size ``num_classes``.
+- ``take_along_axis(x, indices, axis)``: the 2024.12 standard function (indices in ``[0, n)``);
+  a gather along one axis, which a sharding propagator can split, never a flat index.
+- ``nll(log_probs, indices, ignore_index, axis)``: PyTorch's NLL term ``-log_probs[t]`` along
+  ``axis`` (removed), 0 where ``t == ignore_index``; another index outside ``[0, C)`` raises
+  ``IndexError("Target t is out of bounds.")`` in eager mode (torch: inside its own kernel).
 - ``stop_gradient(x)``: ``x``, seen by autodiff as a constant.
 - ``squared_difference(x, y)``: ``(x - y)**2``, in one pass where the framework has a kernel for it.
 - ``huber(x, y, delta)``: elementwise Huber of ``d = x - y``: ``0.5 d**2`` if ``|d| <= delta``, else
   ``delta (|d| - delta / 2)``; gradient ``clip(d, -delta, delta)``; one pass where the framework has a kernel.
 - ``bce_with_logits(x, y, pos_weight=None)``: PyTorch's elementwise BCE on logits,
   ``(1 - y) x - (1 + (pos_weight - 1) y) log_sigmoid(x)``, with its values at infinite logits and its gradient.
+- ``value(x)``: ``x`` as an array of the framework; a variable (``tf.Variable``, a Keras variable) read as a tensor.
+- ``ndim(x)``: number of axes, for every array of the framework (a ``tf.Variable`` has no ``.ndim``).
 - ``size(x)``: number of elements; a Python int when the shape is static.
 - ``shape(x)``: the shape as a tuple; ``None`` for dimensions unknown until run time.
 - ``is_concrete(x)``: True when ``x`` holds values that can be inspected now
-  (eager mode); False under ``jax.jit``, ``tf.function`` and ``torch.compile``.
+  (eager mode); False under ``jax.jit``/``vmap``/``grad``, ``tf.function``,
+  ``torch.compile`` and torch's functorch transforms (``torch.func.vmap``, ``grad``).
 - ``name``: the framework's name.
+
+Two standard names carry a gradient rule that every adapter keeps, whatever its
+framework's own op does: ``clip`` passes the whole gradient at a bound (as TF's
+``clip_by_value``), and ``abs`` has derivative 0 at 0.
 """
 
 from __future__ import annotations
@@ -41,12 +55,17 @@ EXTENSIONS = (
     "sigmoid",
     "log_sigmoid",
     "softplus",
+    "power",
     "xlogy",
     "one_hot",
+    "take_along_axis",
+    "nll",
     "stop_gradient",
     "squared_difference",
     "huber",
     "bce_with_logits",
+    "value",
+    "ndim",
     "size",
     "shape",
     "is_concrete",

@@ -28,16 +28,34 @@ class Backend:
 
     # -- extensions -------------------------------------------------------------
 
-    def logsumexp(self, x, axis, keepdims=False):
-        # Shift by the max so exp never overflows; a row whose max is +-inf is
-        # shifted by 0 instead, so the result is that inf rather than inf - inf = nan.
+    def _shifted_log_sum(self, x, axis):
+        """``(peak, log(sum(exp(x - peak))))``, both with ``axis`` kept.
+
+        Shifting by the max keeps exp from overflowing; a row whose max is +-inf
+        is shifted by 0 instead, so the result is that inf rather than inf - inf = nan.
+        The max's own term is exactly 1, so the sum is ``count + rest`` with
+        ``count`` the entries at the max: its log is taken as ``log1p(count - 1 + rest)``,
+        which keeps ``rest`` (1e-5 when one logit leads by 10) to float32's last bit;
+        ``log`` of the rounded ``1 + rest`` would keep three digits of it.
+        """
         peak = self.max(x, axis=axis, keepdims=True)
-        peak = self.stop_gradient(self.where(self.isfinite(peak), peak, self.zeros_like(peak)))
-        out = self.log(self.sum(self.exp(x - peak), axis=axis, keepdims=True)) + peak
+        peak = self.where(self.isfinite(peak), peak, self.zeros_like(peak))
+        at_peak = x == peak
+        terms = self.exp(x - peak)
+        rest = self.sum(self.where(at_peak, self.zeros_like(terms), terms), axis=axis, keepdims=True)
+        count = self.sum(self.astype(at_peak, x.dtype), axis=axis, keepdims=True)
+        return peak, self.log1p((count - 1) + rest)
+
+    def logsumexp(self, x, axis, keepdims=False):
+        peak, log_sum = self._shifted_log_sum(x, axis)
+        out = peak + log_sum
         return out if keepdims else self.squeeze(out, axis=axis)
 
     def log_softmax(self, x, axis):
-        return x - self.logsumexp(x, axis, keepdims=True)
+        # (x - peak) first: it is exact for the leading entry, whose log-probability
+        # is then -log_sum, with no rounding of peak + log_sum in between.
+        peak, log_sum = self._shifted_log_sum(x, axis)
+        return (x - peak) - log_sum
 
     def softmax(self, x, axis):
         return self.exp(self.log_softmax(x, axis))
@@ -54,6 +72,13 @@ class Backend:
     def softplus(self, x):
         return self.maximum(x, self.zeros_like(x)) + self.log1p(self.exp(-self.abs(x)))
 
+    def power(self, x, exponent):
+        # d/dx x**0 is 0 * x**-1: NaN at x = 0 under TF's and JAX's autodiff; PyTorch gives 0.
+        # The constant 1 has that value and that gradient everywhere.
+        if exponent == 0:
+            return self.ones_like(x)
+        return x**exponent
+
     def xlogy(self, x, y):
         # Double where: the log is taken of 1 where x == 0, so that neither the
         # value nor the gradient of the discarded branch can be nan.
@@ -64,6 +89,40 @@ class Backend:
     def one_hot(self, indices, num_classes, dtype):
         classes = self.arange(num_classes, dtype=indices.dtype)
         return self.astype(self.expand_dims(indices, axis=-1) == classes, dtype)
+
+    def take_along_axis(self, x, indices, axis=-1):
+        # 2023.12 has no take_along_axis: one take from the flattened x at the flat
+        # position (outer * n + index) * inner + inner_pos of each index.
+        axis = axis % x.ndim
+        inner = math.prod(x.shape[axis + 1:])
+        per_outer = indices.shape[axis] * inner
+        position = self.arange(math.prod(indices.shape), dtype=indices.dtype)
+        flat = self.reshape(indices, (-1,))
+        flat = ((position // per_outer) * x.shape[axis] + flat) * inner + position % inner
+        return self.reshape(self.take(self.reshape(x, (-1,)), flat, axis=0), indices.shape)
+
+    def nll(self, log_probs, indices, ignore_index, axis):
+        ignored = indices == ignore_index
+        safe = self.where(ignored, self.zeros_like(indices), indices)
+        self._check_targets(safe, log_probs.shape[axis])
+        picked = self.take_along_axis(log_probs, self.expand_dims(safe, axis=axis), axis=axis)
+        picked = self.squeeze(picked, axis=axis)
+        # where, not a product: the gradient at an ignored place is exactly 0.
+        return self.where(ignored, self.zeros_like(picked), -picked)
+
+    def _check_targets(self, indices, classes):
+        # PyTorch's kernel check, done here with one host read (bool of a reduction,
+        # which is a replicated scalar even for an array sharded over processes).
+        if not self.is_concrete(indices):
+            return
+        bad = self.logical_or(indices < 0, indices >= classes)
+        if bool(self.any(bad)):
+            # The first offending index in memory order, as PyTorch's loop meets it.
+            flat, bad = self.reshape(indices, (-1,)), self.reshape(bad, (-1,))
+            position = self.arange(self.size(flat), dtype=flat.dtype)
+            first = self.min(self.where(bad, position, self.full_like(position, self.size(flat))))
+            value = self.sum(self.where(position == first, flat, self.zeros_like(flat)))
+            raise IndexError(f"Target {int(value)} is out of bounds.")
 
     def stop_gradient(self, x):
         return x
@@ -85,6 +144,12 @@ class Backend:
         # log-sigmoid never overflows, and an infinite logit gives PyTorch's inf or NaN (0 * inf).
         log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
         return (1 - y) * x - log_weight * self.log_sigmoid(x)
+
+    def value(self, x):
+        return x
+
+    def ndim(self, x):
+        return len(x.shape)
 
     def size(self, x):
         return math.prod(x.shape)

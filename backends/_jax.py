@@ -39,6 +39,16 @@ def _clip_jvp(low, high, primals, tangents):
     return _clip(x, low, high), jnp.where(inside, t, jnp.zeros_like(t))
 
 
+def _explicit_spec(x):
+    # The mesh axes an array's type carries (jax.sharding.AxisType.Explicit); none in Auto mode.
+    return tuple(getattr(getattr(jax.typeof(x), "sharding", None), "spec", ()))
+
+
+def _explicitly_sharded(x, axis):
+    spec = _explicit_spec(x)
+    return axis < len(spec) and spec[axis] is not None
+
+
 class JaxBackend(Backend):
     name = "jax"
 
@@ -72,6 +82,25 @@ class JaxBackend(Backend):
 
     def size(self, x):
         return x.size
+
+    def take(self, x, indices, /, *, axis=None):
+        if x.ndim == 1 and any(a is not None for a in _explicit_spec(indices)):
+            # A table (class weights) read at sharded indices: with Explicit mesh axes the
+            # gather can't infer its output's sharding, which is the indices'.
+            return x.at[indices].get(mode="fill", out_sharding=jax.typeof(indices).sharding)
+        return jnp.take(x, indices, axis=axis)
+
+    def take_along_axis(self, x, indices, axis=-1):
+        axis = axis % x.ndim
+        if indices.shape[axis] == 1 and _explicitly_sharded(x, axis):
+            # With Explicit mesh axes a gather from a sharded axis has no unambiguous
+            # output sharding (ShardingTypeError); a compare with each position and a
+            # sum is local to every shard, plus one all-reduce of the picked values.
+            positions = jax.lax.broadcasted_iota(indices.dtype, x.shape, axis)
+            return jnp.sum(jnp.where(positions == indices, x, 0), axis=axis, keepdims=True)
+        # A gather along one axis, which GSPMD splits along the batch and the class
+        # axes alike (no all-gather); the flat generic form can't be split.
+        return jnp.take_along_axis(x, indices, axis=axis)
 
     def is_concrete(self, x):
         return not isinstance(x, jax.core.Tracer)

@@ -30,7 +30,9 @@ class NumpyBackend(Backend):
         # np.clip directly: the compat wrapper costs ten times the op on small arrays.
         if min is None and max is None:
             return x
-        return np.clip(x, min, max)
+        out = np.clip(x, min, max)
+        # NumPy widens a bfloat16 array clipped by Python floats to float32; the standard keeps x's dtype.
+        return out.astype(x.dtype, copy=False) if x.dtype.name in _ML_FLOATS else out
 
     def squared_difference(self, x, y):
         # NumPy reuses the temporary of (x - y) for the square: one allocation.
@@ -38,6 +40,34 @@ class NumpyBackend(Backend):
 
     def size(self, x):
         return x.size
+
+    # NumPy has no bfloat16; ml_dtypes' (the one JAX, TensorFlow and Keras hand to NumPy)
+    # stands in. It is no np.floating subtype, so the dtype queries below know it by name.
+    @property
+    def bfloat16(self):
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+
+    def isdtype(self, dtype, kind):
+        if np.dtype(dtype).name in _ML_FLOATS:
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            return any(k in ("real floating", "numeric") or np.dtype(dtype) == k for k in kinds)
+        return namespace.isdtype(dtype, kind)
+
+    def finfo(self, dtype):
+        if np.dtype(dtype).name in _ML_FLOATS:
+            import ml_dtypes
+
+            return ml_dtypes.finfo(dtype)
+        return namespace.finfo(dtype)
+
+    def take_along_axis(self, x, indices, axis=-1):
+        # NumPy's own; the generic flat take is for 2023.12 namespaces.
+        return np.take_along_axis(x, indices, axis=axis)
+
+
+_ML_FLOATS = ("bfloat16",)
 
 
 def backend():

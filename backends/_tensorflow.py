@@ -18,9 +18,11 @@ from ._base import Backend
 def _like(value, other):
     # TF does not promote: a Python scalar must become a tensor of the other
     # operand's dtype before it meets it in a binary op.
-    if isinstance(value, tf.Tensor | tf.Variable):
-        return value
-    return tf.constant(value, dtype=other.dtype)
+    # Only a Python or NumPy number is converted: a tensor, a tf.Variable or a Keras
+    # variable passes as it is (tf.constant of a variable would cut its gradient).
+    if isinstance(value, int | float | np.number):
+        return tf.constant(value, dtype=other.dtype)
+    return value
 
 
 def _axes(axis):
@@ -65,7 +67,7 @@ def _raw_unary(op):
 class TensorflowBackend(Backend):
     name = "tensorflow"
 
-    float16, float32, float64 = tf.float16, tf.float32, tf.float64
+    float16, bfloat16, float32, float64 = tf.float16, tf.bfloat16, tf.float32, tf.float64
     int8, int16, int32, int64, uint8 = tf.int8, tf.int16, tf.int32, tf.int64, tf.uint8
     bool = tf.bool
     e, pi, inf, nan = math.e, math.pi, math.inf, math.nan
@@ -199,7 +201,13 @@ class TensorflowBackend(Backend):
         return dtype == tf.as_dtype(kind)
 
     def finfo(self, dtype):
-        return np.finfo(tf.as_dtype(dtype).as_numpy_dtype)
+        # as_numpy_dtype of bfloat16 is ml_dtypes' type, which np.finfo does not know.
+        dtype = tf.as_dtype(dtype)
+        if dtype == tf.bfloat16:
+            import ml_dtypes
+
+            return ml_dtypes.finfo(ml_dtypes.bfloat16)
+        return np.finfo(dtype.as_numpy_dtype)
 
     def zeros_like(self, x, dtype=None):
         return tf.zeros_like(x, dtype=dtype)
@@ -257,6 +265,11 @@ class TensorflowBackend(Backend):
 
     def one_hot(self, indices, num_classes, dtype):
         return tf.one_hot(indices, num_classes, dtype=dtype)
+
+    def value(self, x):
+        # A variable (tf.Variable, keras.Variable) lacks array metadata such as .ndim; its value
+        # is a tensor, and reading it under a GradientTape keeps the gradient to the variable.
+        return x if isinstance(x, tf.Tensor) else tf.convert_to_tensor(x)
 
     def size(self, x):
         static = x.shape.num_elements()

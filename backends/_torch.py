@@ -5,11 +5,32 @@ array-api-compat's ``sum``/``mean`` wrappers add a Python layer per call
 where the arguments need no translation.
 """
 
+import sys
+
 import array_api_compat.torch as namespace
 import torch
 import torch.nn.functional as F
 
 from ._base import Backend
+
+_is_functorch_wrapped = getattr(torch._C._functorch, "is_functorch_wrapped_tensor", lambda x: False)
+
+
+def _functorch_wrapped(x):
+    """Whether ``x`` is a wrapper of torch.func's transforms (vmap, grad, jacrev). The query
+    is a C function torch.compile can't trace; a compiled function sees plain fakes anyway."""
+    return not torch.compiler.is_compiling() and _is_functorch_wrapped(x)
+
+
+def _replicated_like(table, indices):
+    # A plain tensor (a class weight) read at DTensor indices: DTensor refuses mixed
+    # operands, so the table is replicated over the indices' mesh, as loss_parallel()
+    # does with cross_entropy's weight. The module is loaded once a DTensor exists.
+    dtensor = sys.modules.get("torch.distributed.tensor")
+    if dtensor is None or not isinstance(indices, dtensor.DTensor) or isinstance(table, dtensor.DTensor):
+        return table
+    mesh = indices.device_mesh
+    return dtensor.DTensor.from_local(table, mesh, [dtensor.Replicate()] * mesh.ndim, run_check=False)
 
 
 class TorchBackend(Backend):
@@ -39,9 +60,19 @@ class TorchBackend(Backend):
         return namespace.mean(x, axis=axis, keepdims=keepdims)
 
     def clip(self, x, /, min=None, max=None):
-        # torch.clamp directly: the compat wrapper costs more than the op on small
-        # tensors. Its gradient passes at the bounds, as TF's clip_by_value does.
-        return torch.clamp(x, min=min, max=max)
+        # torch.clamp directly: the compat wrapper costs more than the op on small tensors.
+        clamped = torch.clamp(x, min=min, max=max)
+        if not (x.requires_grad or _functorch_wrapped(x)):
+            return clamped
+        # The contract is TF's clip_by_value: the whole gradient passes at a bound (a
+        # probability of exactly 1 clipped to [eps, 1]). torch 2.14's clamp sends none
+        # there (2.13 sent all of it), so the bounds themselves select x.
+        inside = torch.ones_like(x, dtype=torch.bool)
+        if min is not None:
+            inside = inside & (x >= min)
+        if max is not None:
+            inside = inside & (x <= max)
+        return torch.where(inside, x, clamped)
 
     def squared_difference(self, x, y):
         # One fused pass instead of a subtraction and a product.
@@ -60,14 +91,39 @@ class TorchBackend(Backend):
 
     def take(self, x, indices, /, *, axis=None):
         # index_select directly: the compat wrapper costs six times the op on small tensors.
-        return torch.index_select(x, 0 if axis is None else axis, indices)
+        return torch.index_select(_replicated_like(x, indices), 0 if axis is None else axis, indices)
+
+    def take_along_axis(self, x, indices, axis=-1):
+        # torch.gather directly (the compat wrapper adds a where for negative indices,
+        # which the contract excludes); DTensor shards it along any axis, the gathered
+        # one included.
+        return torch.gather(x, axis, indices)
+
+    def nll(self, log_probs, indices, ignore_index, axis):
+        # PyTorch's own kernel: it checks the range inside (IndexError on the CPU, a
+        # device assert elsewhere, as torch.nn.functional does) with no host read.
+        if log_probs.ndim > 1 and axis % log_probs.ndim != 1:
+            log_probs = torch.movedim(log_probs, axis, 1)
+        try:
+            return F.nll_loss(log_probs, indices, ignore_index=ignore_index, reduction="none")
+        except IndexError:
+            # Unreduced, the kernel checks in parallel and may name any offending index;
+            # PyTorch's mean and sum name the first in memory order, found here on the
+            # error path only.
+            safe = torch.where(indices == ignore_index, torch.zeros_like(indices), indices)
+            self._check_targets(safe, log_probs.shape[1 if log_probs.ndim > 1 else 0])
+            raise
 
     def one_hot(self, indices, num_classes, dtype):
+        if _functorch_wrapped(indices):
+            # F.one_hot reads the indices' range (.item()), which torch.func.vmap can't do.
+            return Backend.one_hot(self, indices, num_classes, dtype)
         return F.one_hot(indices.long(), num_classes).to(dtype)
 
     def is_concrete(self, x):
-        # Under torch.compile the tensors are fakes: their values can't be read.
-        return not torch.compiler.is_compiling()
+        # Under torch.compile the tensors are fakes, and under torch.func's transforms
+        # (vmap, grad, jacrev) they are wrappers: their values can't be read as one tensor's.
+        return not (torch.compiler.is_compiling() or _is_functorch_wrapped(x))
 
 
 def backend():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from . import backends
+from ._imports import when_imported
 
 # top-level module of an array type -> framework
 _FRAMEWORK_OF_MODULE = {
@@ -30,6 +31,16 @@ _NEUTRAL = (bool, int, float, complex, type(None), list, tuple, str)
 # type -> backend, or None for neutral types. Reads are lock-free; a miss
 # computes the same value in every thread, so a racing write is harmless.
 _cache: dict[type, object] = {t: None for t in _NEUTRAL}
+
+
+def _load_torch_adapter(torch):
+    # torch.compile's tracer can't follow an import: a first call of a loss inside
+    # torch.compile(fullgraph=True) would break the graph while loading the adapter.
+    # So the adapter loads with torch itself (a torch program pays for it once).
+    backends.load("torch")
+
+
+when_imported("torch", _load_torch_adapter, ready=lambda torch: hasattr(torch, "Tensor"))
 
 
 def _framework_of(cls):

@@ -68,7 +68,7 @@ def reduce(xp, values, operation, weights=None, *, empty="nan"):
         present = xp.astype(_broadcast(xp, weights, values) != 0, total.dtype)
         divisor = xp.sum(present)
     elif operation == "batchmean":
-        divisor = values.shape[0] if values.ndim > 0 else 1
+        divisor = values.shape[0] if xp.ndim(values) > 0 else 1
         return total / divisor
     else:
         raise ValueError(f"unknown reduction operation {operation!r}; expected one of {OPERATIONS}")
@@ -203,7 +203,7 @@ def _keras_apply_mask(xp, sample_weight, mask, dtype, reduction):
 
 def squeeze_or_expand_to_same_rank(xp, x1, x2, expand_rank_1=True):
     """Keras' rank alignment: fix a rank difference of exactly one through a trailing 1."""
-    rank1, rank2 = x1.ndim, x2.ndim
+    rank1, rank2 = xp.ndim(x1), xp.ndim(x2)
     if rank1 == rank2 + 1 and x1.shape[-1] == 1:
         if rank2 == 1 and expand_rank_1:
             x2 = xp.expand_dims(x2, axis=-1)

@@ -1,5 +1,6 @@
 """``multiloss check`` (the conformance report), ``multiloss list`` (the catalog) and
-``multiloss bench`` (speed against each row's reference, see ``multiloss.benchmark``).
+``multiloss bench`` (speed against each row's reference, see ``multiloss.benchmark``) and
+``multiloss plot`` (losses and their gradients, see ``multiloss.plot``).
 
 ``multiloss check`` runs every catalog row's conformance checks on every
 installed backend and prints one row per loss, one column per backend: the
@@ -15,7 +16,8 @@ import json
 import sys
 import time
 
-from . import catalog
+from . import catalog, plot
+from .docs import catalog_table
 
 
 def _select(losses):
@@ -259,15 +261,6 @@ def _print_markdown(results, backends, out):
         out.write(f"| `{r['loss']}` | `{r['original']}` | {cells} |\n")
 
 
-def catalog_table():
-    """The Markdown table of losses x interfaces, as the README shows it."""
-    lines = ["| loss | interface | mirrors | input kind | notes |", "|---|---|---|---|---|"]
-    for e in catalog.ENTRIES:
-        interface = e.interface.removeprefix("multiloss.") or "multiloss"
-        lines.append(f"| `{e.name}` | `{interface}` | `{e.original}` | {e.inputs} | {e.differences} |")
-    return "\n".join(lines) + "\n"
-
-
 def list_catalog(fmt, out=None):
     out = out or sys.stdout
     if fmt == "markdown":
@@ -434,7 +427,11 @@ def _bench_progress(total_rows):
 
 
 # Each subcommand: a function that adds its parser and sets ``run`` (args -> exit status).
-COMMANDS = (_add_check, _add_list, _add_bench)
+def _add_plot(sub, frameworks):
+    plot.add_parser(sub)
+
+
+COMMANDS = (_add_check, _add_list, _add_bench, _add_plot)
 
 
 def main(argv=None):

@@ -2,17 +2,20 @@
 
 Arguments are ``(input, target, ..., reduction='mean')`` and reductions are
 PyTorch's: ``'none'``, ``'mean'`` over every element (NaN for an empty input)
-and ``'sum'``.
+and ``'sum'``. The box loss follows ``torchvision.ops``' box losses instead:
+``(boxes1, boxes2, reduction='none', eps=1e-7)``, the mean of nothing being 0.
 """
 
 from __future__ import annotations
 
 from ._checks import any_true, concrete
 from ._dispatch import namespace_of
-from ._reduction import reduce, torch_reduction
-from .losses import sigmoid
+from ._dtypes import promote_floats
+from ._reduction import TORCH_REDUCTIONS, reduce, torch_reduction
+from ._shapes import broadcast_shapes
+from .losses import box, overlap, sigmoid
 
-__all__ = ["balanced_sigmoid_cross_entropy"]
+__all__ = ["balanced_sigmoid_cross_entropy", "iou_loss", "dice_loss"]
 
 
 def balanced_sigmoid_cross_entropy(input, target, beta=None, reduction="mean"):
@@ -51,6 +54,7 @@ def balanced_sigmoid_cross_entropy(input, target, beta=None, reduction="mean"):
     1.0397
     """
     xp = namespace_of(input, target, beta)
+    input, target, beta = promote_floats(xp, input, target, beta)
     reduction = torch_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({_size(target)}) must be the same as input size ({_size(input)})")
@@ -62,6 +66,98 @@ def balanced_sigmoid_cross_entropy(input, target, beta=None, reduction="mean"):
     elif concrete(xp, beta) and any_true(xp, xp.logical_not(xp.logical_and(beta >= 0, beta <= 1))):
         raise ValueError("all elements of beta should be between 0 and 1")
     loss = sigmoid.balanced_sigmoid_cross_entropy(xp, input, target, beta)
+    return reduce(xp, loss, reduction, empty="nan")
+
+
+def iou_loss(boxes1, boxes2, reduction="none", eps=1e-7, mode="log"):
+    """UnitBox's IoU loss of paired boxes ``(x1, y1, x2, y2)``.
+
+    ``iou = intersection / (union + eps)``, the areas computed as
+    torchvision's box losses compute them (an intersection counts only where
+    both of its extents are positive), then
+
+    - ``mode='log'``: ``-log(max(iou, eps))``, the paper's ``-ln(IoU)``;
+    - ``mode='linear'``: ``1 - iou``;
+    - ``mode='square'``: ``1 - iou**2``.
+
+    Boxes that miss each other cost ``-log(eps)`` (16.1) in log mode, with a
+    zero gradient. Boxes are not checked for validity (``x1 <= x2``); integer
+    and half-precision boxes are computed in float32, as in torchvision.
+
+    Args:
+        boxes1, boxes2: boxes of shape ``(N, 4)`` or ``(4,)``; their batch shapes broadcast.
+        reduction: ``'none'`` | ``'mean'`` (0 for no boxes) | ``'sum'``.
+        eps: added to the union, and the floor of the IoU inside the log.
+        mode: ``'log'`` | ``'linear'`` | ``'square'``.
+
+    Raises ``ValueError`` for an unknown mode or reduction, a last axis other
+    than 4, or batch shapes that don't broadcast.
+
+    Source: J. Yu, Y. Jiang, Z. Wang, Z. Cao and T. Huang, "UnitBox: An Advanced
+    Object Detection Network", ACM MM 2016, eq. (1).
+
+    Two 2 x 2 boxes shifted by one along x overlap in 2 and unite in 6:
+
+    >>> import numpy as np
+    >>> a, b = np.array([0.0, 0.0, 2.0, 2.0]), np.array([1.0, 0.0, 3.0, 2.0])
+    >>> round(float(iou_loss(a, b)), 4)  # -log(2 / 6) = log 3
+    1.0986
+    >>> round(float(iou_loss(a, b, mode="linear")), 4), round(float(iou_loss(a, b, mode="square")), 4)
+    (0.6667, 0.8889)
+    """
+    if mode not in box.IOU_MODES:
+        raise ValueError(f"mode must be one of {', '.join(map(repr, box.IOU_MODES))}; got {mode!r}")
+    if reduction not in TORCH_REDUCTIONS:
+        raise ValueError(f"reduction must be one of {', '.join(map(repr, TORCH_REDUCTIONS))}; got {reduction!r}")
+    xp = namespace_of(boxes1, boxes2)
+    for name, boxes in (("boxes1", boxes1), ("boxes2", boxes2)):
+        if len(boxes.shape) == 0 or boxes.shape[-1] not in (4, None):  # None: known only at run time
+            raise ValueError(f"{name} must hold boxes (x1, y1, x2, y2) along its last axis, of size 4; "
+                             f"got shape {tuple(boxes.shape)}")
+    if broadcast_shapes(tuple(boxes1.shape[:-1]), tuple(boxes2.shape[:-1])) is None:
+        raise ValueError(f"boxes1 of shape {tuple(boxes1.shape)} and boxes2 of shape {tuple(boxes2.shape)} "
+                         "don't broadcast")
+    boxes1, boxes2 = box.as_float(xp, boxes1), box.as_float(xp, boxes2)
+    return reduce(xp, box.iou_loss(xp, boxes1, boxes2, eps, mode), reduction, empty="zero")
+
+
+def dice_loss(input, target, smooth=1.0, squared=False, reduction="mean"):
+    """V-Net's Dice loss of predicted probabilities against targets, per sample.
+
+    For each sample (summing over every axis but the first)
+
+    ``l = 1 - (2 sum(p g) + smooth) / (sum(p^k) + sum(g^k) + smooth)``
+
+    with ``k = 2`` when ``squared`` (V-Net's form), else ``k = 1``. ``smooth``
+    keeps an empty prediction of an empty mask at loss 0 and every gradient
+    finite. For a 1-D input each element is its own sample.
+
+    Args:
+        input: probabilities, shape ``(N, ...)``.
+        target: targets in [0, 1], the shape of ``input``.
+        smooth: added to the numerator and the denominator.
+        squared: square the terms of the denominator (V-Net) instead of summing them as they are.
+        reduction: ``'none'`` (shape ``(N,)``) | ``'mean'`` (NaN for an empty batch) | ``'sum'``.
+
+    Raises ``ValueError`` when the shapes differ or the reduction is unknown.
+
+    Source: F. Milletari, N. Navab and S.-A. Ahmadi, "V-Net: Fully Convolutional
+    Neural Networks for Volumetric Medical Image Segmentation", 3DV 2016, eq. (1).
+
+    One sample, prediction ``[1, 0.5]`` against target ``[1, 0]``:
+    ``1 - (2 * 1 + 1) / (1.5 + 1 + 1) = 1/7``:
+
+    >>> import numpy as np
+    >>> round(float(dice_loss(np.array([[1.0, 0.5]]), np.array([[1.0, 0.0]]))), 4)
+    0.1429
+    """
+    xp = namespace_of(input, target)
+    reduction = torch_reduction(reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"target of shape {tuple(target.shape)} must have the shape of input, "
+                         f"{tuple(input.shape)}")
+    per_sample = tuple(range(1, len(input.shape)))
+    loss = overlap.dice(xp, input, target, axis=per_sample, smooth=smooth, squared=squared)
     return reduce(xp, loss, reduction, empty="nan")
 
 

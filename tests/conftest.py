@@ -1,6 +1,15 @@
-"""Test setup: frameworks import lazily (torch before TensorFlow), Keras on TensorFlow."""
+"""Test setup: every installed framework imported once, in a safe order, with Keras on TensorFlow.
+
+Importing TensorFlow before torch, torch.compile's dynamo (triton, in CUDA builds) or torchvision
+crashes the process; a test that imports TensorFlow itself (the README's examples) must find them
+already loaded.
+"""
 
 import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from multiloss.testing._frameworks import import_all  # noqa: E402
+
+import_all()

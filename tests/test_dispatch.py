@@ -115,17 +115,12 @@ def test_dispatch_is_safe_from_many_threads():
     assert _dispatch._cache[Fresh].name == "numpy"
 
 
-def test_import_imports_no_framework_and_is_fast():
+def test_import_imports_no_framework():
     code = textwrap.dedent("""
-        import sys, time
-        start = time.perf_counter()
+        import sys
         import multiloss, multiloss.pytorch, multiloss.keras, multiloss.tf, multiloss.catalog
-        elapsed = time.perf_counter() - start
-        heavy = sorted(m for m in ("torch", "tensorflow", "jax", "keras") if m in sys.modules)
-        print(heavy, elapsed)
+        print(sorted(m for m in ("torch", "tensorflow", "jax", "keras") if m in sys.modules))
     """)
-    # best of three: the first run may pay for a cold disk cache
-    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(" ", 1)
-            for _ in range(3)]
-    assert all(heavy.strip() == "[]" for heavy, _ in runs)
-    assert min(float(t) for _, t in runs) < 0.2
+    # (the import's time is measured by benchmarks/, never asserted in a test)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -72,7 +72,9 @@ def arrays_for(entry, size, dtype=np.float32):
     if "batch" not in params:  # unbatched: one sample of 1e6 classes
         return make(rng, dtype, **({width: LARGE_ELEMENTS} if width else {}))
     options = {width: 1000} if width else {}
-    per_sample = max(a.size for a in make(rng, dtype, batch=1, **options).values())
+    # what one more sample adds to the largest array (a fixed reference set, circle's, doesn't grow)
+    one, two = make(rng, dtype, batch=1, **options), make(rng, dtype, batch=2, **options)
+    per_sample = max(two[k].size - one[k].size for k in one) or max(a.size for a in one.values())
     return make(rng, dtype, batch=max(1, LARGE_ELEMENTS // per_sample), **options)
 
 

@@ -125,9 +125,20 @@ def _resolve(path):
 
 
 def _load_entries():
-    from . import categorical, divergence, regression, sigmoid, softmax
+    from . import (
+        box,
+        categorical,
+        distribute,
+        divergence,
+        margin,
+        overlap,
+        regression,
+        sigmoid,
+        softmax,
+    )
 
-    return tuple(entry for family in (regression, softmax, categorical, sigmoid, divergence) for entry in family.ENTRIES)
+    families = (regression, softmax, categorical, sigmoid, divergence, distribute, margin, box, overlap)
+    return tuple(entry for family in families for entry in family.ENTRIES)
 
 
 ENTRIES = _load_entries()

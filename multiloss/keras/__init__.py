@@ -2,9 +2,13 @@
 
 Functions return the per-sample loss (Keras averages over the last axis);
 classes reduce it with ``reduction`` and ``sample_weight``. Classes compute in
-float32 unless ``dtype`` says otherwise, as Keras does.
+``keras.config.floatx()`` (float32) unless ``dtype`` says otherwise, as Keras does.
+Where the program imports Keras, the classes are ``keras.losses.Loss`` instances and
+every class and function is registered with Keras' saving, so ``load_model`` needs
+no ``custom_objects``.
 """
 
+from . import _serialization
 from ._categorical import (
     CategoricalCrossentropy,
     CategoricalFocalCrossentropy,
@@ -17,6 +21,19 @@ from ._categorical import (
 )
 from ._common import Loss, LossFunctionWrapper
 from ._divergence import KLD, KLDivergence, Poisson, kl_divergence, kld, poisson
+from ._margin import (
+    CategoricalHinge,
+    Circle,
+    CosineSimilarity,
+    Hinge,
+    SquaredHinge,
+    categorical_hinge,
+    circle,
+    cosine_similarity,
+    hinge,
+    squared_hinge,
+)
+from ._overlap import Dice, Tversky, dice, tversky
 from ._regression import (
     MAE,
     MAPE,
@@ -39,6 +56,7 @@ from ._regression import (
     mse,
     msle,
 )
+from ._serialization import deserialize, get, serialize
 from ._sigmoid import (
     BCE,
     BinaryCrossentropy,
@@ -49,7 +67,7 @@ from ._sigmoid import (
 )
 
 __all__ = [
-    "Loss", "LossFunctionWrapper",
+    "Loss", "LossFunctionWrapper", "get", "serialize", "deserialize",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_logarithmic_error", "huber", "log_cosh", "mse", "mae", "mape", "msle",
     "MSE", "MAE", "MAPE", "MSLE",
@@ -62,3 +80,8 @@ __all__ += ["categorical_crossentropy", "sparse_categorical_crossentropy", "cate
             "CategoricalFocalCrossentropy", "CategoricalGeneralizedCrossEntropy"]
 __all__ += ["binary_crossentropy", "binary_focal_crossentropy", "bce", "BCE", "BinaryCrossentropy",
             "BinaryFocalCrossentropy"]
+__all__ += ["dice", "tversky", "Dice", "Tversky"]
+__all__ += ["hinge", "squared_hinge", "categorical_hinge", "cosine_similarity", "circle", "Hinge", "SquaredHinge",
+            "CategoricalHinge", "CosineSimilarity", "Circle"]
+
+_serialization.register_when_keras_loads()

@@ -51,12 +51,12 @@ def _smooth(xp, y_true, label_smoothing):
 
 
 def _check_same_shape(target, output):
-    if target.ndim < 1:
+    if len(target.shape) < 1:
         raise ValueError(
             "Arguments `target` and `output` must be at least rank 1. "
             f"Received: target.shape={shape_text(target.shape)}, output.shape={shape_text(output.shape)}"
         )
-    same_rank = target.ndim == output.ndim
+    same_rank = len(target.shape) == len(output.shape)
     if not same_rank or any(a is not None and b is not None and a != b for a, b in zip(target.shape, output.shape)):
         what = "have the same shape" if same_rank else "have the same rank (ndim)"
         raise ValueError(
@@ -106,9 +106,9 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
 
 
 def _check_sparse_shapes(target, output):
-    if output.ndim < 1:
+    if len(output.shape) < 1:
         raise ValueError(f"Argument `output` must be at least rank 1. Received: output.shape={shape_text(output.shape)}")
-    if target.ndim != output.ndim - 1:
+    if len(target.shape) != len(output.shape) - 1:
         raise ValueError(
             "Argument `output` must have rank (ndim) `target.ndim - 1`. Received: "
             f"target.shape={shape_text(target.shape)}, output.shape={shape_text(output.shape)}"
@@ -125,9 +125,9 @@ def _sparse(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     xp = namespace_of(y_true, y_pred)
     y_pred = as_array(xp, y_pred)
     y_true = as_array(xp, y_true)
-    if y_true.ndim == y_pred.ndim and y_true.shape[axis] == 1:
+    if xp.ndim(y_true) == xp.ndim(y_pred) and y_true.shape[axis] == 1:
         y_true = xp.squeeze(y_true, axis=axis)
-    if axis != -1 and axis != y_pred.ndim - 1:
+    if axis != -1 and axis != xp.ndim(y_pred) - 1:
         raise ValueError(f"Only axis=-1 is currently supported. Received: axis={axis}")
     valid = None
     if ignore_class is not None:
@@ -135,7 +135,7 @@ def _sparse(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
         y_true = xp.where(valid, y_true, xp.zeros_like(y_true))
         y_pred = xp.where(xp.expand_dims(valid, axis=-1), y_pred, xp.zeros_like(y_pred))
     labels = as_indices(xp, y_true)
-    if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
+    if xp.ndim(labels) == xp.ndim(y_pred) and labels.shape[-1] == 1:
         labels = xp.squeeze(labels, axis=-1)
     _check_sparse_shapes(labels, y_pred)
     check_label_range(xp, labels, y_pred.shape[-1])

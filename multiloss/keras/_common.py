@@ -2,11 +2,62 @@
 
 from __future__ import annotations
 
-from .._dispatch import namespace_of
-from .._reduction import keras_reduce, keras_reduction, squeeze_or_expand_to_same_rank
+import re
+import sys
 
-FLOATX = "float32"  # keras.config.floatx(): the default compute dtype of every Keras loss
+from .._dispatch import namespace_of
+from .._framework_class import FrameworkClass
+from .._reduction import keras_reduce, keras_reduction, squeeze_or_expand_to_same_rank
+from ..distributed import scale_keras_loss
+
+FLOATX = "float32"  # keras.config.floatx() unless Keras is loaded and says otherwise
 EPSILON = 1e-7  # keras.config.epsilon()
+
+
+def floatx():
+    """``keras.config.floatx()`` when the program uses Keras, else Keras' default."""
+    keras = sys.modules.get("keras")
+    config = getattr(keras, "config", None)
+    return config.floatx() if config is not None else FLOATX
+
+
+def compute_dtype(dtype):
+    """The dtype a Loss computes in, and the name its config stores.
+
+    As Keras' ``dtype_policies.get``: a name (``"float64"``, ``"mixed_float16"``), a
+    ``keras.DTypePolicy`` (its ``compute_dtype``), or None for ``floatx()``.
+    """
+    dtype = dtype or floatx()
+    policies = getattr(sys.modules.get("keras"), "dtype_policies", None)
+    if policies is not None:  # Keras' own resolution, with its errors
+        policy = policies.get(dtype)
+        return policy.compute_dtype, policy.name
+    if isinstance(dtype, str):
+        return (dtype[len("mixed_"):] if dtype.startswith("mixed_") else dtype), dtype
+    if hasattr(dtype, "compute_dtype"):
+        return dtype.compute_dtype, dtype.name
+    raise ValueError(f"Cannot interpret `dtype` argument. Expected a string or a DTypePolicy. Received: {dtype!r}")
+
+
+def auto_name(class_name):
+    """Keras' default loss name: the class name in snake case, numbered by Keras when it is loaded."""
+    naming = sys.modules.get("keras.src.utils.naming")
+    if naming is not None:
+        return naming.auto_name(class_name)
+    name = re.sub(r"\W+", "", class_name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def keras_mask(x):
+    """The Keras mask an array carries (``Embedding(mask_zero=True)``, ``Masking``), or None.
+
+    Keras keeps it as the ``_keras_mask`` attribute, or, for arrays that take no
+    attributes (JAX), in a table of its own that only Keras can read.
+    """
+    backend = sys.modules.get("keras.src.backend")
+    get = getattr(backend, "get_keras_mask", None)
+    return get(x) if get is not None else getattr(x, "_keras_mask", None)
 
 
 def as_array(xp, x, dtype=None):
@@ -14,7 +65,7 @@ def as_array(xp, x, dtype=None):
     Python values become ``floatx`` arrays."""
     if hasattr(x, "dtype") and hasattr(x, "shape"):
         return x if dtype is None else xp.astype(x, dtype, copy=False)
-    return xp.asarray(x, dtype=dtype or getattr(xp, FLOATX))
+    return xp.asarray(x, dtype=dtype or getattr(xp, floatx()))
 
 
 def prepare(y_true, y_pred):
@@ -22,48 +73,71 @@ def prepare(y_true, y_pred):
     then ranks are aligned through a trailing 1."""
     xp = namespace_of(y_true, y_pred)
     y_pred = as_array(xp, y_pred)
+    if not xp.isdtype(y_pred.dtype, "real floating"):
+        # Keras' mean of integers is a floatx mean: the loss of integer inputs is floatx.
+        y_pred = xp.astype(y_pred, getattr(xp, FLOATX))
     y_true = as_array(xp, y_true, y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(xp, y_true, y_pred)
     return xp, y_true, y_pred
 
 
-class Loss:
+def _both_masks(xp, in_mask, out_mask):
+    """Keras' ``in_mask & out_mask``, either of which may be None."""
+    if in_mask is not None and namespace_of(in_mask) is not xp:
+        in_mask = xp.asarray(in_mask)  # Keras takes a NumPy mask on any backend
+    if in_mask is None or out_mask is None:
+        return out_mask if in_mask is None else in_mask
+    return xp.logical_and(xp.astype(in_mask, xp.bool), xp.astype(out_mask, xp.bool))
+
+
+class Loss(FrameworkClass):
     """``keras.losses.Loss(name=None, reduction='sum_over_batch_size', dtype=None)``.
 
     ``__call__(y_true, y_pred, sample_weight=None)`` converts both inputs to
-    ``dtype`` (float32 unless given: Keras computes in floatx even for float64
-    inputs), computes ``call`` and reduces with Keras' rules.
+    ``dtype`` (``floatx()``, float32, unless given: Keras computes in floatx even for
+    float64 inputs), computes ``call``, applies the Keras mask ``y_pred`` carries and
+    reduces with Keras' rules. Where the caller's program has imported Keras, an
+    instance is a ``keras.losses.Loss`` (see ``multiloss._framework_class``), so
+    ``compile``, ``fit``, saving and loading take it as one of their own.
     """
 
+    _framework = "keras"
+
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        self.name = name or type(self).__name__
+        self.name = name or auto_name(type(self).__name__)
         self.reduction = keras_reduction(reduction)
-        self._dtype = dtype or FLOATX
+        self._dtype, self._dtype_name = compute_dtype(dtype)
 
     @property
     def dtype(self):
         return self._dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        in_mask = keras_mask(y_pred)  # read before conversion, which may drop it
         xp = namespace_of(y_true, y_pred, sample_weight)
         dtype = getattr(xp, self._dtype)
         y_true, y_pred = as_array(xp, y_true, dtype), as_array(xp, y_pred, dtype)
-        values, mask = self._call_with_mask(y_true, y_pred)
+        values, out_mask = self._call_with_mask(y_true, y_pred)
+        mask = _both_masks(xp, in_mask, out_mask)
         if sample_weight is not None:
             sample_weight = as_array(xp, sample_weight, dtype)
-        return keras_reduce(xp, values, sample_weight, self.reduction, mask)
+        # Keras' Loss.__call__ reduces here (reduce_weighted_values), then scales for tf.distribute.
+        return scale_keras_loss(xp, keras_reduce(xp, values, sample_weight, self.reduction, mask),
+                                values, sample_weight, self.reduction)
 
     def _call_with_mask(self, y_true, y_pred):
         # A loss that masks entries out (SparseCategoricalCrossentropy's
         # ignore_class) returns the mask beside the values; Keras carries it
         # on the tensor, which not every framework allows.
-        return self.call(y_true, y_pred), None
+        values = self.call(y_true, y_pred)
+        return values, keras_mask(values)
 
     def call(self, y_true, y_pred):
         raise NotImplementedError
 
     def get_config(self):
-        return {"name": self.name, "reduction": self.reduction, "dtype": self._dtype}
+        # Keras 3.15.1 leaves dtype out; kept so that a reloaded loss computes as the saved one.
+        return {"name": self.name, "reduction": self.reduction, "dtype": self._dtype_name}
 
     @classmethod
     def from_config(cls, config):
@@ -71,6 +145,16 @@ class Loss:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
+
+    @classmethod
+    def _framework_base(cls, keras):
+        return getattr(getattr(keras, "losses", None), "Loss", None)
+
+    @classmethod
+    def _twin_created(cls, twin):
+        from ._serialization import register_twin
+
+        register_twin(cls, twin)
 
 
 class LossFunctionWrapper(Loss):
@@ -87,8 +171,15 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
-        return {**super().get_config(), **self._fn_kwargs}
+        config = {**super().get_config(), **self._fn_kwargs}
+        if type(self).__init__ is LossFunctionWrapper.__init__:
+            config["fn"] = self.fn  # a class that fixes its function (all public ones) leaves it out
+        return config
 
     @classmethod
     def from_config(cls, config):
+        if not callable(config.get("fn", len)):
+            from ._serialization import deserialize
+
+            config = {**config, "fn": deserialize(config["fn"])}
         return cls(**config)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 
+from .._dtypes import dtype_name
 from ..losses import regression
 from ._common import EPSILON, LossFunctionWrapper, prepare
 
@@ -34,6 +35,9 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     """``keras.losses.mean_squared_logarithmic_error``:
     ``mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))**2, axis=-1)``."""
     xp, y_true, y_pred = prepare(y_true, y_pred)
+    if dtype_name(y_pred.dtype) in ("float16", "bfloat16"):
+        # Keras' max(y, epsilon) meets epsilon as a float32 tensor: 16-bit inputs compute in float32.
+        y_true, y_pred = xp.astype(y_true, xp.float32), xp.astype(y_pred, xp.float32)
     return xp.mean(regression.squared_log_error(xp, y_pred, y_true, EPSILON), axis=-1)
 
 

@@ -50,7 +50,9 @@ def sparse_softmax_cross_entropy(xp, logits, indices):
     ``[0, C)`` gives NaN, as TF's compiled (XLA) and GPU kernels do; the
     interfaces raise for it first in eager mode, as TF's CPU kernel does.
     """
-    return -pick_in_range(xp, xp.log_softmax(logits, -1), indices, float("nan"))
+    # logsumexp minus the picked logit (equal, bit for bit, to -log_softmax[index]): the
+    # gather reads the logits, so a class-sharded batch needs no collective before it.
+    return xp.logsumexp(logits, -1) - pick_in_range(xp, logits, indices, float("nan"))
 
 
 def probability_cross_entropy(xp, probs, labels, axis=-1, epsilon=1e-7):
@@ -87,7 +89,7 @@ def focal_cross_entropy(xp, probs, labels, alpha=0.25, gamma=2.0, axis=-1, epsil
     probs = xp.clip(probs, min=epsilon, max=1.0 - epsilon)
     cross_entropy = -labels * xp.log(probs)
     # (1 - p) >= eps > 0 after the clip, so the power and its gradient are finite for any gamma.
-    modulating = (1.0 - probs) ** gamma
+    modulating = xp.power(1.0 - probs, gamma)
     return xp.sum(modulating * alpha * cross_entropy, axis=axis)
 
 

@@ -126,10 +126,12 @@ def smooth_binary_labels(target, label_smoothing):
 def focal_factor(xp, probs, target, gamma):
     """The focal modulation ``(1 - p_t)**gamma``, ``p_t = y p + (1 - y)(1 - p)``.
 
+    ``xp.power``: at a saturated ``p_t = 1`` and ``gamma = 0`` the gradient is 0, not NaN.
+
     Source: Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
     """
     p_t = target * probs + (1 - target) * (1 - probs)
-    return (1 - p_t) ** gamma
+    return xp.power(1 - p_t, gamma)
 
 
 def class_balance(target, alpha):
@@ -142,7 +144,7 @@ def negative_fraction(xp, target):
 
     For binary targets it is ``|Y-| / |Y|``, the fraction of negatives.
     """
-    axes = tuple(range(1, target.ndim))
+    axes = tuple(range(1, xp.ndim(target)))
     if not axes:
         return 1 - target
     return xp.mean(1 - target, axis=axes, keepdims=True)

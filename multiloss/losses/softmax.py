@@ -1,12 +1,9 @@
 """Softmax cross-entropy: the shared primitives of the categorical losses, and PyTorch's NLL terms.
 
 Every function takes ``xp`` and returns the unreduced loss, with the class axis removed.
-Class indices are gathered with ``take`` from the flattened array (array API
-2023.12), never compared with every class: one gather of ``N`` values, not a
-pass over all ``N * C``.
+Class indices are gathered along the class axis (``take_along_axis``), never
+compared with every class: one gather of ``N`` values, not a pass over all ``N * C``.
 """
-
-import math
 
 
 def cross_entropy_with_log_probs(xp, log_probs, labels, axis=-1):
@@ -21,8 +18,7 @@ def softmax_cross_entropy(xp, logits, labels, axis=-1):
 
 def index_dtype(xp, indices):
     """The integer dtype to index with: int64, or int32 where the namespace indexes with int32
-    (JAX without x64, where int64 arrays can't be made). Positions up to ``N * C`` overflow
-    int32 for large logits, so narrower integers are widened."""
+    (JAX without x64, where int64 arrays can't be made). Narrower integers are widened."""
     if indices.dtype == xp.int64:
         return xp.int64
     info = getattr(xp, "__array_namespace_info__", None)
@@ -33,24 +29,15 @@ def index_dtype(xp, indices):
 def pick(xp, values, indices, axis=-1):
     """``values`` at ``indices`` along ``axis`` (the axis is removed); ``indices`` has the other axes' shape.
 
-    One ``take`` from the flattened ``values`` at ``(outer * C + index) * inner + inner_pos``
-    (``inner``: the size of the axes after ``axis``). Only ``C`` and ``inner`` must be known
-    when tracing; the batch size may be known only at run time (``tf.function``).
-    Indices must lie in ``[0, C)``.
+    A ``take_along_axis`` along the class axis, as optax gathers: a sharding propagator
+    splits it along the batch and the class axes alike (a flat index ``n * C + t`` into
+    the whole array would make it gather every shard). Indices must lie in ``[0, C)``.
     """
     axis = axis % values.ndim
-    classes = values.shape[axis]
-    inner = math.prod(values.shape[axis + 1:])
     dtype = index_dtype(xp, indices)
-    flat = xp.reshape(indices if indices.dtype == dtype else xp.astype(indices, dtype), (-1,))
-    count = xp.size(flat)
-    if inner == 1:  # the common (N, C) case: the row offsets are one arange
-        index = xp.arange(0, count * classes, classes, dtype=dtype) + flat
-    else:
-        position = xp.arange(count, dtype=dtype)
-        index = (position // inner) * (classes * inner) + position % inner + flat * inner
-    picked = xp.take(xp.reshape(values, (-1,)), index, axis=0)
-    return xp.reshape(picked, _reshape_shape(indices))
+    indices = indices if indices.dtype == dtype else xp.astype(indices, dtype)
+    picked = xp.take_along_axis(values, xp.expand_dims(indices, axis=axis), axis=axis)
+    return xp.squeeze(picked, axis=axis)
 
 
 def _reshape_shape(x):
@@ -92,15 +79,15 @@ def target_weights(xp, indices, ignored, weight=None, dtype=None):
     return xp.where(ignored, xp.zeros_like(picked), picked)
 
 
-def negative_log_likelihood(xp, log_probs, indices, ignored, axis=1):
-    """``-log_probs[t]`` along the class axis, and 0 where the target is ignored.
+def negative_log_likelihood(xp, log_probs, indices, ignore_index, axis=1):
+    """``-log_probs[t]`` along the class axis, and 0 where the target is ``ignore_index``.
 
-    ``indices`` must lie in ``[0, C)`` everywhere (see :func:`mask_ignored`); the value read
-    at an ignored place is discarded by ``where``, whose gradient sends exactly 0 there,
-    even when the mean's divisor is 0 (all targets ignored).
+    The backend's ``nll``: PyTorch's own kernel on torch (which checks the range with no
+    host read), a ``take_along_axis`` elsewhere. An index outside ``[0, C)`` that is not
+    ignored raises IndexError in eager mode. The gradient at an ignored place is exactly
+    0, even when the mean's divisor is 0 (all targets ignored).
     """
-    picked = pick(xp, log_probs, indices, axis)
-    return xp.where(ignored, xp.zeros_like(picked), -picked)
+    return xp.nll(log_probs, indices, ignore_index, axis)
 
 
 def class_weight_view(xp, weight, ndim, axis=1):
@@ -121,15 +108,17 @@ def uniform_cross_entropy(xp, log_probs, ignored, weight=None, axis=1):
     return xp.where(ignored, xp.zeros_like(total), total)
 
 
-def smoothed_nll(xp, log_probs, indices, ignored, weight=None, label_smoothing=0.0, axis=1):
+def smoothed_nll(xp, log_probs, indices, ignore_index, weight=None, label_smoothing=0.0, axis=1):
     """PyTorch's class-index cross-entropy on log-probabilities, per target, and the mean's divisor.
 
     Returns ``(loss, target_weight)``: ``loss_i = (1 - s) w[t_i] nll_i + s / C smooth_i``
     (the second term only when ``s > 0``) and ``target_weight_i = w[t_i]``, both 0 where
-    ignored. ``indices`` must lie in ``[0, C)`` everywhere (see :func:`mask_ignored`).
+    ``t_i == ignore_index``. Any other index outside ``[0, C)`` raises IndexError in eager mode.
     """
-    target_weight = target_weights(xp, indices, ignored, weight, log_probs.dtype)
-    loss = negative_log_likelihood(xp, log_probs, indices, ignored, axis)
+    # The NLL first: its range check must run before anything else reads weight[t].
+    loss = negative_log_likelihood(xp, log_probs, indices, ignore_index, axis)
+    safe, ignored = mask_ignored(xp, indices, ignore_index)
+    target_weight = target_weights(xp, safe, ignored, weight, log_probs.dtype)
     if weight is not None:
         # After the where, as in PyTorch: a zero class weight times an infinite NLL is nan there too.
         loss = loss * target_weight

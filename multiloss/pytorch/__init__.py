@@ -1,7 +1,24 @@
-"""``torch.nn`` loss classes; ``multiloss.pytorch.functional`` holds the functions."""
+"""``torch.nn`` loss classes; ``multiloss.pytorch.functional`` holds the functions.
+
+Where the program imports torch, each class is a ``torch.nn.Module`` with torch's
+buffers (``weight``, ``pos_weight``); without torch it is a plain callable. Both
+serve NumPy, PyTorch, TensorFlow and JAX arrays.
+"""
 
 from . import functional
 from ._divergence import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
+from ._margin import (
+    CosineEmbeddingLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    PairwiseDistance,
+    SoftMarginLoss,
+    TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
 from ._regression import HuberLoss, L1Loss, MSELoss, SmoothL1Loss
 from ._sigmoid import BCELoss, BCEWithLogitsLoss
 from ._softmax import CrossEntropyLoss, NLLLoss
@@ -10,3 +27,7 @@ __all__ = ["functional", "L1Loss", "MSELoss", "HuberLoss", "SmoothL1Loss"]
 __all__ += ["KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
 __all__ += ["CrossEntropyLoss", "NLLLoss"]
 __all__ += ["BCELoss", "BCEWithLogitsLoss"]
+__all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelMarginLoss",
+            "MultiLabelSoftMarginLoss", "MultiMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
+            "PairwiseDistance",
+            "TripletMarginWithDistanceLoss"]

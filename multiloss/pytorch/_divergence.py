@@ -11,6 +11,7 @@ import warnings
 
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
+from .._dtypes import promote_floats, rounded_to
 from ..losses import divergence
 from ._common import _Loss, broadcast_pair, reduce_torch, torch_legacy_reduction, torch_reduction
 
@@ -46,12 +47,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     The two arrays broadcast against each other.
     """
     xp = namespace_of(input, target)
+    input, target = promote_floats(xp, input, target)
     applied = _kl_reduction(xp, input, size_average, reduce, reduction)
     # PyTorch names the target first when the shapes don't broadcast (``target * input``).
     target, log_q = broadcast_pair(xp, target, input)
     pointwise = divergence.kl_div_log_target if log_target else divergence.kl_div
     out = reduce_torch(xp, pointwise(xp, log_q, target), applied)
-    if reduction == "batchmean" and input.ndim != 0:
+    if reduction == "batchmean" and xp.ndim(input) != 0:
         # PyTorch divides by the input's first dimension, after whatever reduction applied
         # (legacy size_average/reduce included); an empty batch gives 0/0 = NaN.
         batch = input.shape[0]
@@ -64,7 +66,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 def _run_time_length(xp, x, dtype):
     """``x.shape[0]`` when only the run time knows it (tf.function): the size of a reduction to axis 0,
     which is right even when another axis is empty."""
-    rows = xp.sum(xp.zeros_like(x), axis=tuple(range(1, x.ndim))) if x.ndim > 1 else x
+    rows = xp.sum(xp.zeros_like(x), axis=tuple(range(1, xp.ndim(x)))) if xp.ndim(x) > 1 else x
     return xp.astype(xp.size(rows), dtype)
 
 
@@ -77,6 +79,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     where ``target > 1`` (0 elsewhere, negative targets included). The arrays broadcast.
     """
     xp = namespace_of(input, target)
+    input, target = promote_floats(xp, input, target)
     if size_average is not None or reduce is not None:
         reduction = torch_legacy_reduction(size_average, reduce)
     if reduction not in ("none", "mean", "sum"):
@@ -134,6 +137,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     only; skipped under jit, tf.function and torch.compile).
     """
     xp = namespace_of(input, target, var)
+    eps = rounded_to(eps, var)  # PyTorch clamps var in its own dtype, before promoting it
+    input, target, var = promote_floats(xp, input, target, var)
     var = _check_var(xp, input, var)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
+from .._dtypes import promote_floats
 from ..losses import regression
 from ._common import (
     _Loss,
@@ -24,6 +25,9 @@ def _elementwise(loss, input, target, size_average, reduce, reduction, weight=No
     if size_average is not None or reduce is not None:
         reduction = torch_legacy_reduction(size_average, reduce)
     input, target = broadcast_pair(xp, input, target)
+    if loss is regression.huber and hasattr(target, "dtype") and xp.isdtype(target.dtype, "real floating"):
+        target = xp.astype(target, input.dtype)  # PyTorch's Huber kernel computes in the input's dtype
+    input, target = promote_floats(xp, input, target)
     if weight is None:
         reduction = torch_reduction(reduction)
     if guard is not None:

@@ -2,17 +2,19 @@
 
 The checks follow PyTorch 2.13 (``aten/src/ATen/native/LossNLL.cpp``) in its order,
 with its exception classes and messages. Checks of shapes and dtypes run always;
-the range of the class indices is a value check, run in eager mode on every
-backend and skipped under ``jax.jit``, ``tf.function`` and ``torch.compile``,
-where an index outside ``[0, C)`` gives an unspecified value instead of IndexError.
+the range of the class indices is a value check. On torch, PyTorch's own NLL
+kernel makes it, as in PyTorch: IndexError on the CPU, with no host sync. On the
+other backends it runs in eager mode with one host read, and is skipped under
+``jax.jit`` and ``tf.function``, where an index outside ``[0, C)`` gives an
+unspecified value instead of IndexError.
 """
 
 from __future__ import annotations
 
 import operator
 
-from .._checks import any_true, concrete
 from .._dispatch import namespace_of
+from .._dtypes import promote_floats
 from ..losses import softmax
 from ._common import _WeightedLoss, reduce_torch, torch_reduction
 
@@ -73,39 +75,39 @@ def _index_target(xp, input, target, weight):
     _check_index_dtype(xp, target)
     _check_target_size(input, target)
     if weight is not None:
-        _check_class_weight(input, weight, spatial=input.ndim >= 3)
-    if input.ndim >= 3 and target.dtype == xp.uint8:  # the 2-D kernel that K-dim inputs go to
+        _check_class_weight(input, weight, spatial=xp.ndim(input) >= 3)
+    if xp.ndim(input) >= 3 and target.dtype == xp.uint8:  # the 2-D kernel that K-dim inputs go to
         raise RuntimeError("expected scalar type Long but found Byte")
-    if input.ndim == 1 and target.ndim == 1:
+    if xp.ndim(input) == 1 and xp.ndim(target) == 1:
         return xp.reshape(target, ())  # (C,) with a (1,) target: one sample, as in PyTorch
     return target
 
 
 def _check_batch(input, target):
-    if input.ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
-    if input.ndim != 1:
-        target_batch = target.shape[0] if target.ndim > 0 else 0
+    if len(input.shape) < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {len(input.shape)})")
+    if len(input.shape) != 1:
+        target_batch = target.shape[0] if len(target.shape) > 0 else 0
         if _differ(input.shape[0], target_batch):
             raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({target_batch}).")
 
 
 def _check_target_rank(input, target):
-    ndim = input.ndim
+    ndim = len(input.shape)
     if ndim >= 3 and ndim != 4 and any(_differ(a, b) for a, b in _zip_long(target.shape[1:], input.shape[2:])):
         # 3-D and 5-D+ inputs are viewed as 4-D after this check
         expected = (input.shape[0], *input.shape[2:])
         raise RuntimeError(f"Expected target size {_sizes(expected)}, got {_sizes(target.shape)}")
-    if ndim <= 2 and target.ndim > 1:
+    if ndim <= 2 and len(target.shape) > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if ndim == 4 and target.ndim != 3:
-        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: {target.ndim}")
+    if ndim == 4 and len(target.shape) != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: {len(target.shape)}")
 
 
 def _check_target_size(input, target):
-    if input.ndim == 1 and target.ndim == 1 and _differ(target.shape[0], 1):
+    if len(input.shape) == 1 and len(target.shape) == 1 and _differ(target.shape[0], 1):
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
-    if input.ndim == 4 and any(_differ(a, b) for a, b in zip(target.shape, (input.shape[0], *input.shape[2:]))):
+    if len(input.shape) == 4 and any(_differ(a, b) for a, b in zip(target.shape, (input.shape[0], *input.shape[2:]))):
         raise RuntimeError(f"size mismatch (got input: {_sizes(input.shape)} , target: {_sizes(target.shape)}")
 
 
@@ -126,11 +128,11 @@ def _check_index_dtype(xp, target):
 
 
 def _check_class_weight(input, weight, spatial):
-    classes = input.shape[0 if input.ndim == 1 else 1]
+    classes = input.shape[0 if len(input.shape) == 1 else 1]
     if spatial:  # nll_loss2d checks the element count only
         if _differ(_numel(weight.shape), classes):
             raise RuntimeError("weight tensor should be defined either for all or no classes")
-    elif weight.ndim != 1 or _differ(weight.shape[0], classes):
+    elif len(weight.shape) != 1 or _differ(weight.shape[0], classes):
         raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes "
                            f"but got weight tensor of shape: {_sizes(weight.shape)}")
     if weight.dtype != input.dtype:
@@ -146,28 +148,13 @@ def _numel(shape):
     return total
 
 
-def _check_range(xp, indices, classes):
-    """IndexError for a class index outside ``[0, C)`` (ignored ones already replaced); eager mode only."""
-    if not concrete(xp, indices):
-        return
-    bad = xp.logical_or(indices < 0, indices >= classes)
-    if any_true(xp, bad):
-        # The first offending index in memory order, as PyTorch's loop meets it.
-        flat, bad = xp.reshape(indices, (-1,)), xp.reshape(bad, (-1,))
-        position = xp.arange(xp.size(flat), dtype=flat.dtype)
-        first = int(xp.min(xp.where(bad, position, xp.full_like(position, xp.size(flat)))))
-        raise IndexError(f"Target {int(flat[first])} is out of bounds.")
-
-
 def _index_loss(xp, log_probs, target, weight, ignore_index, reduction, label_smoothing):
     """The class-index loss on log-probabilities, reduced the PyTorch way (mean over ``sum(w[t])``)."""
     dtype = softmax.index_dtype(xp, target)
     if target.dtype != dtype:
         target = xp.astype(target, dtype)
-    axis = 0 if log_probs.ndim == 1 else 1
-    indices, ignored = softmax.mask_ignored(xp, target, ignore_index)
-    _check_range(xp, indices, log_probs.shape[axis])
-    loss, target_weight = softmax.smoothed_nll(xp, log_probs, indices, ignored, weight, label_smoothing, axis)
+    axis = 0 if xp.ndim(log_probs) == 1 else 1
+    loss, target_weight = softmax.smoothed_nll(xp, log_probs, target, ignore_index, weight, label_smoothing, axis)
     if reduction != "mean":
         return reduce_torch(xp, loss, reduction)
     # The weighted mean: the sum over the summed weights of the targets not ignored (NaN for none).
@@ -187,7 +174,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_argument_types("nll_loss_nd", ignore_index)
     xp = namespace_of(input, target, weight)
     target = _index_target(xp, input, target, weight)
-    return _index_loss(xp, input, target, weight, ignore_index, reduction, 0.0)
+    return _index_loss(xp, xp.value(input), target, weight, ignore_index, reduction, 0.0)
 
 
 # -- class probabilities ----------------------------------------------------------------------
@@ -199,11 +186,11 @@ def _probability_loss(xp, input, target, weight, ignore_index, reduction, label_
         raise RuntimeError(f"Expected floating point type for target with class probabilities, got {_scalar_name(target.dtype)}")
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")
-    if input.ndim < 1:
+    if xp.ndim(input) < 1:
         raise IndexError("Dimension specified as 1 but tensor has no dimensions")
-    axis = 0 if input.ndim == 1 else 1
+    axis = 0 if xp.ndim(input) == 1 else 1
     classes = input.shape[axis]
-    if weight is not None and (weight.ndim != 1 or _differ(weight.shape[0], classes)):
+    if weight is not None and (xp.ndim(weight) != 1 or _differ(weight.shape[0], classes)):
         raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {classes} classes "
                            f"or no classes but got weight tensor of shape: {_sizes(weight.shape)}")
     if label_smoothing > 0:
@@ -230,14 +217,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     label_smoothing = float(label_smoothing)
     xp = namespace_of(input, target, weight)
     if tuple(input.shape) == tuple(target.shape):
-        return _probability_loss(xp, input, target, weight, ignore_index, reduction, label_smoothing)
+        return _probability_loss(xp, *promote_floats(xp, input, target), weight, ignore_index, reduction, label_smoothing)
     if label_smoothing > 0:
         _check_smoothing(label_smoothing)
-    vector_target = input.ndim == 1 and target.ndim == 1
+    vector_target = xp.ndim(input) == 1 and xp.ndim(target) == 1
     target = _index_target(xp, input, target, weight)
     if label_smoothing > 0 and vector_target:  # PyTorch's smoothing term can't take this shape
         raise RuntimeError("output with shape [] doesn't match the broadcast shape [1]")
-    axis = 0 if input.ndim == 1 else 1
+    axis = 0 if xp.ndim(input) == 1 else 1
     smoothing = label_smoothing if label_smoothing > 0 else 0.0  # NaN and negatives: none, as in PyTorch
     return _index_loss(xp, xp.log_softmax(input, axis), target, weight, ignore_index, reduction, smoothing)
 

@@ -14,6 +14,14 @@ performs these checks and returns one :class:`Finding` each:
   ``torch.compile(fullgraph=True)`` give the eager values, with no graph break.
 - ``errors``: each case that makes the original raise (or warn) makes
   multiloss raise (or warn) the same class on this backend.
+- ``conventions``: the backend's calling conventions (``tf.Variable``,
+  ``tf.function`` with an unknown batch size, ``tf.vectorized_map``; ``jax.jit``
+  over closed-over arguments, ``jit(grad)``, ``vmap``, ``jacfwd``;
+  ``torch.func.vmap``, ``torch.func.grad``, ``nn.Parameter``, non-contiguous
+  views) give the original's eager value and gradient (see ``_conventions``).
+- ``precisions``: float16 and bfloat16 inputs, and a float16 differentiated
+  input beside float32 ones, give the original's dtype and value (within a few
+  units of float16's or bfloat16's epsilon), or, mixed, its exception class.
 
 Tolerances (``TOLERANCES``) are chosen by the dtype of the result: float64
 within 1e-12 relative, float32 within 1e-5 relative and 1e-6 absolute.
@@ -33,6 +41,7 @@ import numpy as np
 
 from ..catalog import Arg, Entry, _resolve
 from . import kinds
+from ._conventions import CONVENTIONS, DRAWS, run_convention, run_mapped
 from ._frameworks import (
     FRAMEWORKS,
     compiled,
@@ -46,7 +55,7 @@ from ._frameworks import (
     x64,
 )
 
-CHECKS = ("values", "edges", "gradients", "compiled", "errors")
+CHECKS = ("values", "edges", "gradients", "compiled", "errors", "conventions", "precisions")
 TOLERANCES = {"float64": {"rtol": 1e-12, "atol": 1e-12}, "float32": {"rtol": 1e-5, "atol": 1e-6}}
 DTYPES = (np.float32, np.float64)
 
@@ -215,6 +224,7 @@ def _check_edges(entry, backend):
     if original is None:
         return 0.0, orig_fw
     worst = 0.0
+    stress = kinds.KINDS[entry.inputs].stress
     for name, edge, options, _ in _edge_cases(entry):
         for dtype in DTYPES:
             arrays = _arrays(entry, dtype, edge)
@@ -222,7 +232,33 @@ def _check_edges(entry, backend):
             expected = _run(entry, orig_fw, original, arrays, options)
             worst = max(worst, compare(got, expected, f"edge '{name}' {np.dtype(dtype).name}",
                                        **tolerance_for(got.dtype, expected.dtype, entry=entry)))
+            if edge in stress and dtype == np.float32:
+                worst = max(worst, _as_close_to_truth(entry, original, orig_fw, arrays, options, got, expected,
+                                                      f"edge '{name}'"))
     return worst, ""
+
+
+def _as_close_to_truth(entry, original, orig_fw, arrays, options, got, expected, what):
+    """``got`` (float32) no further from the float64 truth than the original's float32 ``expected``,
+    give or take four float32 ulps (and four float64 ulps of 1, the truth's own error where the
+    loss is ``log(1 + tiny)``); the truth is the original run on the same inputs in float64."""
+    truth = _run(entry, orig_fw, original, {k: v.astype(np.float64) if v.dtype == np.float32 else v
+                                             for k, v in arrays.items()}, options)
+    if truth.dtype != np.float64:  # the original computes in float32 whatever it gets: no truth to hold to
+        return 0.0
+    finite = np.isfinite(truth) & np.isfinite(np.asarray(got, np.float64))
+    ours = np.abs(np.asarray(got, np.float64) - truth)[finite]
+    theirs = np.abs(np.asarray(expected, np.float64) - truth)[finite]
+    # The float64 truth is itself off by about its epsilon where the loss is log(1 + tiny).
+    allowed = theirs + 4 * np.finfo(np.float32).eps * np.abs(truth[finite]) + 4 * np.finfo(np.float64).eps
+    if not ours.size:
+        return 0.0
+    ratio = ours / allowed
+    if ratio.max() > 1:
+        i = int(ratio.argmax())
+        raise Mismatch(f"{what}: float32 result off the float64 truth {truth[finite].flat[i]!r} by {ours[i]:.3g}, "
+                       f"the original's by {theirs[i]:.3g}")
+    return float(ratio.max())
 
 
 def _grad(entry, framework, fn, arrays, options, cotangent):
@@ -311,12 +347,141 @@ def _expect_warning(entry, framework, fn, arrays, options, case):
         raise Mismatch(f"'{case.name}': no {case.warns} on {framework} (got {[str(w.message) for w in caught]})")
 
 
+def _call_roles(entry, options):
+    """The roles of the arrays a call with ``options`` passes: positional ones and ``Arg`` options."""
+    return set(entry.call) | {v.role for v in options.values() if isinstance(v, Arg)}
+
+
+def _draws(entry, dtype, roles):
+    """DRAWS independent draws of the row's kind, stacked along a new leading axis."""
+    draws = [kinds.make(entry.inputs, np.random.default_rng(_seed(entry) + i), dtype) for i in range(DRAWS)]
+    return {k: np.stack([d[k] for d in draws]) for k in roles}
+
+
+def _check_conventions(entry, backend):
+    ours = entry.resolve()
+    original, orig_fw = _original(entry)
+    if original is None:
+        return 0.0, orig_fw
+    options = entry.options[0]
+    roles = _call_roles(entry, options)
+    arrays = {k: v for k, v in _arrays(entry, np.float64).items() if k in roles}
+    expected = _run(entry, orig_fw, original, arrays, options)
+    cotangent = np.random.default_rng(1).uniform(0.5, 1.5, size=expected.shape).astype(expected.dtype)
+    expected_grad = _grad(entry, orig_fw, original, arrays, options, cotangent)
+    stacked = _draws(entry, np.float64, roles)
+    batch_axis = kinds.KINDS[entry.inputs].batch_axis
+    tolerance = tolerance_for(expected.dtype, entry=entry)
+    worst, notes = 0.0, []
+    for name in CONVENTIONS[backend]:
+        def call(a, fn=ours):
+            return _invoke(entry, fn, a, options)
+
+        try:
+            if name in ("vmap", "vectorized_map"):
+                got, got_grads = _quiet(run_mapped, backend, name, call, stacked, entry.grad, cotangent)
+                draws = [{k: v[i, ...] for k, v in stacked.items()} for i in range(DRAWS)]
+                loop = np.stack([_run(entry, orig_fw, original, d, options) for d in draws])
+                worst = max(worst, compare(got, loop, f"{name} vs a loop over the original", **tolerance))
+                if got_grads is not None:
+                    grads = np.stack([_grad(entry, orig_fw, original, d, options, cotangent) for d in draws])
+                    worst = max(worst, compare(got_grads, grads, f"{name} of grad vs a loop", **tolerance))
+                continue
+            value, grad = _quiet(run_convention, backend, name, call, arrays, entry.grad, cotangent, batch_axis)
+        except Mismatch:
+            raise
+        except Exception as exc:  # noqa: BLE001 - no worse than the original
+            if orig_fw == backend and _fails_too(entry, backend, name, original, options, arrays, stacked,
+                                                 cotangent, batch_axis):
+                notes.append(f"{name}: the original fails too")
+                continue
+            raise Mismatch(f"{name}: {type(exc).__name__}: {exc}") from exc
+        if value is not None:
+            worst = max(worst, compare(value, expected, f"{name} value", **tolerance))
+        if grad is not None and backend != "numpy":
+            worst = max(worst, compare(grad, expected_grad, f"{name} gradient", **tolerance))
+    return worst, "; ".join(notes)
+
+
+def _fails_too(entry, backend, name, original, options, arrays, stacked, cotangent, batch_axis):
+    def call(a):
+        return _invoke(entry, original, a, options)
+
+    try:
+        if name in ("vmap", "vectorized_map"):
+            _quiet(run_mapped, backend, name, call, stacked, entry.grad, cotangent)
+        else:
+            _quiet(run_convention, backend, name, call, arrays, entry.grad, cotangent, batch_axis)
+    except Exception:  # noqa: BLE001
+        return True
+    return False
+
+
+# float16 and bfloat16 results: a few units of the format's epsilon
+HALF_TOLERANCES = {"float16": {"rtol": 4e-3, "atol": 4e-3}, "bfloat16": {"rtol": 3e-2, "atol": 3e-2}}
+
+
+def _precision_inputs(entry, roles):
+    """(name, arrays) of the dtype variants: every float array in float16, in bfloat16; the
+    differentiated one in float16 beside float32 others."""
+    import ml_dtypes
+
+    base = {k: v for k, v in _arrays(entry, np.float32).items() if k in roles}
+    floats = [k for k, v in base.items() if v.dtype.kind == "f"]
+
+    def cast(names, dtype):
+        return {k: (v.astype(dtype) if k in names else v) for k, v in base.items()}
+
+    variants = [("float16", cast(floats, np.float16)), ("bfloat16", cast(floats, ml_dtypes.bfloat16))]
+    if len(floats) > 1 and entry.grad in floats:
+        variants.append(("mixed", cast([entry.grad], np.float16)))
+    return variants
+
+
+def _outcome(entry, framework, fn, arrays, options):
+    try:
+        return _run(entry, framework, fn, arrays, options), None
+    except Exception as exc:  # noqa: BLE001 - the class is what is compared
+        return None, exc
+
+
+def _check_precisions(entry, backend):
+    ours = entry.resolve()
+    original, orig_fw = _original(entry)
+    if original is None:
+        return 0.0, orig_fw
+    options = entry.options[0]
+    worst, notes = 0.0, []
+    for name, arrays in _precision_inputs(entry, _call_roles(entry, options)):
+        expected, error = _outcome(entry, orig_fw, original, arrays, options)
+        got, our_error = _outcome(entry, backend, ours, arrays, options)
+        if error is not None:
+            if name != "mixed":  # the original has no such kernel: anything is no worse
+                notes.append(f"{name}: the original raises {type(error).__name__}")
+                continue
+            if our_error is None or type(error).__name__ not in [c.__name__ for c in type(our_error).__mro__]:
+                raise Mismatch(f"{name}: the original raises {type(error).__name__} ({error}); multiloss "
+                               f"{'returns ' + repr(got) if our_error is None else 'raises ' + repr(our_error)}")
+            continue
+        if our_error is not None:
+            raise Mismatch(f"{name}: multiloss raises {type(our_error).__name__}: {our_error}") from our_error
+        if got.dtype != expected.dtype:
+            raise Mismatch(f"{name}: dtype {got.dtype}, the original gives {expected.dtype}")
+        # a float16 input rounds the computation wherever the frameworks cast it: float16's tolerance
+        narrowest = "float16" if name == "mixed" else got.dtype.name
+        tolerance = HALF_TOLERANCES.get(narrowest) or tolerance_for(got.dtype, entry=entry)
+        worst = max(worst, compare(got, expected, f"{name} vs {entry.original}", **tolerance))
+    return worst, "; ".join(notes)
+
+
 _CHECKERS = {
     "values": _check_values,
     "edges": _check_edges,
     "gradients": _check_gradients,
     "compiled": _check_compiled,
     "errors": _check_errors,
+    "conventions": _check_conventions,
+    "precisions": _check_precisions,
 }
 
 

@@ -1,8 +1,8 @@
 """Per-framework plumbing for the harness: conversion, gradients, compilation.
 
-Frameworks are imported only when asked for, torch before TensorFlow (the
-other order can crash some builds), and Keras always on the TensorFlow
-backend, which is the reference for Keras semantics.
+Frameworks are imported only when asked for, torch and torchvision before
+TensorFlow (the other order can crash some builds), and Keras always on the
+TensorFlow backend, which is the reference for Keras semantics.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ def import_all():
     """Import every installed framework in a safe order; Keras on TensorFlow."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    for framework in ("torch", "tensorflow", "jax"):
-        if installed(framework):
-            importlib.import_module(framework)
+    # torch.compile's dynamo loads triton (in CUDA builds of torch), and torchvision, which holds the
+    # originals of the torchvision rows, loads dynamo: imported after TensorFlow, triton crashes the process.
+    for module in ("torch", "torch._dynamo", "torchvision", "tensorflow", "jax"):
+        if importlib.util.find_spec(module.partition(".")[0]) is not None:
+            importlib.import_module(module)
     if installed("tensorflow"):
         import tensorflow as tf
 
@@ -62,6 +64,8 @@ def to_native(framework, value):
     if framework == "torch":
         import torch
 
+        if value.dtype.name == "bfloat16":  # torch reads no ml_dtypes array: convert through float32
+            return torch.from_numpy(value.astype(np.float32)).to(torch.bfloat16)
         return torch.from_numpy(value.copy())
     if framework == "tensorflow":
         import tensorflow as tf
@@ -75,6 +79,10 @@ def to_native(framework, value):
 def to_numpy(x):
     if hasattr(x, "detach"):
         x = x.detach()
+        if str(x.dtype) == "torch.bfloat16":  # torch has no NumPy bfloat16: go through float32
+            import ml_dtypes
+
+            return x.float().numpy().astype(ml_dtypes.bfloat16)
     if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
         return np.asarray(x.numpy())
     return np.asarray(x)

@@ -1,37 +1,9 @@
-"""Reference transcriptions, in the original's framework, for originals that can't be run here.
+"""Reference transcriptions, in torch, of the losses that only multiloss has.
 
-Each function is written from the original's published formula (its paper or
-its source's docstring), independently of multiloss's own code, and is used by
-the catalog as ``fallback`` (when the original's package can't be imported) or
-as the original of a loss that only multiloss has.
+Each function is written from its paper's formula, independently of
+multiloss's own code, and is the catalog's original for that loss (or a
+``fallback``, when an original's package can't be imported).
 """
-
-
-def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction="none"):
-    """torchvision.ops.sigmoid_focal_loss (torchvision 0.29), from its documented formula, in torch.
-
-    ``FL = alpha_t (1 - p_t)**gamma * BCEWithLogits(x, y)``, ``p = sigmoid(x)``,
-    ``p_t = p y + (1 - p)(1 - y)``, ``alpha_t = alpha y + (1 - alpha)(1 - y)``;
-    ``alpha = -1`` disables ``alpha_t``. Lin et al., "Focal Loss for Dense
-    Object Detection", ICCV 2017.
-    """
-    import torch
-    import torch.nn.functional as F
-
-    if alpha != -1 and not 0 <= alpha <= 1:
-        raise ValueError(f"Invalid alpha value: {alpha}. alpha must be in the range [0,1] or -1 for ignore.")
-    prob = torch.sigmoid(inputs)
-    ce = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
-    prob_true = targets * prob + (1 - targets) * (1 - prob)
-    out = torch.pow(1 - prob_true, gamma) * ce
-    if alpha >= 0:
-        out = out * (targets * alpha + (1 - targets) * (1 - alpha))
-    reducers = {"none": lambda t: t, "mean": torch.mean, "sum": torch.sum}
-    if reduction not in reducers:
-        raise ValueError(
-            f"Invalid Value for arg 'reduction': '{reduction} \n Supported reduction modes: 'none', 'mean', 'sum'"
-        )
-    return reducers[reduction](out)
 
 
 def balanced_sigmoid_cross_entropy(input, target, beta=None, reduction="mean"):
@@ -63,3 +35,79 @@ def balanced_sigmoid_cross_entropy(input, target, beta=None, reduction="mean"):
     if reduction == "mean":
         return out.mean()
     raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def iou_loss(boxes1, boxes2, reduction="none", eps=1e-7, mode="log"):
+    """UnitBox's IoU loss, in torch, from the paper, with torchvision's box conventions.
+
+    Yu et al., "UnitBox: An Advanced Object Detection Network", ACM MM 2016,
+    Algorithm 1: ``X = (x_t + x_b)(x_l + x_r)`` and likewise for the truth,
+    ``I = I_h I_w``, ``U = X + X~ - I``, loss ``-ln(I / U)``; here on corner
+    boxes ``(x1, y1, x2, y2)``, an intersection counted only where both
+    extents are positive, ``I / (U + eps)`` floored at ``eps`` in the log, and
+    the linear and squared forms beside it.
+    """
+    import torch
+
+    if mode not in ("log", "linear", "square"):
+        raise ValueError(f"mode must be one of 'log', 'linear', 'square'; got {mode!r}")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"reduction must be one of 'none', 'mean', 'sum'; got {reduction!r}")
+    if boxes1.dim() == 0 or boxes2.dim() == 0 or boxes1.shape[-1] != 4 or boxes2.shape[-1] != 4:
+        raise ValueError(f"boxes must have 4 coordinates: got {tuple(boxes1.shape)} and {tuple(boxes2.shape)}")
+    try:
+        torch.broadcast_shapes(boxes1.shape[:-1], boxes2.shape[:-1])
+    except RuntimeError as exc:
+        raise ValueError(f"box shapes {tuple(boxes1.shape)} and {tuple(boxes2.shape)} don't broadcast") from exc
+    floats = (torch.float32, torch.float64)
+    boxes1 = boxes1 if boxes1.dtype in floats else boxes1.float()
+    boxes2 = boxes2 if boxes2.dtype in floats else boxes2.float()
+    left, top, right, bottom = boxes1.unbind(-1)
+    left_t, top_t, right_t, bottom_t = boxes2.unbind(-1)
+    area = (right - left) * (bottom - top)
+    area_t = (right_t - left_t) * (bottom_t - top_t)
+    width = torch.minimum(right, right_t) - torch.maximum(left, left_t)
+    height = torch.minimum(bottom, bottom_t) - torch.maximum(top, top_t)
+    positive = (width > 0) & (height > 0)
+    intersection = torch.where(positive, width, 0.0) * torch.where(positive, height, 0.0)
+    iou = intersection / (area + area_t - intersection + eps)
+    if mode == "log":
+        out = -torch.log(torch.clamp(iou, min=eps))
+    elif mode == "linear":
+        out = 1 - iou
+    else:
+        out = 1 - iou**2
+    if reduction == "sum":
+        return out.sum()
+    if reduction == "mean":
+        return out.mean() if out.numel() else out.sum() * 0.0
+    return out
+
+
+def dice_loss(input, target, smooth=1.0, squared=False, reduction="mean"):
+    """V-Net's Dice loss per sample, in torch, from the paper.
+
+    Milletari et al., "V-Net", 3DV 2016, eq. (1):
+    ``D = 2 sum_i p_i g_i / (sum_i p_i^2 + sum_i g_i^2)``, the loss ``1 - D``,
+    with ``smooth`` added above and below (Laplace smoothing) and the squares
+    optional; the sums run over every axis but the first; reduced the
+    PyTorch way.
+    """
+    if input.shape != target.shape:
+        raise ValueError(f"input {tuple(input.shape)} and target {tuple(target.shape)} differ in shape")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    dims = list(range(1, input.dim()))
+    power = 2 if squared else 1
+
+    def total(x):
+        return x.sum(dim=dims) if dims else x
+
+    numerator = 2 * total(input * target) + smooth
+    denominator = total(input**power) + total(target**power) + smooth
+    out = 1 - numerator / denominator
+    if reduction == "sum":
+        return out.sum()
+    if reduction == "mean":
+        return out.mean()
+    return out

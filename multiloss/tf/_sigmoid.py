@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
+from .._dtypes import require_one_float_dtype
 from .._reduction import Reduction
 from ..losses import sigmoid
 from ._common import as_float32, check_compatible, check_not_none, compute_weighted_loss, shape_text
@@ -75,6 +76,7 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     xp = namespace_of(labels, logits)
     logits, labels = _as_tensor(xp, logits), _as_tensor(xp, labels)
     _check_same_shape(labels, logits)
+    require_one_float_dtype("Mul", logits, labels)
     return sigmoid.tf_logit_bce(xp, labels, logits)
 
 
@@ -87,4 +89,5 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
     xp = namespace_of(labels, logits, pos_weight)
     logits, labels = _as_tensor(xp, logits), _as_tensor(xp, labels)
     _check_same_shape(labels, logits)
+    require_one_float_dtype("Mul", labels, pos_weight, logits)
     return sigmoid.tf_weighted_logit_bce(xp, labels, logits, pos_weight)

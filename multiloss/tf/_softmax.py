@@ -55,18 +55,30 @@ def check_label_dtype(labels):
 
 
 def check_label_range(xp, labels, num_classes):
-    """TF's CPU kernel check: every label in ``[0, num_classes)``. Eager only (skipped under jit)."""
+    """TF's CPU kernel check: every label in ``[0, num_classes)``. Eager only (skipped under jit).
+
+    The verdict and the value named come from reductions, which every process can read even
+    for an array sharded over several (JAX multi-process), so each raises the same error;
+    the labels are listed where this process holds them all.
+    """
     if not concrete(xp, labels):
         return
     bad = (labels < 0) | (labels >= num_classes)
     if any_true(xp, bad):
-        flat = [int(v) for v in xp.reshape(labels, (-1,))]
         # TF names the smallest label if it is negative, else the largest.
-        bad_value = min(flat) if min(flat) < 0 else max(flat)
+        low = int(xp.min(labels))
+        bad_value = low if low < 0 else int(xp.max(labels))
         raise InvalidArgumentError(
             f"Received a label value of {bad_value} which is outside the valid range of [0, {num_classes}).  "
-            f"Label values: {' '.join(map(str, flat))}"
+            f"Label values: {_label_values(xp, labels)}"
         )
+
+
+def _label_values(xp, labels):
+    # A JAX array spread over other processes' devices can't be read here, only reduced.
+    if not getattr(labels, "is_fully_addressable", True):
+        return "(held by several processes)"
+    return " ".join(str(int(v)) for v in xp.reshape(labels, (-1,)))
 
 
 def _precise(xp, logits):
@@ -119,13 +131,13 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
 
 
 def _check_sparse_shapes(labels, logits):
-    if logits.ndim == 0:
+    if len(logits.shape) == 0:
         raise ValueError(f"`logits` cannot be a scalar. Received logits={logits}`")
-    if labels.ndim != logits.ndim - 1:
+    if len(labels.shape) != len(logits.shape) - 1:
         raise ValueError(
             "`labels.shape.rank` must equal `logits.shape.rank - 1`. "
-            f"Received: labels.shape={shape_text(labels.shape)} of rank {labels.ndim} "
-            f"and logits.shape={shape_text(logits.shape)} of rank {logits.ndim}"
+            f"Received: labels.shape={shape_text(labels.shape)} of rank {len(labels.shape)} "
+            f"and logits.shape={shape_text(logits.shape)} of rank {len(logits.shape)}"
         )
     expected = tuple(logits.shape)[:-1]
     if None not in expected + tuple(labels.shape) and tuple(labels.shape) != expected:
@@ -195,15 +207,15 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
 def _squeeze_trailing_one(xp, labels, logits, weights):
     """``_remove_squeezable_dimensions(expected_rank_diff=1)``: drop a trailing 1 from labels
     (or logits) whose rank is off by one, then from weights one rank above the labels."""
-    diff = logits.ndim - labels.ndim
+    diff = xp.ndim(logits) - xp.ndim(labels)
     if diff == 2 and logits.shape[-1] in (1, None):
         logits = xp.squeeze(logits, axis=-1)
     elif diff == 0 and labels.shape[-1] in (1, None):
         labels = xp.squeeze(labels, axis=-1)
-    if hasattr(weights, "shape") and weights.ndim - labels.ndim == 1:
+    if hasattr(weights, "shape") and xp.ndim(weights) - xp.ndim(labels) == 1:
         if weights.shape[-1] not in (1, None):
             raise InvalidArgumentError(
-                f"Can not squeeze dim[{weights.ndim - 1}], expected a dimension of 1, got {weights.shape[-1]}"
+                f"Can not squeeze dim[{xp.ndim(weights) - 1}], expected a dimension of 1, got {weights.shape[-1]}"
             )
         weights = xp.squeeze(weights, axis=-1)
     return labels, logits, weights

@@ -8,6 +8,7 @@ non-zero weights, 0 when there are none).
 
 from .._reduction import Reduction
 from ._common import compute_weighted_loss
+from ._margin import cosine_distance, hinge_loss, mean_pairwise_squared_error
 from ._regression import absolute_difference, huber_loss, mean_squared_error
 from ._sigmoid import log_loss, sigmoid_cross_entropy
 from ._softmax import softmax_cross_entropy, sparse_softmax_cross_entropy
@@ -15,3 +16,4 @@ from ._softmax import softmax_cross_entropy, sparse_softmax_cross_entropy
 __all__ = ["Reduction", "compute_weighted_loss", "absolute_difference", "mean_squared_error", "huber_loss"]
 __all__ += ["softmax_cross_entropy", "sparse_softmax_cross_entropy"]
 __all__ += ["sigmoid_cross_entropy", "log_loss"]
+__all__ += ["hinge_loss", "cosine_distance", "mean_pairwise_squared_error"]

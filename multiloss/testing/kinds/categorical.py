@@ -8,7 +8,7 @@ the ``signed_logits`` edge gives logits of both signs.
 
 import numpy as np
 
-from . import edge, empty_and_nan, keras_weights, kind
+from . import confident_logits, edge, empty_and_nan, keras_weights, kind
 
 BATCH, CLASSES = 6, 5
 _GENERIC = ("empty", "nan", "huge", "saturated")
@@ -32,7 +32,7 @@ def _prediction(rng, shape):
 # -- class distributions ------------------------------------------------------------------
 
 
-@kind("categorical_dense", generic=_GENERIC)
+@kind("categorical_dense", generic=_GENERIC, stress=("confident",))
 def dense(rng, dtype, batch=BATCH, classes=CLASSES):
     """``target``: one-hot rows, then soft rows (with some exact zeros); ``prediction``: positive, unnormalised."""
     target = np.eye(classes)[rng.integers(0, classes, size=batch)]
@@ -136,7 +136,7 @@ def dense_channels_first(rng, dtype):
 # -- class indices ------------------------------------------------------------------------
 
 
-@kind("categorical_sparse", generic=_GENERIC)
+@kind("categorical_sparse", generic=_GENERIC, stress=("confident",))
 def sparse(rng, dtype, batch=BATCH, classes=CLASSES):
     """``labels``: int64 class indices (class 2 at least twice); ``prediction``: positive, unnormalised."""
     labels = rng.integers(0, classes, size=batch)
@@ -259,4 +259,23 @@ def sparse_sequence(rng, dtype):
     arrays = sparse(rng, dtype, batch=BATCH * 2)
     arrays["labels"] = arrays["labels"].reshape(BATCH, 2)
     arrays["prediction"] = arrays["prediction"].reshape(BATCH, 2, CLASSES)
+    return arrays
+
+
+@edge("categorical_dense", "confident")
+def dense_confident(rng, dtype):
+    """Logits with the most likely label ahead by 10, 16, 30, 100 (as probabilities: renormalised)."""
+    arrays = dense(rng, dtype)
+    leaders = arrays["target"].argmax(axis=-1)
+    arrays["prediction"] = confident_logits(arrays["prediction"].shape, leaders, dtype)
+    return arrays
+
+
+@edge("categorical_sparse", "confident")
+def sparse_confident(rng, dtype):
+    """Logits with the labelled class ahead by 10, 16, 30, 100; then another class by 10 and 16."""
+    arrays = sparse(rng, dtype)
+    leaders = arrays["labels"].copy()
+    leaders[4:] += 1
+    arrays["prediction"] = confident_logits(arrays["prediction"].shape, leaders, dtype)
     return arrays

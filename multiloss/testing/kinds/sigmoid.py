@@ -29,7 +29,7 @@ def _common(rng, dtype, batch, classes):
 # -- logits -------------------------------------------------------------------------------
 
 
-@kind("binary_logits", generic=("empty", "nan", "huge"))
+@kind("binary_logits", generic=("empty", "nan", "huge"), stress=("confident",))
 def binary_logits(rng, dtype, batch=BATCH, classes=CLASSES):
     return {"logits": (rng.normal(size=(batch, classes)) * 3).astype(dtype), **_common(rng, dtype, batch, classes)}
 
@@ -63,6 +63,12 @@ def _signs_and_labels(rng, dtype, magnitudes):
 def huge(rng, dtype):
     """Logits of +-100 and +-1e4 with targets 0 and 1: finite losses and gradients everywhere."""
     return _signs_and_labels(rng, dtype, (100.0, 1e4))
+
+
+@edge("binary_logits")
+def confident(rng, dtype):
+    """Logits of +-10, +-16, +-30 with targets 0 and 1: losses from 4.5e-5 down to 9e-14."""
+    return _signs_and_labels(rng, dtype, (10.0, 16.0, 30.0))
 
 
 @edge("binary_logits")

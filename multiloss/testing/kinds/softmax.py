@@ -12,7 +12,7 @@ name ("nan", "out_of_range", ...) redefine it at module level.
 
 import numpy as np
 
-from . import edge, kind
+from . import confident_logits, edge, kind
 
 BATCH, CLASSES = 6, 5
 SPATIAL = (2, 3)
@@ -86,7 +86,7 @@ def _shared_edges(kind_name, make, names):
 # -- (N, C) logits, (N,) class indices -----------------------------------------------------------
 
 
-@kind("class_logits", generic=("empty", "all_ignored", "huge", "nan"))
+@kind("class_logits", generic=("empty", "all_ignored", "huge", "nan"), stress=("confident",))
 def class_logits(rng, dtype, batch=BATCH, classes=CLASSES):
     return _class_arrays(rng, dtype, (batch, classes), classes)
 
@@ -243,7 +243,7 @@ def uint8_target(rng, dtype):  # noqa: F811 - an edge of this name on another ki
 # -- (C,) logits, () class index --------------------------------------------------------------
 
 
-@kind("class_logits_unbatched", generic=("huge", "nan"))
+@kind("class_logits_unbatched", generic=("huge", "nan"), batch_axis=None)
 def class_logits_unbatched(rng, dtype, classes=CLASSES):
     arrays = _class_arrays(rng, dtype, (classes,), classes)
     arrays["target_with_ignored"] = np.array(IGNORE, np.int64)
@@ -310,7 +310,7 @@ def _probability_arrays(rng, dtype, input_shape, classes):
     }
 
 
-@kind("class_probabilities", generic=("empty", "huge", "nan", "saturated"))
+@kind("class_probabilities", generic=("empty", "huge", "nan", "saturated"), stress=("confident",))
 def class_probabilities(rng, dtype, batch=BATCH, classes=CLASSES):
     return _probability_arrays(rng, dtype, (batch, classes), classes)
 
@@ -353,3 +353,22 @@ def class_probabilities_kdim(rng, dtype, batch=3, classes=4, spatial=SPATIAL):
 
 
 _shared_edges("class_probabilities_kdim", class_probabilities_kdim, ("empty", "huge"))
+
+
+@edge("class_logits", "confident")
+def class_logits_confident(rng, dtype):
+    """The target class ahead by 10, 16, 30, 100; in the last two rows another class, by 10 and 16."""
+    arrays = class_logits(rng, dtype)
+    leaders = arrays["target"].copy()
+    leaders[4:] += 1
+    arrays["input"] = confident_logits(arrays["input"].shape, leaders, dtype, axis=1)
+    return arrays
+
+
+@edge("class_probabilities", "confident")
+def class_probabilities_confident(rng, dtype):
+    """The most probable target class ahead by 10, 16, 30, 100 (then 10, 16)."""
+    arrays = class_probabilities(rng, dtype)
+    leaders = arrays["target"].argmax(axis=1)
+    arrays["input"] = confident_logits(arrays["input"].shape, leaders, dtype, axis=1)
+    return arrays

@@ -1,0 +1,310 @@
+"""Margin, ranking and embedding losses: hinges, soft margins, cosine and triplet losses.
+
+Every function takes ``xp`` and returns the unreduced loss. A hinge
+``max(z, 0)`` is written with ``where`` so that its derivative at exactly
+``z = 0`` is the original's: :func:`hinge_at_zero_stops` gives 0 there (PyTorch's
+``clamp_min`` and TF's ``relu``), :func:`hinge_at_zero_passes` gives 1 (TF's
+``maximum``, which Keras uses).
+"""
+
+import math
+
+from .._reduction import divide_no_nan
+
+
+def hinge_at_zero_stops(xp, z):
+    """``max(z, 0)`` with derivative 0 at ``z = 0`` (PyTorch 2.14's ``clamp_min``, TF's ``relu``); NaN stays NaN."""
+    return xp.where(z <= 0, xp.zeros_like(z), z)
+
+
+def hinge_at_zero_passes(xp, z):
+    """``max(z, 0)`` with derivative 1 at ``z = 0`` (``tf.maximum`` sends a tie to its first argument);
+    NaN stays NaN."""
+    return xp.where(z < 0, xp.zeros_like(z), z)
+
+
+def minimum_split(xp, a, b):
+    """``min(a, b)`` whose gradient at a tie goes half to each (``torch.minimum``, ``jnp.minimum``).
+
+    At a tie ``(a + b) / 2`` is ``a`` exactly, so only the gradient changes.
+    """
+    tie = (a + b) * 0.5
+    return xp.where(a < b, a, xp.where(b < a, b, tie))
+
+
+def max_split(xp, x, axis=-1):
+    """``max(x, axis)`` whose gradient is shared equally by tied maxima (``tf.reduce_max``)."""
+    peak = xp.stop_gradient(xp.max(x, axis=axis, keepdims=True))
+    at_peak = x == peak
+    count = xp.sum(xp.astype(at_peak, x.dtype), axis=axis)
+    return xp.sum(xp.where(at_peak, x, xp.zeros_like(x)), axis=axis) / count
+
+
+# -- PyTorch ---------------------------------------------------------------------------------
+
+
+def margin_ranking(xp, input1, input2, target, margin=0.0):
+    """``max(0, -y (x1 - x2) + margin)``: ``x1`` should rank above ``x2`` where ``y = 1``.
+
+    Source: ATen ``margin_ranking_loss``.
+    """
+    return hinge_at_zero_stops(xp, -target * (input1 - input2) + margin)
+
+
+def hinge_embedding(xp, input, target, margin=1.0):
+    """PyTorch's hinge embedding loss: ``x`` where ``y = 1``, ``max(0, margin - x)`` where ``y = -1``.
+
+    Written as ATen writes it, ``where(y != 1, max(0, margin - x), 0) + where(y != -1, x, 0)``,
+    so a label other than 1 and -1 gives ``x + max(0, margin - x)``, and ``x`` and
+    ``y`` broadcast to their joint shape.
+
+    Source: ATen ``hinge_embedding_loss``.
+    """
+    zeros = xp.zeros_like(input)
+    return (xp.where(target != 1, hinge_at_zero_stops(xp, margin - input), zeros)
+            + xp.where(target != -1, input, zeros))
+
+
+def soft_margin(xp, input, target):
+    """``log1p(exp(-y x))``, computed naively as PyTorch does.
+
+    Not the stable softplus: ``exp`` overflows for ``-y x`` above about 88 in
+    float32 (709 in float64), and the loss is then ``inf`` with a NaN gradient,
+    exactly PyTorch's result.
+
+    Source: ATen ``soft_margin_loss``.
+    """
+    return xp.log1p(xp.exp(-input * target))
+
+
+def multilabel_soft_margin(xp, input, target, weight=None):
+    """``-(y log sigmoid(x) + (1 - y) log sigmoid(-x)) w``, averaged over the last (class) axis.
+
+    Source: ``torch.nn.functional.multilabel_soft_margin_loss``.
+    """
+    loss = -(target * xp.log_sigmoid(input) + (1 - target) * xp.log_sigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    return xp.sum(loss, axis=-1) / input.shape[-1]
+
+
+def multi_margin(xp, input, target, p=1, margin=1.0, weight=None):
+    """The multi-class hinge of Weston & Watkins (1999), PyTorch's ``multi_margin_loss``, per sample.
+
+    ``sum_{i != y} w[y] max(0, margin - x[y] + x[i])**p / C`` for ``(N, C)`` scores and
+    ``(N,)`` class indices in ``[0, C)``. The derivative at ``margin - x[y] + x[i] = 0``
+    is 0 (the kernel's ``z > 0`` test).
+
+    Source: ATen ``multi_margin_loss`` (CPU kernel).
+    """
+    classes = input.shape[-1]
+    is_target = xp.arange(classes, dtype=target.dtype) == xp.expand_dims(target, axis=-1)
+    others = xp.logical_not(is_target)
+    # x[y] by a masked sum over the classes: no gather, and a NaN elsewhere in the row stays out
+    picked = xp.sum(xp.where(is_target, input, xp.zeros_like(input)), axis=-1, keepdims=True)
+    z = margin - picked + input
+    keep = xp.logical_and(z > 0, others)
+    h = z if p == 1 else z * z
+    h = xp.where(keep, h, xp.zeros_like(h))
+    loss = xp.sum(h, axis=-1)
+    if weight is not None:
+        loss = loss * xp.take(weight, target, axis=0)
+    return loss / classes
+
+
+def multilabel_margin(xp, input, target):
+    """PyTorch's multi-label hinge, per sample: targets are read up to the first negative entry.
+
+    ``sum_{j in targets} sum_{i not in targets} max(0, 1 - (x[y_j] - x[i])) / C``, for
+    ``(N, C)`` scores and ``(N, C)`` class indices padded with -1. A target listed twice
+    counts twice; the derivative at a zero margin is 0 (the kernel's ``z > 0`` test).
+    The pairs are an ``(N, C, C)`` array: the loss itself costs ``C**2`` per sample, and
+    ``x[y_j]`` is read through the same ``(N, C, C)`` comparison rather than a gather.
+
+    Source: ATen ``multilabel_margin_loss`` (CPU kernel).
+    """
+    classes = input.shape[-1]
+    position = xp.arange(classes, dtype=target.dtype)
+    # The targets before the first negative one; positions from it on are padding.
+    first_negative = xp.min(xp.where(target < 0, position, xp.full_like(target, classes)), axis=-1, keepdims=True)
+    listed = position < first_negative
+    # one_hot[j, i]: the j-th target is class i
+    one_hot = xp.expand_dims(target, axis=-1) == position
+    # x[y_j] by a masked sum over the classes: no gather, and the padding reads nothing
+    picked = xp.sum(xp.where(one_hot, xp.expand_dims(input, axis=-2), xp.zeros_like(one_hot, dtype=input.dtype)),
+                    axis=-1)
+    # is_target[i]: class i is one of the listed targets
+    is_target = xp.any(xp.logical_and(one_hot, xp.expand_dims(listed, axis=-1)), axis=-2)
+    # z[j, i] = 1 - x[y_j] + x[i], counted for listed j and i not a target
+    z = 1 - xp.expand_dims(picked, axis=-1) + xp.expand_dims(input, axis=-2)
+    keep = xp.logical_and(xp.expand_dims(listed, axis=-1), xp.expand_dims(xp.logical_not(is_target), axis=-2))
+    keep = xp.logical_and(keep, z > 0)
+    return xp.sum(xp.where(keep, z, xp.zeros_like(z)), axis=(-2, -1)) / classes
+
+
+# Added to each squared norm; ATen declares it a float, so it is float32(1e-12) in every dtype.
+TORCH_COSINE_EPS = 9.999999960041972e-13
+
+
+def cosine_embedding(xp, input1, input2, target, margin=0.0, axis=-1):
+    """PyTorch's cosine embedding loss: ``1 - cos`` where ``y = 1``, ``max(0, cos - margin)`` where
+    ``y = -1``, 0 for any other label.
+
+    ``cos = sum(x1 x2) / sqrt((sum(x1**2) + eps) (sum(x2**2) + eps))`` with ``eps`` the
+    float32 value of 1e-12: it is added to the squared norms, so a zero vector gives ``cos = 0`` with a huge
+    but finite gradient.
+
+    Source: ATen ``cosine_embedding_loss``.
+    """
+    product = xp.sum(input1 * input2, axis=axis)
+    norms = (xp.sum(input1 * input1, axis=axis) + TORCH_COSINE_EPS) * (xp.sum(input2 * input2, axis=axis)
+                                                                        + TORCH_COSINE_EPS)
+    cos = product / xp.sqrt(norms)
+    zeros = xp.zeros_like(cos)
+    positive = xp.where(target == 1, 1 - cos, zeros)
+    negative = xp.where(target == -1, hinge_at_zero_stops(xp, cos - margin), zeros)
+    return positive + negative
+
+
+def p_norm(xp, x, p, axis=-1, keepdims=False):
+    """``torch.norm(x, p, axis)``: ``(sum |x|**p)**(1/p)``; ``inf`` is the largest ``|x|``,
+    0 counts the non-zero entries. At a zero vector the 2-norm's gradient is 0, as in torch
+    (a double where keeps the square root's infinite slope out)."""
+    if p == 2:
+        squares = xp.sum(x * x, axis=axis, keepdims=keepdims)
+        zero = squares == 0
+        safe = xp.where(zero, xp.ones_like(squares), squares)
+        return xp.where(zero, xp.zeros_like(squares), xp.sqrt(safe))
+    size = xp.abs(x)
+    if p == 1:
+        return xp.sum(size, axis=axis, keepdims=keepdims)
+    if p == math.inf:
+        return max_split(xp, size, axis) if not keepdims else xp.expand_dims(max_split(xp, size, axis), axis=axis)
+    if p == 0:
+        return xp.sum(xp.astype(x != 0, x.dtype), axis=axis, keepdims=keepdims)
+    return xp.sum(size ** p, axis=axis, keepdims=keepdims) ** (1.0 / p)
+
+
+def pairwise_distance(xp, x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """``|| x1 - x2 + eps ||_p`` over the last axis: ``eps`` is added to the difference, so
+    identical vectors are ``eps D**(1/p)`` apart.
+
+    Source: ATen ``pairwise_distance``.
+    """
+    axis = max(x1.ndim, x2.ndim) - 1
+    return p_norm(xp, x1 - x2 + eps, p, axis=axis, keepdims=keepdim)
+
+
+def triplet_margin(xp, positive_distance, negative_distance, margin=1.0, swap_distance=None):
+    """``max(margin + d(a, p) - d(a, n), 0)``; with the swap (Balntas et al., BMVC 2016),
+    ``d(a, n)`` is replaced by ``min(d(a, n), d(p, n))``.
+
+    Source: ATen ``triplet_margin_loss``; ``torch.nn.functional.triplet_margin_with_distance_loss``.
+    """
+    if swap_distance is not None:
+        negative_distance = minimum_split(xp, negative_distance, swap_distance)
+    return hinge_at_zero_stops(xp, margin + positive_distance - negative_distance)
+
+
+# -- Keras -----------------------------------------------------------------------------------
+
+
+def binary_to_signed_labels(xp, y):
+    """Keras' label conversion: ``2 y - 1`` when *every* label is 0 or 1, else ``y`` unchanged."""
+    binary = xp.all(xp.logical_or(y == 0, y == 1))
+    return xp.where(binary, 2.0 * y - 1.0, y)
+
+
+def hinge(xp, y_true, y_pred):
+    """``max(1 - y p, 0)``, with Keras' derivative at the kink (it passes)."""
+    return hinge_at_zero_passes(xp, 1.0 - y_true * y_pred)
+
+
+def categorical_hinge(xp, y_true, y_pred):
+    """Crammer & Singer's hinge, Keras' form: ``max(max((1 - y) p) - sum(y p) + 1, 0)`` over the last axis.
+
+    Tied maxima share the gradient equally, as ``tf.reduce_max`` does.
+    """
+    positive = xp.sum(y_true * y_pred, axis=-1)
+    negative = max_split(xp, (1.0 - y_true) * y_pred, axis=-1)
+    return hinge_at_zero_passes(xp, negative - positive + 1.0)
+
+
+def keras_l2_normalize(xp, x, axis=-1, epsilon=1e-7):
+    """Keras' ``normalize``: ``x * min(1 / sqrt(sum(x**2)), 1 / epsilon)``.
+
+    A vector whose norm is below ``epsilon`` is scaled by ``1 / epsilon`` only, so it
+    is not brought to unit length (a zero vector stays zero).
+    """
+    squares = xp.sum(x * x, axis=axis, keepdims=True)
+    return x * xp.minimum(1.0 / xp.sqrt(squares), xp.full_like(squares, 1.0 / epsilon))
+
+
+def negative_cosine_similarity(xp, y_true, y_pred, axis=-1, epsilon=1e-7):
+    """Keras' cosine similarity loss, ``-sum(normalize(y_true) normalize(y_pred), axis)``: -1 is best."""
+    return -xp.sum(keras_l2_normalize(xp, y_true, axis, epsilon) * keras_l2_normalize(xp, y_pred, axis, epsilon),
+                   axis=axis)
+
+
+def circle(xp, labels, embeddings, ref_labels, ref_embeddings, remove_diagonal=True, gamma=80.0, margin=0.4):
+    """Circle loss (Sun et al., CVPR 2020), Keras' form, per query row.
+
+    With cosine distances ``d = max(1 - e r^T, 0)`` to the reference set,
+    ``softplus(logsumexp_pos(-gamma a_p (m - d)) + logsumexp_neg(gamma a_n (1 - m - d)))``
+    with ``a_p = max(m + d, 0)`` and ``a_n = max(1 + m - d, 0)``. Positives share the
+    row's label; ``remove_diagonal`` drops the pairs ``(i, i)`` from them, even when the
+    references are not the queries. A row without positives (or negatives) has a
+    logsumexp of ``-inf`` and a loss of 0 with a zero gradient.
+
+    Source: ``keras.losses.circle``.
+    """
+    distances = hinge_at_zero_passes(xp, 1 - embeddings @ xp.moveaxis(ref_embeddings, 0, 1))
+    positive = xp.expand_dims(labels, axis=1) == xp.expand_dims(ref_labels, axis=0)
+    negative = xp.logical_not(positive)
+    if remove_diagonal:
+        rows = xp.arange(_length(xp, labels), dtype=labels.dtype)
+        columns = xp.arange(_length(xp, ref_labels), dtype=labels.dtype)
+        positive = xp.logical_and(positive, xp.expand_dims(rows, axis=1) != xp.expand_dims(columns, axis=0))
+    positive_weights = hinge_at_zero_passes(xp, (margin + distances) * xp.astype(positive, distances.dtype))
+    negative_weights = hinge_at_zero_passes(xp, (1 + margin - distances) * xp.astype(negative, distances.dtype))
+    positive_logits = -1 * gamma * positive_weights * (margin - distances)
+    negative_logits = gamma * negative_weights * ((1 - margin) - distances)
+    minus_inf = xp.full_like(distances, -math.inf)
+    positive_term = xp.logsumexp(xp.where(positive, positive_logits, minus_inf), axis=1)
+    negative_term = xp.logsumexp(xp.where(negative, negative_logits, minus_inf), axis=1)
+    return xp.softplus(positive_term + negative_term)
+
+
+def _length(xp, vector):
+    # A batch size known only at run time (TF's None) is read from the array instead.
+    return vector.shape[0] if vector.shape[0] is not None else xp.size(vector)
+
+
+# -- TF v1 -----------------------------------------------------------------------------------
+
+
+def tf_hinge(xp, labels, logits):
+    """TF v1's hinge: ``relu(1 - (2 y - 1) x)``. Every label is mapped by ``2 y - 1``
+    (-1 becomes -3); the derivative at the kink is 0 (``relu``)."""
+    return hinge_at_zero_stops(xp, 1 - (2 * labels - 1) * logits)
+
+
+def cosine_distance(xp, labels, predictions, axis):
+    """``1 - sum(p y, axis)``, keeping the axis: TF v1's cosine distance, for unit-normalised inputs."""
+    return 1 - xp.sum(predictions * labels, axis=axis, keepdims=True)
+
+
+def pairwise_squared_error_terms(xp, diffs, present):
+    """TF v1's per-sample mean pairwise squared error, ``(N, 1, ..., 1)``, for ``n`` present elements:
+    ``2 sum(d**2) / (n - 1) - 2 (sum d)**2 / (n (n - 1))``, each quotient 0 where its divisor is 0.
+
+    ``present`` broadcasts to ``(N, 1, ..., 1)``: the whole batch's count, or each sample's.
+    It is the mean over pairs ``(i, j)`` of ``((p_i - p_j) - (l_i - l_j))**2``.
+    """
+    axes = tuple(range(1, diffs.ndim))
+    squares = xp.sum(diffs * diffs, axis=axes, keepdims=True)
+    total = xp.sum(diffs, axis=axes, keepdims=True)
+    zeros = xp.zeros_like(present)
+    term1 = 2.0 * divide_no_nan(xp, squares, xp.maximum(present - 1, zeros))
+    term2 = 2.0 * divide_no_nan(xp, total * total, xp.maximum(present * (present - 1), zeros))
+    return term1 - term2

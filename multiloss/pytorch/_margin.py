@@ -1,0 +1,439 @@
+"""``torch.nn.functional`` margin, ranking and embedding losses and their ``torch.nn`` classes.
+
+Shape and dtype checks follow PyTorch 2.14 in its order, with its exception
+classes and messages. The range of class indices (``multi_margin_loss``,
+``multilabel_margin_loss``) is a value check, run in eager mode on every
+backend and skipped under ``jax.jit``, ``tf.function`` and ``torch.compile``.
+"""
+
+from __future__ import annotations
+
+from .._checks import any_true, concrete
+from .._dispatch import namespace_of
+from .._shapes import broadcast_shapes, first_mismatch
+from ..losses import margin as margin_math
+from ..losses import softmax
+from ._common import (
+    _Loss,
+    _WeightedLoss,
+    reduce_torch,
+    torch_legacy_reduction,
+    torch_reduction,
+    torch_size,
+)
+
+_SCALAR_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+                 "bool": "Bool", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+                 "uint8": "Byte"}
+
+
+def _scalar_name(dtype):
+    name = getattr(dtype, "name", None) or str(dtype).rpartition(".")[2]
+    return _SCALAR_NAMES.get(name, name)
+
+
+def _sizes(shape):
+    return f"[{', '.join(str(d) for d in shape)}]"
+
+
+def _check_broadcast(*arrays):
+    """PyTorch's RuntimeError when the shapes of elementwise operands don't broadcast."""
+    shape = tuple(arrays[0].shape)
+    for other in arrays[1:]:
+        joint = broadcast_shapes(shape, tuple(other.shape))
+        if joint is None:
+            da, db, dim = first_mismatch(shape, tuple(other.shape))
+            raise RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b ({db}) "
+                               f"at non-singleton dimension {dim}")
+        shape = joint
+    return shape
+
+
+def _check_long(xp, target):
+    """Class indices are int64 (int32 only where the namespace indexes with int32: JAX without x64)."""
+    if target.dtype == xp.int64 or (target.dtype == xp.int32 and softmax.index_dtype(xp, target) == xp.int32):
+        return
+    raise RuntimeError(f"expected scalar type Long but found {_scalar_name(target.dtype)}")
+
+
+def _as_float(xp, target, input):
+    """An integer or boolean target takes the input's dtype, as PyTorch's type promotion gives it."""
+    return target if xp.isdtype(target.dtype, "real floating") else xp.astype(target, input.dtype)
+
+
+def _check_matrix(input):
+    """``(C,)`` or ``(N, C)`` with ``C > 0`` (a 0-d input is one sample of one class)."""
+    ndim = input.ndim
+    if not (ndim == 2 and input.shape[1] != 0 or ndim == 1 and input.shape[0] != 0 or ndim == 0):
+        raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch size, "
+                           f"but got: {_sizes(input.shape)}")
+
+
+def _as_matrix(xp, x):
+    """``(C,)`` or ``()`` seen as one sample ``(1, C)``."""
+    return x if x.ndim == 2 else xp.reshape(x, (1, -1))
+
+
+# -- pairs and embeddings ------------------------------------------------------------------------
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    """``torch.nn.functional.margin_ranking_loss``: ``max(0, -y (x1 - x2) + margin)``.
+
+    The three arrays must have the same number of dimensions (RuntimeError) and
+    broadcast against each other.
+    """
+    reduction = torch_reduction(reduction, size_average, reduce)
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {torch_size(input1.shape)}, input2: {torch_size(input2.shape)}, "
+            f"target: {torch_size(target.shape)} ")
+    xp = namespace_of(input1, input2, target)
+    _check_broadcast(input1, input2, target)
+    target = _as_float(xp, target, input1)
+    return reduce_torch(xp, margin_math.margin_ranking(xp, input1, input2, target, margin), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    """``torch.nn.functional.hinge_embedding_loss``: ``x`` where ``y = 1``, ``max(0, margin - x)``
+    where ``y = -1``, and ``x + max(0, margin - x)`` for any other label.
+
+    ``input`` and ``target`` broadcast to their joint shape: ``(N, 1)`` beside
+    ``(N,)`` gives ``(N, N)``, as in PyTorch.
+    """
+    reduction = torch_reduction(reduction, size_average, reduce)
+    xp = namespace_of(input, target)
+    _check_broadcast(input, target)
+    return reduce_torch(xp, margin_math.hinge_embedding(xp, input, target, margin), reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """``torch.nn.functional.soft_margin_loss``: ``log(1 + exp(-y x))``, computed naively.
+
+    As in PyTorch, ``exp`` overflows for ``-y x`` above about 88 in float32 and
+    the loss is then ``inf``. The target must broadcast to the input's shape.
+    """
+    reduction = torch_reduction(reduction, size_average, reduce)
+    xp = namespace_of(input, target)
+    shape = _check_broadcast(input, target)
+    if shape != tuple(input.shape):
+        raise RuntimeError(f"output with shape {_sizes(input.shape)} doesn't match the broadcast shape "
+                           f"{_sizes(shape)}")
+    return reduce_torch(xp, margin_math.soft_margin(xp, input, _as_float(xp, target, input)), reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """``torch.nn.functional.multilabel_soft_margin_loss``: the binary cross-entropy of every class,
+    weighted by ``weight`` and averaged over the last axis, one value per sample.
+
+    An unknown reduction raises ``ValueError("<reduction> is not valid")`` after the
+    loss is computed, as in PyTorch.
+    """
+    if size_average is not None or reduce is not None:
+        reduction = torch_legacy_reduction(size_average, reduce)
+    xp = namespace_of(input, target, weight)
+    _check_broadcast(*(a for a in (input, target, weight) if a is not None))
+    loss = margin_math.multilabel_soft_margin(xp, input, _as_float(xp, target, input), weight)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not valid")
+    return reduce_torch(xp, loss, reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    """``torch.nn.functional.cosine_embedding_loss``: ``1 - cos(x1, x2)`` where ``y = 1``,
+    ``max(0, cos(x1, x2) - margin)`` where ``y = -1``, 0 for other labels.
+
+    ``(N, D)`` inputs with an ``(N,)`` target, or ``(D,)`` inputs with a 0-d target.
+    1e-12 is added to each squared norm, so zero vectors give a huge but finite gradient.
+    """
+    reduction = torch_reduction(reduction, size_average, reduce)
+    if target.ndim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    expected = 2 if target.ndim == 1 else 1
+    if input1.ndim != expected or input2.ndim != expected:
+        raise RuntimeError(f"{target.ndim}D target tensor expects {expected}D input tensors, but found inputs "
+                           f"with sizes {_sizes(input1.shape)} and {_sizes(input2.shape)}.")
+    xp = namespace_of(input1, input2, target)
+    _check_broadcast(input1, input2)
+    loss = margin_math.cosine_embedding(xp, input1, input2, target, margin, axis=target.ndim)
+    return reduce_torch(xp, loss, reduction)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """``torch.nn.functional.pairwise_distance``: ``||x1 - x2 + eps||_p`` over the last axis.
+
+    ``eps`` is added to the difference (identical vectors are ``eps D**(1/p)``
+    apart); ``p = inf`` is the largest absolute difference.
+    """
+    xp = namespace_of(x1, x2)
+    _check_broadcast(x1, x2)
+    return margin_math.pairwise_distance(xp, x1, x2, p, eps, keepdim)
+
+
+def _check_triplet(anchor, positive, negative, margin):
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    a, p, n = anchor.ndim, positive.ndim, negative.ndim
+    if not a == p == n:
+        raise RuntimeError("The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D inputs")
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    """``torch.nn.functional.triplet_margin_loss``: ``max(d(a, p) - d(a, n) + margin, 0)`` with
+    ``d = pairwise_distance(., ., p, eps)``.
+
+    ``swap`` uses ``min(d(a, n), d(p, n))`` for the negative distance (Balntas et
+    al., BMVC 2016). ``margin <= 0`` raises ValueError; inputs of different ranks,
+    RuntimeError.
+    """
+    reduction = torch_reduction(reduction, size_average, reduce)
+    _check_triplet(anchor, positive, negative, margin)
+    xp = namespace_of(anchor, positive, negative)
+    _check_broadcast(anchor, positive)
+    _check_broadcast(anchor, negative)
+    positive_distance = margin_math.pairwise_distance(xp, anchor, positive, p, eps)
+    negative_distance = margin_math.pairwise_distance(xp, anchor, negative, p, eps)
+    swap_distance = margin_math.pairwise_distance(xp, positive, negative, p, eps) if swap else None
+    loss = margin_math.triplet_margin(xp, positive_distance, negative_distance, margin, swap_distance)
+    return reduce_torch(xp, loss, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+                                      swap=False, reduction="mean"):
+    """``torch.nn.functional.triplet_margin_with_distance_loss``: the triplet loss with any distance.
+
+    ``distance_function(x, y)`` is called with the caller's arrays, so any function
+    of their framework works; the default is :func:`pairwise_distance`.
+    """
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    _check_triplet(anchor, positive, negative, margin)
+    xp = namespace_of(anchor, positive, negative)
+    distance = pairwise_distance if distance_function is None else distance_function
+    positive_distance = distance(anchor, positive)
+    negative_distance = distance(anchor, negative)
+    swap_distance = distance(positive, negative) if swap else None
+    loss = margin_math.triplet_margin(xp, positive_distance, negative_distance, margin, swap_distance)
+    return reduce_torch(xp, loss, reduction)
+
+
+# -- class indices -------------------------------------------------------------------------------
+
+
+def _check_index_range(xp, target, low, high, message):
+    """RuntimeError when a class index lies outside ``[low, high)``; eager mode only."""
+    if concrete(xp, target) and any_true(xp, xp.logical_or(target < low, target >= high)):
+        raise RuntimeError(message)
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+                      reduction="mean"):
+    """``torch.nn.functional.multi_margin_loss``: ``sum_{i != y} w[y] max(0, margin - x[y] + x[i])**p / C``.
+
+    ``input``: ``(N, C)`` or ``(C,)``; ``target``: int64 class indices ``(N,)``, or
+    ``(1,)``/``()`` for a ``(C,)`` input (the result then has the target's shape).
+    ``p`` is 1 or 2 (ValueError); an index outside ``[0, C)`` raises RuntimeError in
+    eager mode. The mean or sum of an empty batch, uninitialised memory in PyTorch,
+    is NaN or 0 here.
+    """
+    reduction = torch_reduction(reduction, size_average, reduce)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.ndim != 1:
+        raise ValueError("weight must be one-dimensional")
+    xp = namespace_of(input, target, weight)
+    _check_matrix(input)
+    samples = input.shape[0] if input.ndim == 2 else 1
+    classes = input.shape[-1] if input.ndim else 1
+    if target.ndim > 1 or _differ(_numel(target.shape), samples):
+        raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
+                           f"samples (batch size). Expected target size [{samples}], but got {_sizes(target.shape)}. "
+                           f"Input has shape {_sizes(input.shape)}.")
+    if weight is not None and _differ(weight.shape[0], classes):
+        raise RuntimeError(f"inconsistent weight size, expected {classes} but got {_sizes(weight.shape)}")
+    _check_long(xp, target)
+    _check_index_range(xp, target, 0, classes, "target out of range")
+    indices = xp.reshape(target, (-1,))
+    loss = margin_math.multi_margin(xp, _as_matrix(xp, input), indices, p, margin, weight)
+    if target.ndim == 0:
+        loss = xp.reshape(loss, ())  # the result has the target's shape
+    return reduce_torch(xp, loss, reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """``torch.nn.functional.multilabel_margin_loss``:
+    ``sum_{j in targets} sum_{i not in targets} max(0, 1 - (x[y_j] - x[i])) / C`` per sample.
+
+    ``target`` has ``input``'s shape, ``(N, C)`` or ``(C,)``, and holds int64 class indices
+    up to the first -1 (the rest is padding, but must still lie in ``[-1, C)``:
+    RuntimeError otherwise, in eager mode). A target listed twice counts twice. A
+    ``(C,)`` input gives a 0-d result even with ``reduction='none'``. The mean or sum of
+    an empty batch, uninitialised memory in PyTorch, is NaN or 0 here.
+    """
+    reduction = torch_reduction(reduction, size_average, reduce)
+    xp = namespace_of(input, target)
+    _check_matrix(input)
+    if input.ndim <= 1:
+        consistent = target.ndim <= 1 and not _differ(_numel(target.shape), input.shape[0] if input.ndim else 1)
+    else:
+        consistent = target.ndim == 2 and not any(_differ(a, b) for a, b in zip(target.shape, input.shape))
+    if not consistent:
+        raise RuntimeError(f"inconsistent target size: {_sizes(target.shape)} for input of size: "
+                           f"{_sizes(input.shape)}")
+    _check_long(xp, target)
+    classes = input.shape[-1] if input.ndim else 1
+    _check_index_range(xp, target, -1, classes, "argument #2 'target' is out of range")
+    loss = margin_math.multilabel_margin(xp, _as_matrix(xp, input), _as_matrix(xp, target))
+    if input.ndim <= 1:
+        loss = xp.reshape(loss, ())
+    return reduce_torch(xp, loss, reduction)
+
+
+def _numel(shape):
+    """The element count of a shape, or None when a dimension is known only at run time."""
+    total = 1
+    for d in shape:
+        if d is None:
+            return None
+        total *= d
+    return total
+
+
+def _differ(a, b):
+    # A size known only at run time (None) can't be checked when tracing.
+    return a is not None and b is not None and a != b
+
+
+# -- classes -------------------------------------------------------------------------------------
+
+
+class MarginRankingLoss(_Loss):
+    """``torch.nn.MarginRankingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean')``."""
+
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        return margin_ranking_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
+
+
+class HingeEmbeddingLoss(_Loss):
+    """``torch.nn.HingeEmbeddingLoss(margin=1.0, size_average=None, reduce=None, reduction='mean')``."""
+
+    def __init__(self, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input, target):
+        return hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
+
+
+class SoftMarginLoss(_Loss):
+    """``torch.nn.SoftMarginLoss(size_average=None, reduce=None, reduction='mean')``."""
+
+    def forward(self, input, target):
+        return soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """``torch.nn.MultiLabelMarginLoss(size_average=None, reduce=None, reduction='mean')``."""
+
+    def forward(self, input, target):
+        return multilabel_margin_loss(input, target, reduction=self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_WeightedLoss):
+    """``torch.nn.MultiLabelSoftMarginLoss(weight=None, size_average=None, reduce=None, reduction='mean')``."""
+
+    def forward(self, input, target):
+        return multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)
+
+
+class MultiMarginLoss(_WeightedLoss):
+    """``torch.nn.MultiMarginLoss(p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+    reduction='mean')``; ``p`` other than 1 or 2, or a weight that is not 1-D, raise ValueError."""
+
+    def __init__(self, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(weight, size_average, reduce, reduction)
+        if p not in (1, 2):
+            raise ValueError("only p == 1 and p == 2 supported")
+        if weight is not None and weight.ndim != 1:
+            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got {weight.ndim}D instead")
+        self.p = p
+        self.margin = margin
+
+    def forward(self, input, target):
+        return multi_margin_loss(input, target, p=self.p, margin=self.margin, weight=self.weight,
+                                 reduction=self.reduction)
+
+
+class CosineEmbeddingLoss(_Loss):
+    """``torch.nn.CosineEmbeddingLoss(margin=0.0, size_average=None, reduce=None, reduction='mean')``."""
+
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        return cosine_embedding_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
+
+
+def _check_class_margin(cls, margin):
+    if margin <= 0:
+        raise ValueError(f"{cls}: expected margin to be greater than 0, got {margin} instead")
+
+
+class TripletMarginLoss(_Loss):
+    """``torch.nn.TripletMarginLoss(margin=1.0, p=2.0, eps=1e-06, swap=False, size_average=None, reduce=None,
+    reduction='mean')``; ``margin <= 0`` raises ValueError."""
+
+    def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        _check_class_margin("TripletMarginLoss", margin)
+        self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
+
+    def forward(self, anchor, positive, negative):
+        return triplet_margin_loss(anchor, positive, negative, margin=self.margin, p=self.p, eps=self.eps,
+                                   swap=self.swap, reduction=self.reduction)
+
+
+class PairwiseDistance(_Loss):
+    """``torch.nn.PairwiseDistance(p=2.0, eps=1e-6, keepdim=False)``: :func:`pairwise_distance` as a module.
+
+    Not a loss, but torch's ``TripletMarginWithDistanceLoss`` holds one as its default
+    ``distance_function`` submodule, so its repr and module tree show it.
+    """
+
+    def __init__(self, p=2.0, eps=1e-6, keepdim=False):
+        # torch's PairwiseDistance has no reduction: _Loss.__init__ is not called
+        self.norm, self.eps, self.keepdim = p, eps, keepdim
+
+    def forward(self, x1, x2):
+        return pairwise_distance(x1, x2, p=self.norm, eps=self.eps, keepdim=self.keepdim)
+
+
+class TripletMarginWithDistanceLoss(_Loss):
+    """``torch.nn.TripletMarginWithDistanceLoss(*, distance_function=None, margin=1.0, swap=False,
+    reduction='mean')``; ``margin <= 0`` raises ValueError."""
+
+    def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction="mean"):
+        super().__init__(reduction=reduction)
+        _check_class_margin("TripletMarginWithDistanceLoss", margin)
+        self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
+        self.margin, self.swap = margin, swap
+
+    def forward(self, anchor, positive, negative):
+        return triplet_margin_with_distance_loss(anchor, positive, negative, distance_function=self.distance_function,
+                                                 margin=self.margin, swap=self.swap, reduction=self.reduction)
+
+
+FUNCTIONS = ["margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "multilabel_margin_loss",
+             "multilabel_soft_margin_loss", "multi_margin_loss", "cosine_embedding_loss", "pairwise_distance",
+             "triplet_margin_loss", "triplet_margin_with_distance_loss"]
+CLASSES = ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelMarginLoss",
+           "MultiLabelSoftMarginLoss", "MultiMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
+           "TripletMarginWithDistanceLoss", "PairwiseDistance"]

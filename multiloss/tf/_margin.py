@@ -1,0 +1,85 @@
+"""``tf.compat.v1.losses`` hinge loss, cosine distance and mean pairwise squared error."""
+
+from __future__ import annotations
+
+from .._dispatch import namespace_of
+from .._reduction import Reduction
+from ..losses import margin
+from ._common import (
+    as_float32,
+    check_broadcastable,
+    check_compatible,
+    check_not_none,
+    compute_weighted_loss,
+)
+
+_DEFAULT = Reduction.SUM_BY_NONZERO_WEIGHTS
+
+
+def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection="losses", reduction=_DEFAULT):
+    """``tf.compat.v1.losses.hinge_loss``: ``relu(1 - (2 labels - 1) logits)``, weighted and reduced.
+
+    Every label is mapped by ``2 y - 1``, whatever it is: 0/1 labels become -1/1, and a
+    label of -1 becomes -3. The gradient at the kink is 0 (``relu``); the result is float32.
+    """
+    check_not_none(labels=labels, logits=logits)
+    xp = namespace_of(labels, logits, weights)
+    logits, labels = as_float32(xp, logits, labels)
+    check_compatible(logits, labels)
+    return compute_weighted_loss(margin.tf_hinge(xp, labels, logits), weights, reduction=reduction)
+
+
+def cosine_distance(labels, predictions, axis=None, weights=1.0, scope=None, loss_collection="losses",
+                    reduction=_DEFAULT, dim=None):
+    """``tf.compat.v1.losses.cosine_distance``: ``1 - sum(predictions labels, axis)``, for unit-normalised inputs.
+
+    The reduced axis is kept (size 1), so ``weights`` must broadcast to that shape: an
+    ``(N, D)`` pair takes ``(N, 1)`` weights and refuses ``(N,)`` ones. ``dim`` is the
+    deprecated name of ``axis``; one of the two is required. The result is float32.
+    """
+    if axis is not None and dim is not None:
+        raise ValueError("Cannot specify both 'axis' and 'dim'")
+    axis = dim if axis is None else axis
+    if axis is None:
+        raise ValueError("You must specify argument `axis`.")
+    check_not_none(labels=labels, predictions=predictions)
+    xp = namespace_of(labels, predictions, weights)
+    predictions, labels = as_float32(xp, predictions, labels)
+    check_compatible(predictions, labels)
+    return compute_weighted_loss(margin.cosine_distance(xp, labels, predictions, axis), weights,
+                                 reduction=reduction)
+
+
+def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None, loss_collection="losses"):
+    """``tf.compat.v1.losses.mean_pairwise_squared_error``: the squared error of every pair's difference,
+    ``((p_i - p_j) - (l_i - l_j))**2``, averaged within each sample and summed times ``weights``.
+
+    The average divides by the count of present elements: with a scalar weight (a
+    number, or a 0-d array in eager mode) that is the element count of the *whole
+    batch*, not of each sample; with array weights, each sample's count of non-zero
+    weights, and each sample's term is multiplied by its weights, so ``(N, D)`` weights
+    scale a row by its weight sum. There is no ``reduction``; the result is float32.
+    """
+    check_not_none(labels=labels, predictions=predictions)
+    xp = namespace_of(labels, predictions, weights)
+    predictions, labels = as_float32(xp, predictions, labels)
+    check_compatible(predictions, labels)
+    diffs = predictions - labels
+    if hasattr(weights, "shape"):
+        weights = xp.astype(weights, xp.float32, copy=False)
+        check_broadcastable(weights, diffs)
+    present = _present(xp, diffs, weights)
+    loss = xp.sum(margin.pairwise_squared_error_terms(xp, diffs, present) * weights)
+    return xp.where(xp.sum(present) > 0, loss, xp.zeros_like(loss))
+
+
+def _present(xp, diffs, weights):
+    """TF's ``_num_present(diffs, weights, per_batch=True)``."""
+    count = xp.sum(xp.ones_like(diffs))
+    if not hasattr(weights, "shape"):
+        # A non-zero number counts every element of the batch at once.
+        return count if weights != 0 else _present(xp, diffs, xp.zeros_like(count))
+    if weights.ndim == 0:
+        return xp.where(weights != 0, count, xp.zeros_like(count))
+    present = xp.zeros_like(diffs) + xp.astype(weights != 0, diffs.dtype)
+    return xp.sum(present, axis=tuple(range(1, diffs.ndim)), keepdims=True)
