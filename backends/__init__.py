@@ -28,6 +28,8 @@ written in standard names only and are what the strict test runs):
 - ``squared_difference(x, y)``: ``(x - y)**2``, in one pass where the framework has a kernel for it.
 - ``huber(x, y, delta)``: elementwise Huber of ``d = x - y``: ``0.5 d**2`` if ``|d| <= delta``, else
   ``delta (|d| - delta / 2)``; gradient ``clip(d, -delta, delta)``; one pass where the framework has a kernel.
+- ``bce_with_logits(x, y, pos_weight=None)``: PyTorch's elementwise BCE on logits,
+  ``(1 - y) x - (1 + (pos_weight - 1) y) log_sigmoid(x)``, with its values at infinite logits and its gradient.
 - ``value(x)``: ``x`` as an array of the framework; a variable (``tf.Variable``, a Keras variable) read as a tensor.
 - ``ndim(x)``: number of axes, for every array of the framework (a ``tf.Variable`` has no ``.ndim``).
 - ``size(x)``: number of elements; a Python int when the shape is static.
@@ -61,6 +63,7 @@ EXTENSIONS = (
     "stop_gradient",
     "squared_difference",
     "huber",
+    "bce_with_logits",
     "value",
     "ndim",
     "size",

@@ -139,6 +139,12 @@ class Backend:
         inner = self.clip(abs_diff, max=delta)
         return inner * (abs_diff - 0.5 * inner)
 
+    def bce_with_logits(self, x, y, pos_weight=None):
+        # -(q y log sigmoid(x) + (1 - y) log sigmoid(-x)), using log sigmoid(-x) = log sigmoid(x) - x:
+        # log-sigmoid never overflows, and an infinite logit gives PyTorch's inf or NaN (0 * inf).
+        log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
+        return (1 - y) * x - log_weight * self.log_sigmoid(x)
+
     def value(self, x):
         return x
 

@@ -1,4 +1,6 @@
-"""``multiloss check`` (the conformance report) and ``multiloss list`` (the catalog).
+"""``multiloss check`` (the conformance report), ``multiloss list`` (the catalog) and
+``multiloss bench`` (speed against each row's reference, see ``multiloss.benchmark``) and
+``multiloss plot`` (losses and their gradients, see ``multiloss.plot``).
 
 ``multiloss check`` runs every catalog row's conformance checks on every
 installed backend and prints one row per loss, one column per backend: the
@@ -35,24 +37,175 @@ def _cell(findings):
     return ("FAIL" if failed else "PASS"), worst
 
 
-def check(entries, backends, fmt, out=None):
-    out = out or sys.stdout
+def _check_cell(entry, backend):
+    """One row on one backend: ``{"status", "deviation", "failures"}``."""
     from . import testing
 
-    results = []
-    for entry in entries:
-        label = _label(entry, entries)
-        row = {"loss": label, "original": entry.original, "backends": {}}
+    findings = testing.run(entry, backend)
+    status, deviation = _cell(findings)
+    return {"status": status, "deviation": deviation,
+            "failures": [f"{f.check}: {f.detail}" for f in findings if f.status == "FAIL"]}
+
+
+def _cells_inline(entries, backends):
+    """``(row index, backend, cell)`` for every row and backend, in this process."""
+    for index, entry in enumerate(entries):
         for backend in backends:
-            findings = testing.run(entry, backend)
-            status, deviation = _cell(findings)
-            row["backends"][backend] = {
-                "status": status,
-                "deviation": deviation,
-                "failures": [f"{f.check}: {f.detail}" for f in findings if f.status == "FAIL"],
-            }
-        results.append(row)
-        if fmt == "text":
+            yield index, backend, _check_cell(entry, backend)
+
+
+# Backends by the time their checks take (compilation dominates), slowest first, so that
+# dealing them round-robin to the worker processes gives each a similar share.
+_COST_ORDER = ("tensorflow", "torch", "jax", "numpy")
+
+
+def _worker_groups(backends, jobs):
+    ordered = sorted(backends, key=lambda b: _COST_ORDER.index(b) if b in _COST_ORDER else len(_COST_ORDER))
+    groups = [ordered[i::jobs] for i in range(min(jobs, len(ordered)))]
+    return [g for g in groups if g]
+
+
+def _cells_parallel(entries, backends, jobs):
+    """As :func:`_cells_inline`, from worker processes (``multiloss check --worker``), each
+    checking a group of backends; cells arrive in the order they finish."""
+    import os
+    import queue
+    import subprocess
+    import tempfile
+    import threading
+
+    indices = ",".join(str(catalog.ENTRIES.index(e)) for e in entries)
+    position = {catalog.ENTRIES.index(e): i for i, e in enumerate(entries)}
+    events = queue.Queue()
+    procs = []
+
+    def read(proc, group, log):
+        seen = set()
+        for line in proc.stdout:
+            if line.startswith(_WORKER_MARKER):
+                index, backend, cell = json.loads(line[len(_WORKER_MARKER):])
+                seen.add((index, backend))
+                events.put((position[index], backend, cell))
+        code = proc.wait()
+        log.seek(0)
+        tail = " | ".join(log.read().decode(errors="replace").strip().splitlines()[-3:])
+        for index in position:
+            for backend in group:
+                if (index, backend) not in seen:  # the worker died before this cell
+                    events.put((position[index], backend, {"status": "FAIL", "deviation": None, "failures": [
+                        f"worker: the process checking {', '.join(group)} exited with status {code} "
+                        f"before this row ({tail[-300:]})"]}))
+        events.put(None)
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_checkout(), env.get("PYTHONPATH")]))
+    groups = _worker_groups(backends, jobs)
+    try:
+        for group in groups:
+            log = tempfile.TemporaryFile()
+            cmd = [sys.executable, "-m", "multiloss", "check", "--worker", indices]
+            for backend in group:
+                cmd += ["--backend", backend]
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+            procs.append(proc)
+            threading.Thread(target=read, args=(proc, group, log), daemon=True).start()
+        finished = 0
+        while finished < len(groups):
+            event = events.get()
+            if event is None:
+                finished += 1
+            else:
+                yield event
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+
+
+def _checkout():
+    import os
+
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+_WORKER_MARKER = "MULTILOSS-CHECK "
+
+
+def _worker(indices, backends):
+    """Check catalog rows ``indices`` on ``backends``; one JSON line per finished cell."""
+    for index in indices:
+        for backend in backends:
+            cell = _check_cell(catalog.ENTRIES[index], backend)
+            sys.stdout.write(_WORKER_MARKER + json.dumps([index, backend, cell]) + "\n")
+            sys.stdout.flush()
+    return 0
+
+
+class _Progress:
+    """A one-line status on a terminal: rows done, the row last finished, time left. Nothing elsewhere."""
+
+    def __init__(self, out, total_cells, enabled):
+        self.out, self.total, self.enabled = out, total_cells, enabled
+        self.done, self.started = 0, time.monotonic()
+
+    def update(self, rows_done, rows_total, label, backend):
+        self.done += 1
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.started
+        left = elapsed / self.done * (self.total - self.done)
+        line = f"[{rows_done}/{rows_total} rows, ~{_duration(left)} left] {label} [{backend}]"
+        self.out.write("\r\033[K" + line[:_terminal_width() - 1])
+        self.out.flush()
+
+    def clear(self):
+        if self.enabled:
+            self.out.write("\r\033[K")
+            self.out.flush()
+
+
+def _duration(seconds):
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def _terminal_width():
+    import shutil
+
+    return shutil.get_terminal_size((100, 20)).columns
+
+
+def check(entries, backends, fmt, out=None, *, jobs=1, fail_fast=False, progress=False):
+    """Check ``entries`` on ``backends`` and report in ``fmt``; 1 if anything failed.
+
+    ``jobs`` > 1 checks groups of backends in that many worker processes;
+    ``fail_fast`` stops at the first failure; ``progress`` shows a status line
+    (for a terminal) while rows are checked.
+    """
+    out = out or sys.stdout
+    labels = [_label(entry, entries) for entry in entries]
+    rows = [{"loss": labels[i], "original": e.original, "backends": {}} for i, e in enumerate(entries)]
+    status = _Progress(out, len(entries) * len(backends), progress and fmt == "text")
+    cells = _cells_parallel(entries, backends, jobs) if jobs > 1 else _cells_inline(entries, backends)
+    printed = complete = 0
+    try:
+        for index, backend, cell in cells:
+            rows[index]["backends"][backend] = cell
+            while complete < len(rows) and len(rows[complete]["backends"]) == len(backends):
+                complete += 1
+            if fmt == "text":
+                status.clear()
+                while printed < complete:  # rows in catalog order, each once all its backends are in
+                    _print_text_row(rows[printed], backends, out)
+                    printed += 1
+            status.update(complete, len(rows), labels[index], backend)
+            if fail_fast and cell["status"] == "FAIL":
+                break
+    finally:
+        cells.close()
+        status.clear()
+    results = [r for r in rows if r["backends"]]
+    if fmt == "text":  # a row cut short by --fail-fast
+        for row in results[printed:]:
             _print_text_row(row, backends, out)
     failed = sum(1 for r in results for c in r["backends"].values() if c["status"] == "FAIL")
     passed = sum(1 for r in results for c in r["backends"].values() if c["status"] == "PASS")
@@ -62,12 +215,20 @@ def check(entries, backends, fmt, out=None):
     elif fmt == "markdown":
         _print_markdown(results, backends, out)
     if fmt != "json":
-        out.write(f"\n{passed} passed, {failed} failed\n")
-        for r in results:
-            for backend, c in r["backends"].items():
-                for failure in c["failures"]:
-                    out.write(f"FAIL {r['loss']} [{backend}] {failure}\n")
+        stopped = " (stopped at the first failure: --fail-fast)" if fail_fast and failed else ""
+        out.write(f"\n{passed} passed, {failed} failed{stopped}\n")
+        _print_failures(results, entries, out)
     return 1 if failed else 0
+
+
+def _print_failures(results, entries, out):
+    """Each failure, then the command that checks just that row on that backend."""
+    for row, entry in zip(results, entries):
+        for backend, cell in row["backends"].items():
+            for failure in cell["failures"]:
+                out.write(f"FAIL {row['loss']} [{backend}] {failure}\n")
+            if cell["failures"]:
+                out.write(f"  rerun: multiloss check --loss {entry.path} --backend {backend}\n")
 
 
 def _label(entry, entries):
@@ -87,7 +248,7 @@ def _format_cell(cell):
 
 
 def _print_text_row(row, backends, out):
-    cells = "".join(f"{_format_cell(row['backends'][b]):<18}" for b in backends)
+    cells = "".join(f"{_format_cell(row['backends'][b]) if b in row['backends'] else '-':<18}" for b in backends)
     out.write(f"{row['loss']:<72} {cells}\n")
     out.flush()
 
@@ -96,7 +257,7 @@ def _print_markdown(results, backends, out):
     out.write("| loss | original | " + " | ".join(backends) + " |\n")
     out.write("|---|---|" + "---|" * len(backends) + "\n")
     for r in results:
-        cells = " | ".join(_format_cell(r["backends"][b]) for b in backends)
+        cells = " | ".join(_format_cell(r["backends"][b]) if b in r["backends"] else "-" for b in backends)
         out.write(f"| `{r['loss']}` | `{r['original']}` | {cells} |\n")
 
 
@@ -114,39 +275,174 @@ def list_catalog(fmt, out=None):
     return 0
 
 
-def main(argv=None):
+def _add_check(sub, frameworks):
+    p = sub.add_parser("check", help="run the conformance matrix on the installed backends")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--backend", action="append", choices=frameworks,
+                   help="only this backend (repeatable); default: all four")
+    p.add_argument("--loss", action="append", help="only rows whose path contains this (repeatable)")
+    p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
+    p.add_argument("--jobs", type=int, default=None,
+                   help=f"worker processes, each checking a group of backends (default {_default_jobs()} here; "
+                        "1: everything in this process)")
+    p.add_argument("--worker", help=argparse.SUPPRESS)  # catalog indices, for the parallel workers
+    p.set_defaults(run=_run_check)
+
+
+def _default_jobs():
+    """One process on two cores or fewer; on more, a worker per two cores (at most one per backend).
+
+    Each worker imports every framework (about 20 s here) and the checks are single-threaded
+    Python and XLA/inductor compilation, so on a 2-core machine two workers only contend:
+    19 pytorch.functional rows took 163 s in one process and 193 s with --jobs 2 (measured on
+    the shared 2-core machine this project is developed on; more cores were not measured).
+    """
+    import os
+
+    cores = os.cpu_count() or 1
+    return 1 if cores <= 2 else cores // 2
+
+
+def _run_check(args):
+    from . import _quiet
     from .testing import FRAMEWORKS
 
-    parser = argparse.ArgumentParser(prog="multiloss", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_check = sub.add_parser("check", help="run the conformance matrix on the installed backends")
-    p_check.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p_check.add_argument("--backend", action="append", choices=FRAMEWORKS,
-                         help="only this backend (repeatable); default: all four")
-    p_check.add_argument("--loss", action="append", help="only rows whose path contains this (repeatable)")
-    p_list = sub.add_parser("list", help="print the catalog")
-    p_list.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    plot.add_parser(sub)
-    args = parser.parse_args(argv)
-
-    if args.command == "plot":
-        return args.run(args)
-    if args.command == "list":
-        return list_catalog(args.format)
     backends = args.backend or list(FRAMEWORKS)
+    if args.worker is not None:
+        _quiet.frameworks()
+        return _worker([int(i) for i in args.worker.split(",") if i], backends)
     entries = _select(args.loss)
+    jobs = max(1, min(args.jobs or _default_jobs(), len(backends)))
+    if jobs == 1:
+        _quiet.frameworks()
     if args.format == "text":
         from . import testing
 
         status = ", ".join(f"{b}: {'installed' if testing.installed(b) else 'not installed'}" for b in backends)
         sys.stdout.write(f"multiloss check: {len(entries)} losses; {status}\n")
         sys.stdout.write(f"{'loss':<72} " + "".join(f"{b:<18}" for b in backends) + "\n")
+        sys.stdout.flush()
     started = time.perf_counter()
-    code = check(entries, backends, args.format)
+    code = check(entries, backends, args.format, jobs=jobs, fail_fast=args.fail_fast,
+                 progress=sys.stdout.isatty())
     if args.format == "text":
         sys.stdout.write(f"({time.perf_counter() - started:.0f} s; deviation = largest |got - expected| "
                          "/ (atol + rtol |expected|) over all checks, 1 is the limit)\n")
     return code
+
+
+def _add_list(sub, frameworks):
+    p = sub.add_parser("list", help="print the catalog")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.set_defaults(run=lambda args: list_catalog(args.format))
+
+
+def _add_bench(sub, frameworks):
+    from . import benchmark
+
+    p = sub.add_parser("bench", help="time every catalog row against its reference and Keras 3")
+    p.add_argument("--backend", action="append", choices=frameworks,
+                   help="only this backend (repeatable); default: all four")
+    p.add_argument("--loss", action="append", help="only rows whose path contains this (repeatable)")
+    p.add_argument("--size", action="append", choices=benchmark.SIZES, help="only this size (repeatable)")
+    p.add_argument("--mode", action="append", choices=benchmark.MODES, help="only this mode (repeatable)")
+    p.add_argument("--quick", action="store_true", help="few repeats: a smoke test, not a measurement")
+    p.add_argument("--threads", type=int, default=1,
+                   help="intra-op threads per framework (default 1: stable under load; 0: framework default)")
+    p.add_argument("--timeout", type=float, help="seconds allowed per backend (what was measured is kept)")
+    p.add_argument("--json", metavar="PATH", help="also write the raw results here")
+    p.add_argument("--from-json", metavar="PATH", help="report saved results instead of measuring")
+    p.add_argument("--merge", action="store_true",
+                   help="with --json: replace only the measured lines in the saved results (re-measuring a few rows)")
+    p.add_argument("--markdown", metavar="PATH", help="write the full page (docs/benchmarks.md) here")
+    p.add_argument("--readme", metavar="PATH", help="replace the summary block of this README")
+    p.set_defaults(run=_run_bench)
+
+
+def _run_bench(args):
+    import os
+
+    from . import benchmark
+    from .benchmark import report
+    from .testing import FRAMEWORKS
+
+    if args.from_json:
+        with open(args.from_json, encoding="utf-8") as f:
+            saved = json.load(f)
+        results, meta = saved["results"], saved["meta"]
+    else:
+        entries = _select(args.loss)
+        started = time.perf_counter()
+        progress = _bench_progress(len(entries)) if sys.stderr.isatty() else None
+        results = []
+        for backend in args.backend or list(FRAMEWORKS):  # one at a time: they would compete for the cores
+            results += benchmark.run(entries, [backend], sizes=args.size or benchmark.SIZES,
+                                     modes=args.mode or benchmark.MODES, quick=args.quick, threads=args.threads,
+                                     timeout=args.timeout, progress=progress)
+            meta = {"cpus": os.cpu_count(), "threads": args.threads, "quick": args.quick,
+                    "seconds": time.perf_counter() - started}
+            if args.json:  # after each backend, so that an interrupted run keeps what it measured
+                _save_results(args.json, results, meta, args.merge)
+        if progress:
+            sys.stderr.write("\r\033[K")
+        if args.merge and args.json:
+            with open(args.json, encoding="utf-8") as f:
+                saved = json.load(f)
+            results, meta = saved["results"], saved["meta"]
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(report.page(results, meta))
+    if args.readme:
+        with open(args.readme, encoding="utf-8") as f:
+            text = f.read()
+        with open(args.readme, "w", encoding="utf-8") as f:
+            f.write(report.replace_block(text, report.readme_block(results, meta)))
+    sys.stdout.write(report.text_table(results))
+    missed = [r for r in results if report.misses(r)]
+    sys.stdout.write(f"\n{len(results)} measurements, {len(missed)} missing a target ({report.about(meta)})\n")
+    return 0
+
+
+def _save_results(path, results, meta, merge):
+    import os
+
+    if merge and os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            saved = json.load(f)
+        key = lambda r: (r.get("path"), r.get("index"), r.get("backend"), r.get("mode"), r.get("size"))  # noqa: E731
+        fresh = {key(r): r for r in results}
+        kept = [fresh.pop(key(r), r) for r in saved["results"]]
+        results, meta = kept + list(fresh.values()), saved["meta"]
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"results": results, "meta": meta}, f, indent=1)
+
+
+def _bench_progress(total_rows):
+    def show(result):
+        sys.stderr.write(f"\r\033[K{result.get('backend')} {result.get('loss')} {result.get('mode')} "
+                         f"{result.get('size')}"[:120])
+        sys.stderr.flush()
+
+    return show
+
+
+# Each subcommand: a function that adds its parser and sets ``run`` (args -> exit status).
+def _add_plot(sub, frameworks):
+    plot.add_parser(sub)
+
+
+COMMANDS = (_add_check, _add_list, _add_bench, _add_plot)
+
+
+def main(argv=None):
+    from .testing import FRAMEWORKS
+
+    parser = argparse.ArgumentParser(prog="multiloss", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in COMMANDS:
+        add(sub, FRAMEWORKS)
+    args = parser.parse_args(argv)
+    return args.run(args)
 
 
 if __name__ == "__main__":

@@ -52,3 +52,82 @@ def test_loss_filter_and_list(capsys):
     listed = capsys.readouterr().out.splitlines()
     assert len(listed) == len(catalog.ENTRIES)
     assert all(" " in line for line in listed)
+
+
+# -- multiloss check for people: --fail-fast, rerun commands, progress, workers, quiet start-up -----
+
+
+def _wrong_l1():
+    """l1_loss held to mse_loss: a row that fails on every backend."""
+    (l1,) = catalog.find("pytorch.functional.l1_loss")
+    return dataclasses.replace(l1, original="torch.nn.functional.mse_loss")
+
+
+def test_fail_fast_stops_at_the_first_failure_and_names_the_command_that_reproduces_it():
+    pytest.importorskip("torch")
+    (good,) = catalog.find("tf.nn.l2_loss")
+    out = io.StringIO()
+    code = cli.check([_wrong_l1(), good], ["numpy"], "text", out, fail_fast=True)
+    text = out.getvalue()
+    assert code == 1
+    assert "tf.nn.l2_loss" not in text  # never reached
+    assert "0 passed, 1 failed (stopped at the first failure: --fail-fast)" in text
+    assert "  rerun: multiloss check --loss multiloss.pytorch.functional.l1_loss --backend numpy\n" in text
+
+
+def test_without_fail_fast_every_row_is_checked_and_each_failure_gets_its_command():
+    pytest.importorskip("torch")
+    (good,) = catalog.find("tf.nn.l2_loss")
+    out = io.StringIO()
+    assert cli.check([_wrong_l1(), good], ["numpy"], "text", out) == 1
+    text = out.getvalue()
+    assert "1 passed, 1 failed\n" in text
+    assert text.count("rerun: multiloss check") == 1
+
+
+def test_the_progress_line_is_drawn_only_when_asked_and_erased_before_the_table():
+    (entry,) = catalog.find("tf.nn.l2_loss")
+    shown, plain = io.StringIO(), io.StringIO()
+    cli.check([entry], ["numpy"], "text", shown, progress=True)
+    cli.check([entry], ["numpy"], "text", plain, progress=False)
+    assert "\r\033[K[1/1 rows, ~0 s left] tf.nn.l2_loss [numpy]" in shown.getvalue()
+    assert "\r" not in plain.getvalue() and "\033" not in plain.getvalue()
+    # once erased, the terminal shows exactly what a pipe gets
+    assert shown.getvalue().replace("\r\033[K", "").replace("[1/1 rows, ~0 s left] tf.nn.l2_loss [numpy]", "") \
+        .split("(")[0] == plain.getvalue().split("(")[0]
+
+
+def test_worker_processes_give_the_same_cells_as_one_process():
+    (entry,) = catalog.find("tf.nn.l2_loss")
+    inline, parallel = io.StringIO(), io.StringIO()
+    assert cli.check([entry], ["numpy"], "json", inline, jobs=1) == 0
+    assert cli.check([entry], ["numpy"], "json", parallel, jobs=2) == 0
+    assert json.loads(parallel.getvalue()) == json.loads(inline.getvalue())
+
+
+def test_workers_split_the_backends_slowest_first():
+    assert cli._worker_groups(["numpy", "torch", "tensorflow", "jax"], 2) == [["tensorflow", "jax"], ["torch", "numpy"]]
+    assert cli._worker_groups(["numpy", "jax"], 4) == [["jax"], ["numpy"]]
+
+
+def test_check_prints_no_framework_start_up_logs():
+    pytest.importorskip("tensorflow")
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "KERAS", "ABSL", "GLOG", "GRPC"))}
+    env["PYTHONPATH"] = str(repo)
+    proc = subprocess.run(
+        [sys.executable, "-m", "multiloss", "check", "--loss", "tf.nn.l2_loss", "--backend", "tensorflow", "--jobs", "1"],
+        capture_output=True, text=True, env=env, cwd=repo.parent, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stderr == ""
+    lines = [line for line in proc.stdout.splitlines() if line]
+    assert lines[0].startswith("multiloss check: 1 losses;")
+    assert lines[1].split() == ["loss", "tensorflow"]
+    assert lines[2].startswith("tf.nn.l2_loss") and "PASS" in lines[2]
+    assert lines[3] == "1 passed, 0 failed"
+    assert lines[4].startswith("(") and len(lines) == 5

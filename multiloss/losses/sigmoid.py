@@ -82,8 +82,8 @@ def torch_logit_bce(xp, logits, target, pos_weight=None):
 
     Source: ATen ``binary_cross_entropy_with_logits``.
     """
-    log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * target
-    return (1 - target) * logits - log_weight * xp.log_sigmoid(logits)
+    # The backend extension: PyTorch's own kernel on torch, this formula elsewhere.
+    return xp.bce_with_logits(logits, target, pos_weight)
 
 
 def tf_logit_bce(xp, target, logits):

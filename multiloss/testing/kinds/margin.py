@@ -609,7 +609,7 @@ def _unit_rows(rng, shape, dtype):
 @kind("circle")
 def circle(rng, dtype, batch=6, features=FEATURES):
     return {
-        "target": np.array([0, 1, 0, 2, 1, 0][:batch], dtype=dtype),
+        "target": np.resize(np.array([0, 1, 0, 2, 1, 0], dtype=dtype), batch),  # any batch size
         "prediction": _unit_rows(rng, (batch, features), dtype),
         "ref_labels": np.array([1, 0, 2, 2, 0, 3, 1], dtype=dtype),
         "ref_embeddings": _unit_rows(rng, (7, features), dtype),
