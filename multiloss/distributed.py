@@ -56,7 +56,7 @@ def scale_keras_loss(xp, loss, values, sample_weight, reduction):
     """
     if reduction not in _KERAS_MEANS:
         return loss
-    if values.ndim == 0 and (sample_weight is None or getattr(sample_weight, "ndim", 0) == 0):
+    if xp.ndim(values) == 0 and (sample_weight is None or xp.ndim(sample_weight) == 0):
         return loss
     replicas = replicas_in_sync(xp)
     if replicas == 1:

@@ -76,11 +76,12 @@ def test_a_users_loss_gets_one_test_per_check_and_backend_and_the_report(pyteste
     result = pytester.runpytest_subprocess("-p", "multiloss.testing.plugin", "-v", "-rs",
                                            "--multiloss-backend", "numpy", "--multiloss-backend", "torch",
                                            timeout=600)
-    # Per entry: numpy values, edges, errors; torch the same plus gradients and compiled;
-    # tensorflow and jax deselected (5 each). The wrong loss fails values and edges on both
-    # backends and the gradients; its compiled and error checks pass (they hold it to itself
-    # and to ValueError). Against the NumPy reference: values, and gradients skipped.
-    result.assert_outcomes(passed=12, failed=5, skipped=1, deselected=20)
+    # Per entry: numpy values, edges, errors, conventions, precisions; torch the same plus
+    # gradients and compiled; tensorflow and jax deselected (7 each). The wrong loss fails
+    # values, edges, conventions and precisions on both backends and the gradients; its
+    # compiled and error checks pass (they hold it to itself and to ValueError). Against the
+    # NumPy reference: values, and gradients skipped.
+    result.assert_outcomes(passed=16, failed=9, skipped=1, deselected=28)
     result.stdout.fnmatch_lines_random([
         "*test_cube_error?cube_error-torch-gradients? PASSED*",
         "*test_cube_error?cube_error-torch-compiled? PASSED*",

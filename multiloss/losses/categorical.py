@@ -50,9 +50,14 @@ def sparse_softmax_cross_entropy(xp, logits, indices):
     ``[0, C)`` gives NaN, as TF's compiled (XLA) and GPU kernels do; the
     interfaces raise for it first in eager mode, as TF's CPU kernel does.
     """
-    # logsumexp minus the picked logit (equal, bit for bit, to -log_softmax[index]): the
-    # gather reads the logits, so a class-sharded batch needs no collective before it.
-    return xp.logsumexp(logits, -1) - pick_in_range(xp, logits, indices, float("nan"))
+    # Shifted by the row's max first, as TF's kernel and optax are: the target's logit and
+    # the normalizer are then both small, so a confident row keeps its float32 accuracy
+    # (lse - x[t] of two large numbers would not). The gather reads the shifted logits
+    # along the class axis, so a class-sharded batch needs no collective before it.
+    peak = xp.max(logits, axis=-1, keepdims=True)
+    shifted = logits - xp.stop_gradient(xp.where(xp.isfinite(peak), peak, xp.zeros_like(peak)))
+    normalizer = xp.log(xp.sum(xp.exp(shifted), axis=-1))
+    return normalizer - pick_in_range(xp, shifted, indices, float("nan"))
 
 
 def probability_cross_entropy(xp, probs, labels, axis=-1, epsilon=1e-7):

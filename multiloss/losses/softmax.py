@@ -33,7 +33,7 @@ def pick(xp, values, indices, axis=-1):
     splits it along the batch and the class axes alike (a flat index ``n * C + t`` into
     the whole array would make it gather every shard). Indices must lie in ``[0, C)``.
     """
-    axis = axis % values.ndim
+    axis = axis % xp.ndim(values)
     dtype = index_dtype(xp, indices)
     indices = indices if indices.dtype == dtype else xp.astype(indices, dtype)
     picked = xp.take_along_axis(values, xp.expand_dims(indices, axis=axis), axis=axis)

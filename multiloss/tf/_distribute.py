@@ -20,8 +20,8 @@ from ._softmax import as_tensor, dtype_name
 from .errors import InvalidArgumentError
 
 
-def _check_rank(per_example_loss):
-    if per_example_loss.ndim == 0:
+def _check_rank(xp, per_example_loss):
+    if xp.ndim(per_example_loss) == 0:
         raise ValueError(
             "Invalid value passed for `per_example_loss`. Expected a tensor with at least rank 1. "
             f"Received per_example_loss={per_example_loss} with rank 0"
@@ -39,12 +39,12 @@ def _scale_by_sample_weight(xp, losses, sample_weight):
     TensorFlow does), the weights' rank aligned by one trailing axis, then multiplied."""
     losses = xp.astype(losses, xp.float32)
     sample_weight = xp.astype(as_tensor(xp, sample_weight), xp.float32)
-    if sample_weight.ndim - losses.ndim == 1 and sample_weight.ndim > 0:
+    if xp.ndim(sample_weight) - xp.ndim(losses) == 1 and xp.ndim(sample_weight) > 0:
         if sample_weight.shape[-1] not in (1, None):
-            raise InvalidArgumentError(f"Can not squeeze dim[{sample_weight.ndim - 1}], "
+            raise InvalidArgumentError(f"Can not squeeze dim[{xp.ndim(sample_weight) - 1}], "
                                        f"expected a dimension of 1, got {sample_weight.shape[-1]}")
         sample_weight = xp.squeeze(sample_weight, axis=-1)
-    elif losses.ndim - sample_weight.ndim == 1 and sample_weight.ndim > 0:
+    elif xp.ndim(losses) - xp.ndim(sample_weight) == 1 and xp.ndim(sample_weight) > 0:
         sample_weight = xp.expand_dims(sample_weight, axis=-1)
     return losses * sample_weight
 
@@ -93,7 +93,7 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     xp = namespace_of(per_example_loss, sample_weight, global_batch_size)
     per_example_loss = as_tensor(xp, per_example_loss)
     dtype = per_example_loss.dtype
-    _check_rank(per_example_loss)
+    _check_rank(xp, per_example_loss)
     if sample_weight is not None:
         per_example_loss = _scale_by_sample_weight(xp, per_example_loss, sample_weight)
         per_example_loss = xp.astype(per_example_loss, dtype)
