@@ -84,6 +84,9 @@ def test_same_as_the_original(entry):
         expected, error = _outcome(entry, orig_fw, original, arrays, options)
         got, our_error = _outcome(entry, backend, ours, arrays, options)
         what = f"{backend}, {np.dtype(dtype).name}, sizes {sizes}, options {options}, poisons {poisons}"
+        if sizes.get("batch") == 0 and not entry.original_defines_empty:
+            assert our_error is None, f"{what}: multiloss raises {type(our_error).__name__}: {our_error}"
+            return
         if error is not None:
             names = [c.__name__ for c in type(our_error).__mro__] if our_error is not None else []
             assert type(error).__name__ in names, (

@@ -66,6 +66,10 @@ class Entry:
     fallback: str | None = None  # a reference implementation used when the original can't be imported
     original_framework: str | None = None  # the original's framework, where its path doesn't say it
     precision: str | None = None  # "float32" where the original computes in float32 whatever the dtype
+    # False where the original gives no defined result for an empty batch (uninitialised
+    # memory, or an error where multiloss returns the empty result): ``differences`` says
+    # what multiloss gives, and the property tests only require that it gives it quietly.
+    original_defines_empty: bool = True
 
     @property
     def name(self):

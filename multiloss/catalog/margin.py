@@ -28,11 +28,11 @@ def l1_distance(x1, x2):
     return pairwise_distance(x1, x2, p=1.0)
 
 
-def _torch(name, inputs, call, grad, options, cases, differences="", style="function"):
+def _torch(name, inputs, call, grad, options, cases, differences="", style="function", **extra):
     prefix = "multiloss.pytorch." + ("functional." if style == "function" else "")
     original = "torch.nn." + ("functional." if style == "function" else "")
     return Entry(path=prefix + name, original=original + name, inputs=inputs, call=call, grad=grad,
-                 options=options, cases=cases, differences=differences, style=style)
+                 options=options, cases=cases, differences=differences, style=style, **extra)
 
 
 _RANKING = ("ranking", ("input1", "input2", "target"), "input1")
@@ -160,9 +160,9 @@ _TORCH_ENTRIES = (
                           {"weight": Arg("weight"), "reduction": "sum"}) + _LEGACY,
            _MULTILABEL_SOFT_CASES + _LEGACY_CASES),
     _torch("multi_margin_loss", *_MULTI_MARGIN, _MULTI_MARGIN_OPTIONS + _LEGACY,
-           _MULTI_MARGIN_CASES + _LEGACY_CASES, _EMPTY_BATCH + " " + _CLASS_RANGE),
+           _MULTI_MARGIN_CASES + _LEGACY_CASES, _EMPTY_BATCH + " " + _CLASS_RANGE, original_defines_empty=False),
     _torch("multilabel_margin_loss", *_MULTILABEL, _REDUCTIONS + _LEGACY, _MULTILABEL_CASES + _LEGACY_CASES,
-           _EMPTY_BATCH + " " + _CLASS_RANGE),
+           _EMPTY_BATCH + " " + _CLASS_RANGE, original_defines_empty=False),
     _torch("cosine_embedding_loss", *_COSINE, _REDUCTIONS + ({"margin": 0.3}, {"margin": -0.5, "reduction": "none"})
            + _LEGACY, _COSINE_CASES + _LEGACY_CASES),
     _torch("pairwise_distance", "triplet", ("anchor", "positive"), "anchor",
@@ -184,9 +184,9 @@ _TORCH_ENTRIES = (
            _REDUCTIONS + ({"weight": Arg("class_weight")},) + _LEGACY, _class_cases(_MULTILABEL_SOFT_CASES),
            style="class"),
     _torch("MultiMarginLoss", *_MULTI_MARGIN, _MULTI_MARGIN_OPTIONS + _LEGACY,
-           _class_cases(_MULTI_MARGIN_CASES), _EMPTY_BATCH + " " + _CLASS_RANGE, style="class"),
+           _class_cases(_MULTI_MARGIN_CASES), _EMPTY_BATCH + " " + _CLASS_RANGE, style="class", original_defines_empty=False),
     _torch("MultiLabelMarginLoss", *_MULTILABEL, _REDUCTIONS + _LEGACY, _class_cases(_MULTILABEL_CASES),
-           _EMPTY_BATCH + " " + _CLASS_RANGE, style="class"),
+           _EMPTY_BATCH + " " + _CLASS_RANGE, style="class", original_defines_empty=False),
     _torch("CosineEmbeddingLoss", *_COSINE, _REDUCTIONS + ({"margin": 0.3},) + _LEGACY,
            _class_cases(_COSINE_CASES), style="class"),
     _torch("TripletMarginLoss", *_TRIPLET, _TRIPLET_OPTIONS + _LEGACY, _class_cases(_TRIPLET_CASES), style="class"),
@@ -238,27 +238,27 @@ _CIRCLE_DIFFERENCES = ("The similarities are one matrix product, as in Keras, so
                        "TensorFlow's zero on every backend.")
 
 
-def _keras(name, inputs, options=({},), cases=(), differences="", style="function"):
+def _keras(name, inputs, options=({},), cases=(), differences="", style="function", **extra):
     classes = style == "class"
     return Entry(path=f"multiloss.keras.{name}", original=f"keras.losses.{name}", inputs=inputs,
                  call=("target", "prediction"), grad="prediction",
                  options=(KERAS_CLASS_OPTIONS if classes else ()) + options, style=style,
                  call_keywords=("sample_weight",) if classes else (),
-                 cases=cases + (KERAS_CLASS_CASES if classes else ()), differences=differences)
+                 cases=cases + (KERAS_CLASS_CASES if classes else ()), differences=differences, **extra)
 
 
 _KERAS_ENTRIES = (
     _keras("hinge", "hinge_labels", cases=_HINGE_CASES),
     _keras("squared_hinge", "hinge_labels", cases=_HINGE_CASES),
     _keras("categorical_hinge", "one_hot_scores", cases=_CATEGORICAL_HINGE_CASES,
-           differences=_CATEGORICAL_HINGE_DIFFERENCES),
+           differences=_CATEGORICAL_HINGE_DIFFERENCES, original_defines_empty=False),
     _keras("cosine_similarity", "embedding_pair", ({}, {"axis": 0}), _COSINE_SIMILARITY_CASES,
            _COSINE_SIMILARITY_DIFFERENCES),
     _keras("circle", "circle", _CIRCLE_OPTIONS, _CIRCLE_CASES, _CIRCLE_DIFFERENCES),
     _keras("Hinge", "hinge_labels", cases=_HINGE_CASES[:1] + _HINGE_CASES[2:3], style="class"),
     _keras("SquaredHinge", "hinge_labels", cases=_HINGE_CASES[:1], style="class"),
     _keras("CategoricalHinge", "one_hot_scores", cases=_CATEGORICAL_HINGE_CASES,
-           differences=_CATEGORICAL_HINGE_DIFFERENCES, style="class"),
+           differences=_CATEGORICAL_HINGE_DIFFERENCES, style="class", original_defines_empty=False),
     _keras("CosineSimilarity", "embedding_pair", ({"axis": 0, "reduction": "sum"},), _COSINE_SIMILARITY_CASES,
            _COSINE_SIMILARITY_DIFFERENCES, style="class"),
     _keras("Circle", "circle", _CIRCLE_CLASS_OPTIONS, _CIRCLE_CASES, _CIRCLE_DIFFERENCES, style="class"),
