@@ -55,7 +55,11 @@ class Backend:
         # (x - peak) first: it is exact for the leading entry, whose log-probability
         # is then -log_sum, with no rounding of peak + log_sum in between.
         peak, log_sum = self._shifted_log_sum(x, axis)
-        return (x - peak) - log_sum
+        out = (x - peak) - log_sum
+        # A +inf logit makes its whole row NaN in torch, TensorFlow and JAX (their shift
+        # by the max is inf - inf there); the shift by 0 above would give inf and -inf.
+        unbounded = self.max(x, axis=axis, keepdims=True) == self.inf
+        return self.where(unbounded, self.full_like(out, self.nan), out)
 
     def softmax(self, x, axis):
         return self.exp(self.log_softmax(x, axis))

@@ -30,3 +30,13 @@ def first_mismatch(a, b):
         if da != db and 1 not in (da, db) and None not in (da, db):
             return da, db, n - i
     return None
+
+
+def numel(shape):
+    """The element count of a shape, or None when a dimension is known only at run time."""
+    total = 1
+    for d in shape:
+        if d is None:
+            return None
+        total *= d
+    return total

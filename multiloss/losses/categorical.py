@@ -54,8 +54,8 @@ def sparse_softmax_cross_entropy(xp, logits, indices):
     # the normalizer are then both small, so a confident row keeps its float32 accuracy
     # (lse - x[t] of two large numbers would not). The gather reads the shifted logits
     # along the class axis, so a class-sharded batch needs no collective before it.
-    peak = xp.max(logits, axis=-1, keepdims=True)
-    shifted = logits - xp.stop_gradient(xp.where(xp.isfinite(peak), peak, xp.zeros_like(peak)))
+    # An infinite max is not guarded: its row is NaN, as in TF's kernel (inf - inf).
+    shifted = logits - xp.stop_gradient(xp.max(logits, axis=-1, keepdims=True))
     normalizer = xp.log(xp.sum(xp.exp(shifted), axis=-1))
     return normalizer - pick_in_range(xp, shifted, indices, float("nan"))
 

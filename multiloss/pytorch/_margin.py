@@ -11,7 +11,7 @@ from __future__ import annotations
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
 from .._dtypes import promote_floats
-from .._shapes import broadcast_shapes, first_mismatch
+from .._shapes import broadcast_shapes, first_mismatch, numel
 from ..losses import margin as margin_math
 from ..losses import softmax
 from ._common import (
@@ -263,7 +263,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     _check_matrix(xp, input)
     samples = input.shape[0] if xp.ndim(input) == 2 else 1
     classes = input.shape[-1] if xp.ndim(input) else 1
-    if xp.ndim(target) > 1 or _differ(_numel(target.shape), samples):
+    if xp.ndim(target) > 1 or _differ(numel(target.shape), samples):
         raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
                            f"samples (batch size). Expected target size [{samples}], but got {_sizes(target.shape)}. "
                            f"Input has shape {_sizes(input.shape)}.")
@@ -292,7 +292,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     xp = namespace_of(input, target)
     _check_matrix(xp, input)
     if xp.ndim(input) <= 1:
-        consistent = xp.ndim(target) <= 1 and not _differ(_numel(target.shape),
+        consistent = xp.ndim(target) <= 1 and not _differ(numel(target.shape),
                                                           input.shape[0] if xp.ndim(input) else 1)
     else:
         consistent = xp.ndim(target) == 2 and not any(_differ(a, b) for a, b in zip(target.shape, input.shape))
@@ -307,15 +307,6 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         loss = xp.reshape(loss, ())
     return reduce_torch(xp, loss, reduction)
 
-
-def _numel(shape):
-    """The element count of a shape, or None when a dimension is known only at run time."""
-    total = 1
-    for d in shape:
-        if d is None:
-            return None
-        total *= d
-    return total
 
 
 def _differ(a, b):

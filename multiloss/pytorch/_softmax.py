@@ -15,6 +15,7 @@ import operator
 
 from .._dispatch import namespace_of
 from .._dtypes import promote_floats
+from .._shapes import numel
 from ..losses import softmax
 from ._common import _WeightedLoss, reduce_torch, torch_reduction
 
@@ -130,7 +131,7 @@ def _check_index_dtype(xp, target):
 def _check_class_weight(input, weight, spatial):
     classes = input.shape[0 if len(input.shape) == 1 else 1]
     if spatial:  # nll_loss2d checks the element count only
-        if _differ(_numel(weight.shape), classes):
+        if _differ(numel(weight.shape), classes):
             raise RuntimeError("weight tensor should be defined either for all or no classes")
     elif len(weight.shape) != 1 or _differ(weight.shape[0], classes):
         raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes "
@@ -138,14 +139,6 @@ def _check_class_weight(input, weight, spatial):
     if weight.dtype != input.dtype:
         raise RuntimeError(f"expected scalar type {_scalar_name(input.dtype)} but found {_scalar_name(weight.dtype)}")
 
-
-def _numel(shape):
-    total = 1
-    for d in shape:
-        if d is None:
-            return None
-        total *= d
-    return total
 
 
 def _index_loss(xp, log_probs, target, weight, ignore_index, reduction, label_smoothing):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import numpy as np
 
@@ -43,3 +45,21 @@ def collectives(hlo_text):
         for dims in re.findall(r"\[([\d,]*)\]", shapes):
             found.setdefault(op, []).append(int(np.prod([int(d) for d in dims.split(",") if d] or [1])))
     return found
+
+
+def run_workers(script, count, argument, timeout):
+    """Run ``count`` processes of ``script --worker i argument`` side by side; each must end by
+    printing "ok". One overrunning its time ends them all."""
+    workers = [subprocess.Popen([sys.executable, script, "--worker", str(i), argument],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+               for i in range(count)]
+    outputs = []
+    for process in workers:
+        try:
+            outputs.append(process.communicate(timeout=timeout)[0])
+        except subprocess.TimeoutExpired:
+            for p in workers:
+                p.kill()
+            raise
+    for process, output in zip(workers, outputs):
+        assert process.returncode == 0 and output.rstrip().endswith("ok"), output[-4000:]

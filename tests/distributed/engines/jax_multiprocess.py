@@ -4,7 +4,6 @@ of range raises the same exception class in every process (InvalidArgumentError 
 Keras and TF mirrors, IndexError for the PyTorch ones), whichever process holds it."""
 
 import os
-import subprocess
 import sys
 
 PROCESSES = 2
@@ -68,19 +67,9 @@ def worker(process_id, port):
 
 def main():
     port = sys.argv[1]
-    workers = [subprocess.Popen([sys.executable, __file__, "--worker", str(i), port],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-               for i in range(PROCESSES)]
-    outputs = []
-    for process in workers:
-        try:
-            outputs.append(process.communicate(timeout=150)[0])
-        except subprocess.TimeoutExpired:
-            for p in workers:
-                p.kill()
-            raise
-    for process, output in zip(workers, outputs):
-        assert process.returncode == 0 and output.rstrip().endswith("ok"), output[-4000:]
+    from _common import run_workers
+
+    run_workers(__file__, PROCESSES, port, timeout=150)
     print("ok")
 
 

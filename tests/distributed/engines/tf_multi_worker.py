@@ -4,7 +4,6 @@ custom-loop checks of tf_mirrored.py, for a few mirrors, across processes."""
 import json
 import os
 import socket
-import subprocess
 import sys
 
 WORKERS = 2
@@ -41,19 +40,9 @@ def _free_ports(count):
 
 def main():
     ports = ",".join(map(str, _free_ports(WORKERS)))
-    workers = [subprocess.Popen([sys.executable, __file__, "--worker", str(i), ports],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-               for i in range(WORKERS)]
-    outputs = []
-    for process in workers:
-        try:
-            outputs.append(process.communicate(timeout=200)[0])
-        except subprocess.TimeoutExpired:
-            for p in workers:
-                p.kill()
-            raise
-    for process, output in zip(workers, outputs):
-        assert process.returncode == 0 and output.rstrip().endswith("ok"), output[-4000:]
+    from _common import run_workers
+
+    run_workers(__file__, WORKERS, ports, timeout=200)
     print("ok")
 
 
