@@ -17,42 +17,26 @@ import platform
 
 from . import KERAS_SPEEDUP, TARGETS
 
-# Why a line misses a target, where the cause is known, first match wins:
-# (path fragment, backend or None, mode or None) -> reason.
+# Why a line misses a target, where the cause is measured: (row, backend, mode, size) -> reason,
+# first match wins. ``row`` is a row's name as the page prints it without its input label
+# (``pytorch.functional.cross_entropy``), or an interface prefix ending in "." (``keras.``);
+# None in the other fields matches any value.
 REASONS = {
-    ("binary_cross_entropy_with_logits", "torch", None): (
+    ("pytorch.functional.binary_cross_entropy_with_logits", "torch", None, None): (
         "per-call Python work (dispatch, the argument and broadcast checks torch makes in C++, the "
         "reduction) around torch's own kernel, which it calls"),
-    ("BCEWithLogitsLoss", "torch", None): "as binary_cross_entropy_with_logits",
-    ("binary_cross_entropy_with_logits", None, None): (
-        "PyTorch's log-sigmoid form (which gives torch's values at infinite logits) against the "
-        "reference's max(x, 0) form, plus per-call Python work"),
-    ("BCEWithLogitsLoss", None, None): "as binary_cross_entropy_with_logits",
-    ("cross_entropy", None, None): (
-        "the class-index path (eager range check with a host read, ignore_index masking, the pick by "
-        "take) costs several eager ops where the reference is one fused kernel; torch's own NLL kernel "
-        "is being taken into use for it"),
-    ("nll_loss", None, None): "the class-index path, as for cross_entropy",
-    ("NLLLoss", None, None): "the class-index path, as for cross_entropy",
-    ("CrossEntropyLoss", None, None): "the class-index path, as for cross_entropy",
-    ("multiloss.tf.", None, None): (
-        "TF v1 semantics on every backend: TensorFlow's own elementwise form (where-based max(x, 0) and "
-        "|x| for its gradient at 0, float32 casts, weights broadcast and the SUM_BY_NONZERO_WEIGHTS "
-        "divisor) in several eager ops, where the reference is one expression or fused kernel"),
-    ("binary_cross_entropy", "numpy", None): (
+    ("pytorch.BCEWithLogitsLoss", "torch", None, None): "as binary_cross_entropy_with_logits",
+    ("pytorch.functional.binary_cross_entropy", "numpy", None, None): (
         "the eager value checks (probabilities and targets in [0, 1], as torch checks them) add full "
         "passes that a plain NumPy expression does not make"),
-    ("BCELoss", None, None): "the eager value checks of binary_cross_entropy (see there)",
-    ("binary_cross_entropy", "torch", None): (
-        "per-call Python work (dispatch, argument checks, the reduction vocabulary) around torch's kernel"),
-    ("multiloss.keras.", None, None): (
-        "Keras semantics in every call (float32 cast, per-sample mean over the last axis, sample-weight "
-        "alignment, the reduction), several eager ops at the small size"),
-    ("multiloss.pytorch", None, "compiled"): (
-        "torch.compile of a few fused ops: the compiled graph's guards and launch dominate at this size"),
-    ("multiloss.pytorch", None, None): (
-        "per-call Python work (dispatch, argument checks, the reduction vocabulary) around the same kernels"),
+    ("pytorch.BCELoss", "numpy", None, None): "the eager value checks of binary_cross_entropy (see there)",
 }
+
+
+def row_name(result):
+    """The row's name as the page prints it, without its input label: ``keras.Huber``."""
+    return result.get("loss", "").partition(" [")[0]
+
 
 NOISE = ("Measured on a shared 2-core machine while other jobs ran: times are each callable's best "
          "round, but a line at the large size can still move by 2x or more between runs; rerun it alone "
@@ -81,9 +65,11 @@ def misses(result):
 
 
 def reason(result):
-    for (fragment, backend, mode), text in REASONS.items():
-        if fragment in result.get("path", "") and backend in (None, result.get("backend")) \
-                and mode in (None, result.get("mode")):
+    name = row_name(result)
+    for (row, backend, mode, size), text in REASONS.items():
+        if (name == row or (row.endswith(".") and name.startswith(row))) \
+                and all(want in (None, result.get(field))
+                        for want, field in ((backend, "backend"), (mode, "mode"), (size, "size"))):
             return text
     return "not yet analysed"
 
