@@ -68,7 +68,9 @@ def _numpy_ops():
         xlogy=lambda a, b: np.where(a == 0, 0, a * np.log(np.where(a == 0, 1, b))),
         log_softmax=log_softmax, take=take, sparse_ce=sparse_ce,
         soft_ce=lambda x, t, axis: -np.sum(t * log_softmax(x, axis), axis=axis),
-        bce_logits=bce_logits, huber=None, clamp_min=np.maximum,
+        bce_logits=bce_logits, huber=None, clamp_min=np.maximum, sqrt=np.sqrt, atan=np.arctan,
+        arange=lambda n, like: np.arange(n, dtype=like.dtype),
+        amin=lambda x, axis: np.min(x, axis=axis, keepdims=True), any=np.any,
     )
 
 
@@ -89,7 +91,9 @@ def _torch_ops():
         soft_ce=lambda x, t, axis: F.cross_entropy(x, t, reduction="none"),
         bce_logits=lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction="none"),
         huber=lambda p, t, delta: F.huber_loss(p, t, reduction="none", delta=delta),
-        clamp_min=lambda x, low: torch.clamp(x, min=low),
+        clamp_min=lambda x, low: torch.clamp(x, min=low), sqrt=torch.sqrt, atan=torch.atan,
+        arange=lambda n, like: torch.arange(n, dtype=like.dtype, device=like.device),
+        amin=lambda x, axis: torch.amin(x, dim=axis, keepdim=True), any=lambda x, axis: torch.any(x, dim=axis),
     )
 
 
@@ -116,7 +120,8 @@ def _tensorflow_ops():
         log_softmax=lambda x, axis: tf.nn.log_softmax(x, axis=axis), take=take, sparse_ce=sparse_ce,
         soft_ce=lambda x, t, axis: tf.nn.softmax_cross_entropy_with_logits(labels=t, logits=x, axis=axis),
         bce_logits=lambda x, t: tf.nn.sigmoid_cross_entropy_with_logits(labels=t, logits=x), huber=None,
-        clamp_min=tf.maximum,
+        clamp_min=tf.maximum, sqrt=tf.sqrt, atan=tf.atan, arange=lambda n, like: tf.range(n, dtype=like.dtype),
+        amin=lambda x, axis: tf.reduce_min(x, axis=axis, keepdims=True), any=tf.reduce_any,
     )
 
 
@@ -137,7 +142,8 @@ def _jax_ops():
         soft_ce=lambda x, t, axis: optax.softmax_cross_entropy(x, t, axis=axis),
         bce_logits=optax.sigmoid_binary_cross_entropy,
         huber=lambda p, t, delta: optax.huber_loss(p, t, delta=delta),
-        clamp_min=jnp.maximum,
+        clamp_min=jnp.maximum, sqrt=jnp.sqrt, atan=jnp.arctan, arange=lambda n, like: jnp.arange(n, dtype=like.dtype),
+        amin=lambda x, axis: jnp.min(x, axis=axis, keepdims=True), any=jnp.any,
     )
 
 
@@ -220,6 +226,104 @@ def _log_loss(n, t, p, eps=1e-7):
     return n.mean(-t * n.log(p + eps) - (1 - t) * n.log(1 - p + eps))
 
 
+def _hinge_embedding(n, x, y, margin=1.0):
+    return n.where(y != 1, n.clamp_min(margin - x, 0.0), 0 * x) + n.where(y != -1, x, 0 * x)
+
+
+def _multi_margin(n, x, t, margin=1.0):
+    is_target = n.arange(x.shape[-1], t) == t[..., None]
+    picked = n.sum(n.where(is_target, x, 0 * x), axis=-1)[..., None]
+    z = n.where(is_target, 0 * x, n.clamp_min(margin - picked + x, 0.0))
+    return n.sum(z, axis=-1) / x.shape[-1]
+
+
+def _multilabel_margin(n, x, t):
+    classes = x.shape[-1]
+    position = n.arange(classes, t)
+    listed = position < n.amin(n.where(t < 0, position + 0 * t, 0 * t + classes), -1)
+    one_hot = t[..., None] == position
+    picked = n.sum(n.where(one_hot, x[..., None, :], 0 * x[..., None, :]), axis=-1)
+    is_target = n.any(one_hot & listed[..., None], -2)
+    z = n.clamp_min(1 - picked[..., None] + x[..., None, :], 0.0)
+    keep = listed[..., None] & ~is_target[..., None, :]
+    return n.sum(n.where(keep, z, 0 * z), axis=(-2, -1)) / classes
+
+
+def _cosine_embedding(n, x1, x2, y, margin=0.0, eps=9.999999960041972e-13):
+    cos = n.sum(x1 * x2, axis=-1) / n.sqrt((n.sum(x1 * x1, axis=-1) + eps) * (n.sum(x2 * x2, axis=-1) + eps))
+    return n.where(y == 1, 1 - cos, n.clamp_min(cos - margin, 0.0))
+
+
+def _distance(n, a, b, eps=1e-6):
+    d = a - b + eps
+    return n.sqrt(n.sum(d * d, axis=-1))
+
+
+def _triplet(n, a, p, q, margin=1.0):
+    return n.clamp_min(_distance(n, a, p) - _distance(n, a, q) + margin, 0.0)
+
+
+def _pairwise_squared(n, t, p):
+    # TF v1 with its default scalar weight divides each sample's sums by the whole batch's count.
+    d = p - t
+    axes = tuple(range(1, len(d.shape)))
+    count = 1
+    for size in d.shape:
+        count *= size
+    total = n.sum(d, axis=axes)
+    per_sample = 2 * n.sum(d * d, axis=axes) / (count - 1) - 2 * total * total / (count * (count - 1))
+    return n.sum(per_sample)
+
+
+def _corners(b):
+    return b[..., 0], b[..., 1], b[..., 2], b[..., 3]
+
+
+def _box_terms(n, b1, b2, eps=1e-7):
+    """IoU, the enclosing box's width and height, the squared centre distance (torchvision's forms)."""
+    x1, y1, x2, y2 = _corners(b1)
+    u1, v1, u2, v2 = _corners(b2)
+    w = n.minimum(x2, u2) - n.maximum(x1, u1)
+    h = n.minimum(y2, v2) - n.maximum(y1, v1)
+    overlap = (w > 0) & (h > 0)
+    inter = n.where(overlap, w, 0 * w) * n.where(overlap, h, 0 * h)
+    union = (x2 - x1) * (y2 - y1) + (u2 - u1) * (v2 - v1) - inter
+    enclosing_w = n.maximum(x2, u2) - n.minimum(x1, u1)
+    enclosing_h = n.maximum(y2, v2) - n.minimum(y1, v1)
+    centre = ((x1 + x2) / 2 - (u1 + u2) / 2) ** 2 + ((y1 + y2) / 2 - (v1 + v2) / 2) ** 2
+    return inter, union, enclosing_w, enclosing_h, centre
+
+
+def _giou(n, b1, b2, eps=1e-7):
+    inter, union, w, h, _ = _box_terms(n, b1, b2)
+    area = w * h
+    return 1 - inter / (union + eps) + (area - union) / (area + eps)
+
+
+def _diou_parts(n, b1, b2, eps=1e-7):
+    inter, union, w, h, centre = _box_terms(n, b1, b2)
+    iou = inter / (union + eps)
+    return 1 - iou + centre / (w * w + h * h + eps), iou
+
+
+def _ciou(n, b1, b2, eps=1e-7):
+    diou, iou = _diou_parts(n, b1, b2, eps)
+    x1, y1, x2, y2 = _corners(b1)
+    u1, v1, u2, v2 = _corners(b2)
+    v = (4 / 3.141592653589793**2) * (n.atan((u2 - u1) / (v2 - v1)) - n.atan((x2 - x1) / (y2 - y1))) ** 2
+    return diou + v / (1 - iou + v + eps) * v
+
+
+def _unitbox(n, b1, b2, eps=1e-7):
+    inter, union, _, _, _ = _box_terms(n, b1, b2)
+    return -n.log(n.clamp_min(inter / (union + eps), eps))
+
+
+def _dice(n, x, t, smooth=1.0):
+    axes = tuple(range(1, len(x.shape)))
+    return n.mean(1 - (2 * n.sum(x * t, axis=axes) + smooth) / (n.sum(x, axis=axes) + n.sum(t, axis=axes) + smooth))
+
+
 def _mean(f):
     return lambda n, entry: lambda *a, **kw: n.mean(f(n, *a, **kw))
 
@@ -270,7 +374,37 @@ NATIVE = {
     "tensorflow.nn.sigmoid_cross_entropy_with_logits": _plain(lambda n, t, x: n.bce_logits(x, t)),
     "tensorflow.nn.weighted_cross_entropy_with_logits": _plain(_weighted_ce),
     "tensorflow.nn.log_poisson_loss": _plain(lambda n, t, c: n.exp(c) - t * c),
+    "tensorflow.nn.compute_average_loss": _plain(lambda n, x: n.sum(x) / x.shape[0]),
+    "tensorflow.nn.scale_regularization_loss": _plain(lambda n, x: n.sum(x)),
+    _TF_V1 + "hinge_loss": _mean(lambda n, t, x: n.clamp_min(1 - (2 * t - 1) * x, 0.0)),
+    # unit-normalised inputs; the losses keep the axis, and the mean runs over the samples
+    _TF_V1 + "cosine_distance": _plain(lambda n, t, p, axis: n.mean(1 - n.sum(p * t, axis=axis))),
+    _TF_V1 + "mean_pairwise_squared_error": _plain(_pairwise_squared),
+    _TORCH + "margin_ranking_loss": _mean(lambda n, x1, x2, y: n.clamp_min(-y * (x1 - x2), 0.0)),
+    _TORCH + "hinge_embedding_loss": _mean(_hinge_embedding),
+    _TORCH + "soft_margin_loss": _mean(lambda n, x, y: n.softplus(-y * x)),
+    # the mean over classes, then over samples: the mean over every element
+    _TORCH + "multilabel_soft_margin_loss": _mean(lambda n, x, y: n.bce_logits(x, y)),
+    _TORCH + "multi_margin_loss": _mean(_multi_margin),
+    _TORCH + "multilabel_margin_loss": _mean(_multilabel_margin),
+    _TORCH + "cosine_embedding_loss": _mean(_cosine_embedding),
+    _TORCH + "pairwise_distance": _plain(_distance), "torch.nn.PairwiseDistance": _plain(_distance),
+    _TORCH + "triplet_margin_loss": _mean(_triplet),
+    _TORCH + "triplet_margin_with_distance_loss": _mean(_triplet),  # the default distance: pairwise_distance
+    "torch.nn.TripletMarginWithDistanceLoss": _mean(_triplet),
+    # torchvision's box losses and UnitBox reduce nothing by default
+    "torchvision.ops.generalized_box_iou_loss": _plain(_giou),
+    "torchvision.ops.distance_box_iou_loss": _plain(lambda n, b1, b2: _diou_parts(n, b1, b2)[0]),
+    "torchvision.ops.complete_box_iou_loss": _plain(_ciou),
+    "multiloss.testing.references.iou_loss": _plain(_unitbox),
+    "multiloss.testing.references.dice_loss": _plain(_dice),
 }
+# The torch classes compute what their functions do.
+NATIVE.update({f"torch.nn.{cls}": NATIVE[_TORCH + fn] for cls, fn in (
+    ("MarginRankingLoss", "margin_ranking_loss"), ("HingeEmbeddingLoss", "hinge_embedding_loss"),
+    ("SoftMarginLoss", "soft_margin_loss"), ("MultiLabelSoftMarginLoss", "multilabel_soft_margin_loss"),
+    ("MultiMarginLoss", "multi_margin_loss"), ("MultiLabelMarginLoss", "multilabel_margin_loss"),
+    ("CosineEmbeddingLoss", "cosine_embedding_loss"), ("TripletMarginLoss", "triplet_margin_loss"))})
 
 
 def native_reference(entry, backend):
