@@ -163,9 +163,17 @@ def test_tf_function_with_a_batch_size_known_at_run_time():
     k_spec = (tf.TensorSpec([None, 3, 4, 5], tf.float32), tf.TensorSpec([None, 4, 5], tf.int64))
     t = _idx([0, 1, 2, -100, 1])
     t4 = rng.integers(0, 3, size=(2, 4, 5))
-    for sig, x, target, options in ((spec, X, t, {"label_smoothing": 0.1}), (k_spec, X4, t4, {"reduction": "none"})):
-        fn = tf.function(lambda a, b, options=options: ML.cross_entropy(a, b, **options), input_signature=sig)
-        got = fn(tf.constant(x), tf.constant(target))
+    # One named function per case: autograph converts a function by its source, and two lambdas
+    # made from one line in a loop can be mistaken for each other once the first is collected.
+    def smoothed(a, b):
+        return ML.cross_entropy(a, b, label_smoothing=0.1)
+
+    def unreduced(a, b):
+        return ML.cross_entropy(a, b, reduction="none")
+
+    for sig, x, target, options, loss in ((spec, X, t, {"label_smoothing": 0.1}, smoothed),
+                                          (k_spec, X4, t4, {"reduction": "none"}, unreduced)):
+        got = tf.function(loss, input_signature=sig)(tf.constant(x), tf.constant(target))
         expected = F.cross_entropy(torch.from_numpy(x), torch.from_numpy(np.asarray(target)), **options)
         np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-5, atol=1e-6)
 
