@@ -89,18 +89,14 @@ def torch_logit_bce(xp, logits, target, pos_weight=None):
 def tf_logit_bce(xp, target, logits):
     """TensorFlow's sigmoid cross-entropy: ``max(x, 0) - x y + log1p(exp(-|x|))``.
 
-    ``max(x, 0)`` and ``-|x|`` are written with one ``where`` on ``x >= 0``,
-    as TensorFlow does, so the gradient at ``x = 0`` is the exact
-    ``sigmoid(0) - y``. Infinite logits give what TensorFlow gives:
-    ``(-inf, y=1)`` is inf, the other three signs/labels are NaN.
+    The gradient at ``x = 0`` is the exact ``sigmoid(0) - y``, as in TensorFlow
+    (which writes ``max(x, 0)`` and ``-|x|`` with one ``where`` on ``x >= 0``).
+    Infinite logits give what TensorFlow gives: ``(-inf, y=1)`` is inf, the other
+    three signs/labels are NaN.
 
     Source: ``tf.nn.sigmoid_cross_entropy_with_logits``.
     """
-    positive = logits >= 0
-    zeros = xp.zeros_like(logits)
-    relu = xp.where(positive, logits, zeros)
-    neg_abs = xp.where(positive, -logits, logits)
-    return relu - logits * target + xp.log1p(xp.exp(neg_abs))
+    return xp.sigmoid_cross_entropy(target, logits)
 
 
 def tf_weighted_logit_bce(xp, target, logits, pos_weight):
