@@ -43,6 +43,8 @@ written in standard names only and are what the strict test runs):
 - ``multilabel_margin(x, target)``: PyTorch's ``multilabel_margin_loss`` per sample, for ``(N, C)``
   scores and ``(N, C)`` indices padded with -1; an entry outside ``[-1, C)`` raises
   ``RuntimeError("argument #2 'target' is out of range")`` in eager mode (torch: in its kernel).
+- ``pairwise_distance(x1, x2, p, eps, keepdim)``: PyTorch's ``pairwise_distance``,
+  ``||x1 - x2 + eps||_p`` over the last axis of the broadcast (torch: its own function).
 - ``stop_gradient(x)``: ``x``, seen by autodiff as a constant.
 - ``squared_difference(x, y)``: ``(x - y)**2``, in one pass where the framework has a kernel for it.
 - ``huber(x, y, delta)``: elementwise Huber of ``d = x - y``: ``0.5 d**2`` if ``|d| <= delta``, else
@@ -92,6 +94,7 @@ EXTENSIONS = (
     "sparse_softmax_cross_entropy",
     "multi_margin",
     "multilabel_margin",
+    "pairwise_distance",
     "stop_gradient",
     "squared_difference",
     "huber",

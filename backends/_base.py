@@ -169,6 +169,12 @@ class Backend:
         self._check_range(target, -1, x.shape[-1], "argument #2 'target' is out of range")
         return margin_math.multilabel_margin(self, x, target)
 
+    def pairwise_distance(self, x1, x2, p, eps, keepdim):
+        from ..losses import margin as margin_math
+
+        axis = max(self.ndim(x1), self.ndim(x2)) - 1
+        return margin_math.p_norm(self, x1 - x2 + eps, p, axis=axis, keepdims=keepdim)
+
     def _check_range(self, indices, low, high, message):
         # PyTorch's kernel check, with one host read in eager mode; skipped when tracing.
         if not self.is_concrete(indices):

@@ -204,6 +204,12 @@ class TorchBackend(Backend):
             return super().multilabel_margin(x, target)
         return F.multilabel_margin_loss(x, target, reduction="none")
 
+    def pairwise_distance(self, x1, x2, p, eps, keepdim):
+        # PyTorch's own function, which this is: one norm kernel instead of five eager ops.
+        if self._generic_only(x1, x2):
+            return super().pairwise_distance(x1, x2, p, eps, keepdim)
+        return F.pairwise_distance(x1, x2, p=p, eps=eps, keepdim=keepdim)
+
     def _generic_only(self, x, target):
         # DTensor propagates the generic form op by op; torch.func's wrappers lack these
         # kernels' batching rules.

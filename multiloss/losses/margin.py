@@ -187,8 +187,8 @@ def pairwise_distance(xp, x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
     Source: ATen ``pairwise_distance``.
     """
-    axis = max(xp.ndim(x1), xp.ndim(x2)) - 1
-    return p_norm(xp, x1 - x2 + eps, p, axis=axis, keepdims=keepdim)
+    # The backend's extension: PyTorch's own function on torch, p_norm of the difference elsewhere.
+    return xp.pairwise_distance(x1, x2, p, eps, keepdim)
 
 
 def triplet_margin(xp, positive_distance, negative_distance, margin=1.0, swap_distance=None):

@@ -104,13 +104,13 @@ def tf_weighted_logit_bce(xp, target, logits, pos_weight):
 
     ``l = 1 + (q - 1) y`` with ``q`` = ``pos_weight``. TensorFlow's ``abs``
     and ``relu`` both have derivative 0 at 0, so its gradient at exactly
-    ``x = 0`` is ``1 - y`` (not ``l / 2 - q y``); ``where(x < 0, -x, 0)``
-    keeps that on every backend.
+    ``x = 0`` is ``1 - y`` (not ``l / 2 - q y``); the backend's ``relu``
+    (derivative 0 at 0) keeps that on every backend.
 
     Source: ``tf.nn.weighted_cross_entropy_with_logits``.
     """
     log_weight = 1 + (pos_weight - 1) * target
-    relu_neg = xp.where(logits < 0, -logits, xp.zeros_like(logits))
+    relu_neg = xp.relu(-logits)
     return (1 - target) * logits + log_weight * (xp.log1p(xp.exp(-xp.abs(logits))) + relu_neg)
 
 
