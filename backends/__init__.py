@@ -18,18 +18,45 @@ written in standard names only and are what the strict test runs):
 - ``softplus(x)``: ``log(1 + exp(x))`` without overflow.
 - ``power(x, exponent)``: ``x ** exponent`` for a Python number; exponent 0 gives 1 with gradient 0, at x = 0 too.
 - ``xlogy(x, y)``: ``x * log(y)``, and 0 where ``x == 0`` (even for ``y == 0``).
+- ``even_maximum(a, b)``, ``even_minimum(a, b)``: elementwise max and min whose gradient is split
+  evenly between ``a`` and ``b`` at a tie (torch's and JAX's rule; TensorFlow's gives it all to ``a``).
+- ``relu(x)``: ``max(x, 0)`` with derivative 0 at ``x = 0`` (PyTorch's ``clamp_min``, TF's ``relu``); NaN stays NaN.
 - ``one_hot(indices, num_classes, dtype)``: a new last axis of size ``num_classes``.
 - ``take_along_axis(x, indices, axis)``: the 2024.12 standard function (indices in ``[0, n)``);
   a gather along one axis, which a sharding propagator can split, never a flat index.
 - ``nll(log_probs, indices, ignore_index, axis)``: PyTorch's NLL term ``-log_probs[t]`` along
   ``axis`` (removed), 0 where ``t == ignore_index``; another index outside ``[0, C)`` raises
   ``IndexError("Target t is out of bounds.")`` in eager mode (torch: inside its own kernel).
+- ``nll_loss(x, indices, weight, ignore_index, reduction, label_smoothing=0.0, from_logits=False)``:
+  PyTorch's whole class-index loss (``torch.nn.functional.nll_loss``, or ``cross_entropy`` on
+  ``log_softmax(x)`` when ``from_logits``) along axis 1 (0 for a 1-D ``x``), reduced by
+  ``reduction`` ("none", "sum", or "mean" over the summed ``weight[t]`` of the targets not ignored);
+  the range as ``nll`` checks it. torch: its own kernels.
+- ``sparse_softmax_cross_entropy(logits, indices, check=None)``: TensorFlow's
+  ``SparseSoftmaxCrossEntropyWithLogits`` over the last axis, ``logsumexp(logits) - logits[t]``, gradient
+  ``softmax - one_hot(t)``; a row whose index is outside ``[0, C)`` is NaN (TF's XLA and GPU kernels).
+  ``check(indices)``, where given, raises for such an index in eager mode; it is called before the
+  kernel, or only once the kernel has refused the labels where the kernel checks them itself.
+- ``multi_margin(x, target, p, margin, weight)``: PyTorch's ``multi_margin_loss`` per sample, for
+  ``(N, C)`` scores and ``(N,)`` indices; an index outside ``[0, C)`` raises
+  ``RuntimeError("target out of range")`` in eager mode (torch: inside its own kernel).
+- ``multilabel_margin(x, target)``: PyTorch's ``multilabel_margin_loss`` per sample, for ``(N, C)``
+  scores and ``(N, C)`` indices padded with -1; an entry outside ``[-1, C)`` raises
+  ``RuntimeError("argument #2 'target' is out of range")`` in eager mode (torch: in its kernel).
+- ``pairwise_distance(x1, x2, p, eps, keepdim)``: PyTorch's ``pairwise_distance``,
+  ``||x1 - x2 + eps||_p`` over the last axis of the broadcast (torch: its own function).
 - ``stop_gradient(x)``: ``x``, seen by autodiff as a constant.
 - ``squared_difference(x, y)``: ``(x - y)**2``, in one pass where the framework has a kernel for it.
 - ``huber(x, y, delta)``: elementwise Huber of ``d = x - y``: ``0.5 d**2`` if ``|d| <= delta``, else
   ``delta (|d| - delta / 2)``; gradient ``clip(d, -delta, delta)``; one pass where the framework has a kernel.
 - ``bce_with_logits(x, y, pos_weight=None)``: PyTorch's elementwise BCE on logits,
   ``(1 - y) x - (1 + (pos_weight - 1) y) log_sigmoid(x)``, with its values at infinite logits and its gradient.
+- ``probability_bce(p, y)``: PyTorch's elementwise BCE on probabilities, each log clamped at -100,
+  with its gradient ``(p - y) / max(p (1 - p), 1e-12)``; in eager mode an element of ``p`` or ``y``
+  outside [0, 1] (or NaN) raises ``RuntimeError("all elements of input should be between 0 and 1")``
+  (or ``target``), for the first in memory order (torch: inside its own kernel).
+- ``sigmoid_cross_entropy(labels, logits)``: TensorFlow's ``sigmoid_cross_entropy_with_logits``,
+  ``max(x, 0) - x y + log1p(exp(-|x|))``, with its gradient at ``x = 0`` and its values at infinite logits.
 - ``value(x)``: ``x`` as an array of the framework; a variable (``tf.Variable``, a Keras variable) read as a tensor.
 - ``ndim(x)``: number of axes, for every array of the framework (a ``tf.Variable`` has no ``.ndim``).
 - ``size(x)``: number of elements; a Python int when the shape is static.
@@ -57,13 +84,23 @@ EXTENSIONS = (
     "softplus",
     "power",
     "xlogy",
+    "even_maximum",
+    "even_minimum",
+    "relu",
     "one_hot",
     "take_along_axis",
     "nll",
+    "nll_loss",
+    "sparse_softmax_cross_entropy",
+    "multi_margin",
+    "multilabel_margin",
+    "pairwise_distance",
     "stop_gradient",
     "squared_difference",
     "huber",
     "bce_with_logits",
+    "probability_bce",
+    "sigmoid_cross_entropy",
     "value",
     "ndim",
     "size",

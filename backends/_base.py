@@ -90,6 +90,18 @@ class Backend:
         safe_y = self.where(zero, self.ones_like(y), y)
         return self.where(zero, self.zeros_like(x * safe_y), x * self.log(safe_y))
 
+    def even_maximum(self, a, b):
+        # The tie written out: a / 2 + b / 2 is exactly a there (infinities included; a
+        # subnormal may lose its last bit), and NaN propagates.
+        return self.where(a > b, a, self.where(b > a, b, a * 0.5 + b * 0.5))
+
+    def even_minimum(self, a, b):
+        return self.where(a < b, a, self.where(b < a, b, a * 0.5 + b * 0.5))
+
+    def relu(self, x):
+        # A where on x <= 0: NaN fails the test and stays; the derivative at 0 is 0.
+        return self.where(x <= 0, self.zeros_like(x), x)
+
     def one_hot(self, indices, num_classes, dtype):
         classes = self.arange(num_classes, dtype=indices.dtype)
         return self.astype(self.expand_dims(indices, axis=-1) == classes, dtype)
@@ -113,6 +125,63 @@ class Backend:
         picked = self.squeeze(picked, axis=axis)
         # where, not a product: the gradient at an ignored place is exactly 0.
         return self.where(ignored, self.zeros_like(picked), -picked)
+
+    def nll_loss(self, x, indices, weight, ignore_index, reduction, label_smoothing=0.0, from_logits=False):
+        from ..losses import softmax  # the loss math; imported here, after the package
+
+        axis = 0 if self.ndim(x) == 1 else 1
+        log_probs = self.log_softmax(x, axis) if from_logits else x
+        loss, target_weight = softmax.smoothed_nll(
+            self, log_probs, indices, ignore_index, weight, label_smoothing, axis)
+        if reduction == "none":
+            return loss
+        if reduction == "sum":
+            return self.sum(loss)
+        # The weighted mean: over the summed weights of the targets not ignored (NaN for none).
+        return self.sum(loss) / self.sum(target_weight)
+
+    def sparse_softmax_cross_entropy(self, logits, indices, check=None):
+        if check is not None:
+            check(indices)
+        # Shifted by the row's max first, as TF's kernel and optax are: the target's logit and
+        # the normalizer are then both small, so a confident row keeps its float32 accuracy
+        # (lse - x[t] of two large numbers would not). An infinite max is not guarded: its
+        # row is NaN, as in TF's kernel (inf - inf).
+        shifted = logits - self.stop_gradient(self.max(logits, axis=-1, keepdims=True))
+        normalizer = self.log(self.sum(self.exp(shifted), axis=-1))
+        # The gather reads a clipped index, so it never goes out of bounds (under jit nothing
+        # has checked the range), and where puts NaN in place of what it read.
+        classes = logits.shape[-1]
+        in_range = self.logical_and(indices >= 0, indices < classes)
+        safe = self.expand_dims(self.clip(indices, min=0, max=classes - 1), axis=-1)
+        picked = self.squeeze(self.take_along_axis(shifted, safe, axis=-1), axis=-1)
+        return normalizer - self.where(in_range, picked, self.full_like(picked, self.nan))
+
+    def multi_margin(self, x, target, p, margin, weight):
+        from ..losses import margin as margin_math
+
+        self._check_range(target, 0, x.shape[-1], "target out of range")
+        return margin_math.multi_margin(self, x, target, p, margin, weight)
+
+    def multilabel_margin(self, x, target):
+        from ..losses import margin as margin_math
+
+        self._check_range(target, -1, x.shape[-1], "argument #2 'target' is out of range")
+        return margin_math.multilabel_margin(self, x, target)
+
+    def pairwise_distance(self, x1, x2, p, eps, keepdim):
+        from ..losses import margin as margin_math
+
+        axis = max(self.ndim(x1), self.ndim(x2)) - 1
+        return margin_math.p_norm(self, x1 - x2 + eps, p, axis=axis, keepdims=keepdim)
+
+    def _check_range(self, indices, low, high, message):
+        # PyTorch's kernel check, with one host read in eager mode; skipped when tracing.
+        if not self.is_concrete(indices):
+            return
+        found = self.any(self.logical_or(indices < low, indices >= high))
+        if self.is_concrete(found) and bool(found):
+            raise RuntimeError(message)
 
     def _check_targets(self, indices, classes):
         # PyTorch's kernel check, done here with one host read (bool of a reduction,
@@ -148,6 +217,37 @@ class Backend:
         # log-sigmoid never overflows, and an infinite logit gives PyTorch's inf or NaN (0 * inf).
         log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
         return (1 - y) * x - log_weight * self.log_sigmoid(x)
+
+    def probability_bce(self, p, y):
+        from ..losses import sigmoid
+
+        self._check_unit_interval(p, y)
+        return sigmoid.torch_probability_bce(self, p, y)
+
+    def _check_unit_interval(self, p, y):
+        # PyTorch's kernel checks element by element, the input before the target, so the
+        # first offending element (in memory order) names which of the two fails. NaN fails.
+        if not (self.is_concrete(p) and self.is_concrete(y)):
+            return
+        bad_input, bad_target = self._outside_unit_interval(p), self._outside_unit_interval(y)
+        either = self.logical_or(bad_input, bad_target)
+        found = self.any(either)
+        if not (self.is_concrete(found) and bool(found)):
+            return
+        first = int(self.argmax(self.astype(either, self.int8)))
+        name = "input" if bool(bad_input[first]) else "target"
+        raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+
+    def _outside_unit_interval(self, x):
+        return self.reshape(self.logical_not(self.logical_and(x >= 0, x <= 1)), (-1,))
+
+    def sigmoid_cross_entropy(self, labels, logits):
+        # max(x, 0) and -|x| from one where on x >= 0, as TF writes them: the gradient at
+        # x = 0 is then the exact sigmoid(0) - y.
+        positive = logits >= 0
+        relu = self.where(positive, logits, self.zeros_like(logits))
+        neg_abs = self.where(positive, -logits, logits)
+        return relu - logits * labels + self.log1p(self.exp(neg_abs))
 
     def value(self, x):
         return x

@@ -33,6 +33,19 @@ def _replicated_like(table, indices):
     return dtensor.DTensor.from_local(table, mesh, [dtensor.Replicate()] * mesh.ndim, run_check=False)
 
 
+def _is_dtensor(x):
+    dtensor = sys.modules.get("torch.distributed.tensor")
+    return dtensor is not None and isinstance(x, dtensor.DTensor)
+
+
+_NO_CLASS = -(2**63)
+
+
+def _margin_kernel_dtype(x):
+    # The CPU margin kernels have no half-precision versions (NotImplementedError).
+    return x.dtype in (torch.float32, torch.float64) or x.device.type != "cpu"
+
+
 class TorchBackend(Backend):
     name = "torch"
 
@@ -82,6 +95,13 @@ class TorchBackend(Backend):
         # PyTorch's fused Huber kernel; its gradient is clip(d, -delta, delta).
         return F.huber_loss(x, y, reduction="none", delta=delta)
 
+    # torch's own maximum and minimum split the gradient at a tie; the generic form's two
+    # wheres cost 20x more on the CPU, where torch.where is not vectorised.
+    even_maximum = staticmethod(torch.maximum)
+    even_minimum = staticmethod(torch.minimum)
+    # torch.relu is clamp_min(x, 0): NaN stays, and its derivative at 0 is 0.
+    relu = staticmethod(torch.relu)
+
     def moveaxis(self, x, source, destination):
         # torch.movedim is the same view; its alias torch.moveaxis has no torch.func.vmap batching rule.
         return torch.movedim(x, source, destination)
@@ -92,6 +112,25 @@ class TorchBackend(Backend):
         if pos_weight is not None and getattr(pos_weight, "requires_grad", False):
             return super().bce_with_logits(x, y, pos_weight)
         return F.binary_cross_entropy_with_logits(x, y, pos_weight=pos_weight, reduction="none")
+
+    def probability_bce(self, p, y):
+        # PyTorch's own kernel (it checks the range inside, with no host read). It has no
+        # gradient for the target.
+        if self._generic_only(p, y) or y.requires_grad:
+            return super().probability_bce(p, y)
+        try:
+            return F.binary_cross_entropy(p, y, reduction="none")
+        except RuntimeError:
+            # Threads may meet a later bad element first: name the first in memory order.
+            self._check_unit_interval(p, y)
+            raise
+
+    def sigmoid_cross_entropy(self, labels, logits):
+        # torch.where is not vectorised on the CPU (about 4 ms per 1e6 elements, 20x a
+        # maximum): maximum and abs give the same values, and torch's maximum splits the
+        # gradient at a tie, 1/2 at x = 0, which with abs' 0 there is sigmoid(0) - y again.
+        relu = torch.maximum(logits, logits.new_zeros(()))
+        return relu - logits * labels + torch.log1p(torch.exp(-torch.abs(logits)))
 
     def take(self, x, indices, /, *, axis=None):
         # index_select directly: the compat wrapper costs six times the op on small tensors.
@@ -111,12 +150,70 @@ class TorchBackend(Backend):
         try:
             return F.nll_loss(log_probs, indices, ignore_index=ignore_index, reduction="none")
         except IndexError:
-            # Unreduced, the kernel checks in parallel and may name any offending index;
-            # PyTorch's mean and sum name the first in memory order, found here on the
-            # error path only.
-            safe = torch.where(indices == ignore_index, torch.zeros_like(indices), indices)
-            self._check_targets(safe, log_probs.shape[1 if log_probs.ndim > 1 else 0])
+            self._name_first_bad_target(indices, ignore_index, log_probs.shape[1 if log_probs.ndim > 1 else 0])
             raise
+
+    def nll_loss(self, x, indices, weight, ignore_index, reduction, label_smoothing=0.0, from_logits=False):
+        # PyTorch's own functions, which this is: one fused call instead of about ten eager ops.
+        # A DTensor goes through the generic form (DTensor propagates it op by op), and so does
+        # a weight that wants a gradient, which the kernel doesn't give.
+        if _is_dtensor(x) or _is_dtensor(indices) or getattr(weight, "requires_grad", False):
+            return super().nll_loss(x, indices, weight, ignore_index, reduction, label_smoothing, from_logits)
+        try:
+            if from_logits:
+                return F.cross_entropy(x, indices, weight, ignore_index=ignore_index, reduction=reduction,
+                                       label_smoothing=label_smoothing)
+            return F.nll_loss(x, indices, weight, ignore_index=ignore_index, reduction=reduction)
+        except IndexError:
+            self._name_first_bad_target(indices, ignore_index, x.shape[1 if x.ndim > 1 else 0])
+            raise
+
+    def _name_first_bad_target(self, indices, ignore_index, classes):
+        # Unreduced, the kernel checks in parallel and may name any offending index;
+        # PyTorch's mean and sum name the first in memory order, found here on the
+        # error path only.
+        safe = torch.where(indices == ignore_index, torch.zeros_like(indices), indices)
+        self._check_targets(safe, classes)
+
+    def sparse_softmax_cross_entropy(self, logits, indices, check=None):
+        # In eager mode torch's fused cross-entropy is the same math (its log_softmax subtracts
+        # the row's max too), and its kernel checks the range itself, with no host read: the
+        # caller's check runs once it has refused an index, to raise the caller's error.
+        # Traced, an index out of range must give NaN, which only the generic form does.
+        if not self.is_concrete(logits) or self._generic_only(logits, indices):
+            return super().sparse_softmax_cross_entropy(logits, indices, check)
+        if logits.ndim > 2:
+            logits = torch.movedim(logits, -1, 1)
+        try:
+            # ignore_index at the int64 minimum: torch's -100 would pass a label of -100 as ignored.
+            return F.cross_entropy(logits, indices.long(), ignore_index=_NO_CLASS, reduction="none")
+        except IndexError:
+            if check is not None:
+                check(indices)
+            raise
+
+    def multi_margin(self, x, target, p, margin, weight):
+        # PyTorch's own kernel: it checks the range inside, with no host read. It has no
+        # gradient for weight, and no batching rule for torch.func's transforms.
+        if self._generic_only(x, target) or not _margin_kernel_dtype(x) or getattr(weight, "requires_grad", False):
+            return super().multi_margin(x, target, p, margin, weight)
+        return F.multi_margin_loss(x, target, p=p, margin=margin, weight=weight, reduction="none")
+
+    def multilabel_margin(self, x, target):
+        if self._generic_only(x, target) or not _margin_kernel_dtype(x):
+            return super().multilabel_margin(x, target)
+        return F.multilabel_margin_loss(x, target, reduction="none")
+
+    def pairwise_distance(self, x1, x2, p, eps, keepdim):
+        # PyTorch's own function, which this is: one norm kernel instead of five eager ops.
+        if self._generic_only(x1, x2):
+            return super().pairwise_distance(x1, x2, p, eps, keepdim)
+        return F.pairwise_distance(x1, x2, p=p, eps=eps, keepdim=keepdim)
+
+    def _generic_only(self, x, target):
+        # DTensor propagates the generic form op by op; torch.func's wrappers lack these
+        # kernels' batching rules.
+        return _is_dtensor(x) or _is_dtensor(target) or _functorch_wrapped(x) or _functorch_wrapped(target)
 
     def one_hot(self, indices, num_classes, dtype):
         if _functorch_wrapped(indices):

@@ -1,10 +1,10 @@
 """Margin, ranking and embedding losses: hinges, soft margins, cosine and triplet losses.
 
 Every function takes ``xp`` and returns the unreduced loss. A hinge
-``max(z, 0)`` is written with ``where`` so that its derivative at exactly
-``z = 0`` is the original's: :func:`hinge_at_zero_stops` gives 0 there (PyTorch's
-``clamp_min`` and TF's ``relu``), :func:`hinge_at_zero_passes` gives 1 (TF's
-``maximum``, which Keras uses).
+``max(z, 0)`` keeps the original's derivative at exactly ``z = 0``:
+:func:`hinge_at_zero_stops` gives 0 there (PyTorch's ``clamp_min`` and TF's
+``relu``; the backend's ``relu``), :func:`hinge_at_zero_passes` gives 1 (TF's
+``maximum``, which Keras uses; a ``where``).
 """
 
 import math
@@ -14,7 +14,7 @@ from .._reduction import divide_no_nan
 
 def hinge_at_zero_stops(xp, z):
     """``max(z, 0)`` with derivative 0 at ``z = 0`` (PyTorch 2.14's ``clamp_min``, TF's ``relu``); NaN stays NaN."""
-    return xp.where(z <= 0, xp.zeros_like(z), z)
+    return xp.relu(z)
 
 
 def hinge_at_zero_passes(xp, z):
@@ -24,12 +24,8 @@ def hinge_at_zero_passes(xp, z):
 
 
 def minimum_split(xp, a, b):
-    """``min(a, b)`` whose gradient at a tie goes half to each (``torch.minimum``, ``jnp.minimum``).
-
-    At a tie ``(a + b) / 2`` is ``a`` exactly, so only the gradient changes.
-    """
-    tie = (a + b) * 0.5
-    return xp.where(a < b, a, xp.where(b < a, b, tie))
+    """``min(a, b)`` whose gradient at a tie goes half to each (``torch.minimum``, ``jnp.minimum``)."""
+    return xp.even_minimum(a, b)
 
 
 def max_split(xp, x, axis=-1):
@@ -191,8 +187,8 @@ def pairwise_distance(xp, x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
     Source: ATen ``pairwise_distance``.
     """
-    axis = max(xp.ndim(x1), xp.ndim(x2)) - 1
-    return p_norm(xp, x1 - x2 + eps, p, axis=axis, keepdims=keepdim)
+    # The backend's extension: PyTorch's own function on torch, p_norm of the difference elsewhere.
+    return xp.pairwise_distance(x1, x2, p, eps, keepdim)
 
 
 def triplet_margin(xp, positive_distance, negative_distance, margin=1.0, swap_distance=None):

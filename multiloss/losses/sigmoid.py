@@ -89,18 +89,14 @@ def torch_logit_bce(xp, logits, target, pos_weight=None):
 def tf_logit_bce(xp, target, logits):
     """TensorFlow's sigmoid cross-entropy: ``max(x, 0) - x y + log1p(exp(-|x|))``.
 
-    ``max(x, 0)`` and ``-|x|`` are written with one ``where`` on ``x >= 0``,
-    as TensorFlow does, so the gradient at ``x = 0`` is the exact
-    ``sigmoid(0) - y``. Infinite logits give what TensorFlow gives:
-    ``(-inf, y=1)`` is inf, the other three signs/labels are NaN.
+    The gradient at ``x = 0`` is the exact ``sigmoid(0) - y``, as in TensorFlow
+    (which writes ``max(x, 0)`` and ``-|x|`` with one ``where`` on ``x >= 0``).
+    Infinite logits give what TensorFlow gives: ``(-inf, y=1)`` is inf, the other
+    three signs/labels are NaN.
 
     Source: ``tf.nn.sigmoid_cross_entropy_with_logits``.
     """
-    positive = logits >= 0
-    zeros = xp.zeros_like(logits)
-    relu = xp.where(positive, logits, zeros)
-    neg_abs = xp.where(positive, -logits, logits)
-    return relu - logits * target + xp.log1p(xp.exp(neg_abs))
+    return xp.sigmoid_cross_entropy(target, logits)
 
 
 def tf_weighted_logit_bce(xp, target, logits, pos_weight):
@@ -108,13 +104,13 @@ def tf_weighted_logit_bce(xp, target, logits, pos_weight):
 
     ``l = 1 + (q - 1) y`` with ``q`` = ``pos_weight``. TensorFlow's ``abs``
     and ``relu`` both have derivative 0 at 0, so its gradient at exactly
-    ``x = 0`` is ``1 - y`` (not ``l / 2 - q y``); ``where(x < 0, -x, 0)``
-    keeps that on every backend.
+    ``x = 0`` is ``1 - y`` (not ``l / 2 - q y``); the backend's ``relu``
+    (derivative 0 at 0) keeps that on every backend.
 
     Source: ``tf.nn.weighted_cross_entropy_with_logits``.
     """
     log_weight = 1 + (pos_weight - 1) * target
-    relu_neg = xp.where(logits < 0, -logits, xp.zeros_like(logits))
+    relu_neg = xp.relu(-logits)
     return (1 - target) * logits + log_weight * (xp.log1p(xp.exp(-xp.abs(logits))) + relu_neg)
 
 

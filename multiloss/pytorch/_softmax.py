@@ -44,6 +44,8 @@ def _differ(a, b):
 
 def _check_argument_types(function, ignore_index, label_smoothing=0.0):
     """The argument parser's TypeErrors: ``ignore_index`` must be an int, ``label_smoothing`` a float."""
+    if type(ignore_index) is int and type(label_smoothing) in (float, int):
+        return
     try:
         if isinstance(ignore_index, bool):
             raise TypeError
@@ -71,6 +73,8 @@ def _check_smoothing(label_smoothing):
 def _index_target(xp, input, target, weight):
     """PyTorch's shape and dtype checks of class-index targets (``nll_loss_nd`` and its kernels),
     in its order; returns the target as an index array (a scalar for a 1-D ``input``)."""
+    if _plain_batch(xp, input, target, weight):
+        return target
     _check_batch(input, target)
     _check_target_rank(input, target)
     _check_index_dtype(xp, target)
@@ -82,6 +86,15 @@ def _index_target(xp, input, target, weight):
     if xp.ndim(input) == 1 and xp.ndim(target) == 1:
         return xp.reshape(target, ())  # (C,) with a (1,) target: one sample, as in PyTorch
     return target
+
+
+def _plain_batch(xp, input, target, weight):
+    """The common case, which every check below passes: ``(N, C)`` scores, ``(N,)`` int64 indices,
+    and no weight or ``(C,)`` weights of the scores' dtype (one test instead of the checks' calls)."""
+    shape, target_shape = input.shape, target.shape
+    return (len(shape) == 2 and len(target_shape) == 1 and shape[0] == target_shape[0]
+            and target.dtype == xp.int64
+            and (weight is None or tuple(weight.shape) == (shape[1],) and weight.dtype == input.dtype))
 
 
 def _check_batch(input, target):
@@ -141,17 +154,13 @@ def _check_class_weight(input, weight, spatial):
 
 
 
-def _index_loss(xp, log_probs, target, weight, ignore_index, reduction, label_smoothing):
-    """The class-index loss on log-probabilities, reduced the PyTorch way (mean over ``sum(w[t])``)."""
+def _index_loss(xp, input, target, weight, ignore_index, reduction, label_smoothing, from_logits):
+    """The class-index loss, reduced the PyTorch way (mean over ``sum(w[t])``): the backend's
+    ``nll_loss``, which is PyTorch's own function on torch and the shared math elsewhere."""
     dtype = softmax.index_dtype(xp, target)
     if target.dtype != dtype:
         target = xp.astype(target, dtype)
-    axis = 0 if xp.ndim(log_probs) == 1 else 1
-    loss, target_weight = softmax.smoothed_nll(xp, log_probs, target, ignore_index, weight, label_smoothing, axis)
-    if reduction != "mean":
-        return reduce_torch(xp, loss, reduction)
-    # The weighted mean: the sum over the summed weights of the targets not ignored (NaN for none).
-    return reduce_torch(xp, loss, "sum") / reduce_torch(xp, target_weight, "sum")
+    return xp.nll_loss(input, target, weight, ignore_index, reduction, label_smoothing, from_logits)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -167,7 +176,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_argument_types("nll_loss_nd", ignore_index)
     xp = namespace_of(input, target, weight)
     target = _index_target(xp, input, target, weight)
-    return _index_loss(xp, xp.value(input), target, weight, ignore_index, reduction, 0.0)
+    return _index_loss(xp, xp.value(input), target, weight, ignore_index, reduction, 0.0, False)
 
 
 # -- class probabilities ----------------------------------------------------------------------
@@ -217,9 +226,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     target = _index_target(xp, input, target, weight)
     if label_smoothing > 0 and vector_target:  # PyTorch's smoothing term can't take this shape
         raise RuntimeError("output with shape [] doesn't match the broadcast shape [1]")
-    axis = 0 if xp.ndim(input) == 1 else 1
     smoothing = label_smoothing if label_smoothing > 0 else 0.0  # NaN and negatives: none, as in PyTorch
-    return _index_loss(xp, xp.log_softmax(input, axis), target, weight, ignore_index, reduction, smoothing)
+    return _index_loss(xp, xp.value(input), target, weight, ignore_index, reduction, smoothing, True)
 
 
 # -- classes ----------------------------------------------------------------------------------
