@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
-from .._dtypes import promote_floats
+from .._dtypes import is_integer, promote_floats, torch_float_kernel, torch_float_result
 from .._shapes import broadcast_shapes, first_mismatch, numel
 from ..losses import margin as margin_math
 from ..losses import softmax
@@ -98,7 +98,8 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
             f"input1: {torch_size(input1.shape)}, input2: {torch_size(input2.shape)}, "
             f"target: {torch_size(target.shape)} ")
     _check_broadcast(input1, input2, target)
-    input1, input2, target = promote_floats(xp, input1, input2, target)
+    # margin is a Python number: integer inputs compute in PyTorch's default dtype
+    input1, input2, target = promote_floats(xp, input1, input2, target, integers="float32")
     target = _as_float(xp, target, input1)
     return reduce_torch(xp, margin_math.margin_ranking(xp, input1, input2, target, margin), reduction)
 
@@ -113,6 +114,8 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     reduction = torch_reduction(reduction, size_average, reduce)
     xp = namespace_of(input, target)
     _check_broadcast(input, target)
+    if is_integer(input):  # PyTorch computes in the input's integer dtype, the margin truncated to it
+        margin = int(margin)
     return reduce_torch(xp, margin_math.hinge_embedding(xp, input, target, margin), reduction)
 
 
@@ -128,6 +131,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if shape != tuple(input.shape):
         raise RuntimeError(f"output with shape {_sizes(input.shape)} doesn't match the broadcast shape "
                            f"{_sizes(shape)}")
+    torch_float_result("input", input, "float32")  # exp writes into the input's dtype
     return reduce_torch(xp, margin_math.soft_margin(xp, input, _in_dtype_of(xp, target, input)), reduction)
 
 
@@ -142,7 +146,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         reduction = torch_legacy_reduction(size_average, reduce)
     xp = namespace_of(input, target, weight)
     _check_broadcast(*(a for a in (input, target, weight) if a is not None))
-    input, target, weight = promote_floats(xp, input, target, weight)
+    input, target, weight = promote_floats(xp, input, target, weight, integers=True)
+    torch_float_kernel("log_sigmoid", input=input)
     loss = margin_math.multilabel_soft_margin(xp, input, _as_float(xp, target, input), weight)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")
@@ -166,7 +171,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
         raise RuntimeError(f"{target_ndim}D target tensor expects {expected}D input tensors, but found inputs "
                            f"with sizes {_sizes(input1.shape)} and {_sizes(input2.shape)}.")
     _check_broadcast(input1, input2)
-    input1, input2 = promote_floats(xp, input1, input2)
+    input1, input2 = promote_floats(xp, input1, input2, integers="float32")
     loss = margin_math.cosine_embedding(xp, input1, input2, target, margin, axis=target_ndim)
     return reduce_torch(xp, loss, reduction)
 
@@ -179,7 +184,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """
     xp = namespace_of(x1, x2)
     _check_broadcast(x1, x2)
-    return margin_math.pairwise_distance(xp, *promote_floats(xp, x1, x2), p, eps, keepdim)
+    return margin_math.pairwise_distance(xp, *promote_floats(xp, x1, x2, integers="float32"), p, eps, keepdim)
 
 
 def _check_triplet(xp, anchor, positive, negative, margin):
@@ -205,7 +210,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     _check_triplet(xp, anchor, positive, negative, margin)
     _check_broadcast(anchor, positive)
     _check_broadcast(anchor, negative)
-    anchor, positive, negative = promote_floats(xp, anchor, positive, negative)
+    anchor, positive, negative = promote_floats(xp, anchor, positive, negative, integers="float32")
     positive_distance = margin_math.pairwise_distance(xp, anchor, positive, p, eps)
     negative_distance = margin_math.pairwise_distance(xp, anchor, negative, p, eps)
     swap_distance = margin_math.pairwise_distance(xp, positive, negative, p, eps) if swap else None
@@ -271,6 +276,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         raise RuntimeError(f"inconsistent weight size, expected {classes} but got {_sizes(weight.shape)}")
     _check_long(xp, target)
     _check_index_range(xp, target, 0, classes, "target out of range")
+    torch_float_kernel("multi_margin_loss", input=input)
     indices = xp.reshape(target, (-1,))
     loss = margin_math.multi_margin(xp, _as_matrix(xp, input), indices, p, margin, weight)
     if xp.ndim(target) == 0:
@@ -302,6 +308,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     _check_long(xp, target)
     classes = input.shape[-1] if xp.ndim(input) else 1
     _check_index_range(xp, target, -1, classes, "argument #2 'target' is out of range")
+    torch_float_kernel("multilabel_margin_loss", input=input)
     loss = margin_math.multilabel_margin(xp, _as_matrix(xp, input), _as_matrix(xp, target))
     if xp.ndim(input) <= 1:
         loss = xp.reshape(loss, ())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import operator
 
 from .._dispatch import namespace_of
-from .._dtypes import promote_floats
+from .._dtypes import promote_floats, torch_float_kernel
 from .._shapes import numel
 from ..losses import softmax
 from ._common import _WeightedLoss, reduce_torch, torch_reduction
@@ -167,6 +167,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_argument_types("nll_loss_nd", ignore_index)
     xp = namespace_of(input, target, weight)
     target = _index_target(xp, input, target, weight)
+    torch_float_kernel("nll_loss", input=input)
     return _index_loss(xp, xp.value(input), target, weight, ignore_index, reduction, 0.0)
 
 
@@ -218,6 +219,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if label_smoothing > 0 and vector_target:  # PyTorch's smoothing term can't take this shape
         raise RuntimeError("output with shape [] doesn't match the broadcast shape [1]")
     axis = 0 if xp.ndim(input) == 1 else 1
+    torch_float_kernel("log_softmax", input=input)
     smoothing = label_smoothing if label_smoothing > 0 else 0.0  # NaN and negatives: none, as in PyTorch
     return _index_loss(xp, xp.log_softmax(input, axis), target, weight, ignore_index, reduction, smoothing)
 
