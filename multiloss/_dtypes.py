@@ -12,9 +12,12 @@ from __future__ import annotations
 # floating dtypes by width; float16 and bfloat16 promote to float32 together, as in PyTorch
 _FLOAT_RANK = {"float16": 1, "bfloat16": 1, "float32": 2, "float64": 3}
 # PyTorch's ScalarType names, which its dtype errors print
-TORCH_SCALAR_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
-                      "bool": "Bool", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-                      "uint8": "Byte"}
+TORCH_SCALAR_NAMES = {
+    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+    "complex64": "ComplexFloat", "complex128": "ComplexDouble", "bool": "Bool",
+    "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+    "uint8": "Byte", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
+}
 _INTEGER_NAMES = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
 _FLOATS_ALLOWED = "a floating dtype (float16, bfloat16, float32 or float64)"
 
@@ -22,6 +25,12 @@ _FLOATS_ALLOWED = "a floating dtype (float16, bfloat16, float32 or float64)"
 def dtype_name(dtype):
     """``"float32"`` for NumPy, JAX, TensorFlow and Keras dtypes, and for ``torch.float32``."""
     return str(getattr(dtype, "name", None) or dtype).removeprefix("torch.")
+
+
+def torch_scalar_name(dtype):
+    """The name PyTorch's messages give a dtype of any framework: ``Float``, ``Long``, ..."""
+    name = dtype_name(dtype)
+    return TORCH_SCALAR_NAMES.get(name, name)
 
 
 def _float_name(x):
@@ -72,7 +81,7 @@ def torch_float_kernel(op, **arrays):
         if is_integer(array):
             dtype = dtype_name(array.dtype)
             raise NotImplementedError(
-                f"{op}: argument '{name}' has dtype {dtype} ({TORCH_SCALAR_NAMES.get(dtype, dtype)}); "
+                f"{op}: argument '{name}' has dtype {dtype} ({torch_scalar_name(dtype)}); "
                 f"\"{op}\" is not implemented for integer dtypes, it takes {_FLOATS_ALLOWED}")
 
 
@@ -82,7 +91,7 @@ def torch_integer_mean(loss):
         dtype = dtype_name(loss.dtype)
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
-            f"dtype. Got: {TORCH_SCALAR_NAMES.get(dtype, dtype)} (the loss of integer inputs is an integer; "
+            f"dtype. Got: {torch_scalar_name(dtype)} (the loss of integer inputs is an integer; "
             f"pass inputs of {_FLOATS_ALLOWED}, or reduction='sum' or 'none')")
 
 
@@ -92,8 +101,8 @@ def torch_float_result(name, array, result_dtype):
     if is_integer(array):
         got = dtype_name(array.dtype)
         raise RuntimeError(
-            f"result type {TORCH_SCALAR_NAMES.get(result_dtype, result_dtype)} can't be cast to the desired "
-            f"output type {TORCH_SCALAR_NAMES.get(got, got)}: argument '{name}' has dtype {got}; "
+            f"result type {torch_scalar_name(result_dtype)} can't be cast to the desired "
+            f"output type {torch_scalar_name(got)}: argument '{name}' has dtype {got}; "
             f"it must have {_FLOATS_ALLOWED}")
 
 

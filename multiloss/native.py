@@ -54,8 +54,8 @@ def balanced_sigmoid_cross_entropy(input, target, beta=None, reduction="mean"):
     1.0397
     """
     xp = namespace_of(input, target, beta)
-    input, target, beta = promote_floats(xp, input, target, beta, integers=True)
     torch_float_kernel("log_sigmoid", input=input)
+    input, target, beta = promote_floats(xp, input, target, beta, integers=True)
     reduction = torch_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({_size(target)}) must be the same as input size ({_size(input)})")

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
-from .._dtypes import is_integer, promote_floats, torch_float_kernel, torch_float_result
+from .._dtypes import (
+    is_integer,
+    promote_floats,
+    torch_float_kernel,
+    torch_float_result,
+    torch_scalar_name,
+)
 from .._shapes import broadcast_shapes, first_mismatch, numel
 from ..losses import margin as margin_math
 from ..losses import softmax
@@ -22,15 +28,6 @@ from ._common import (
     torch_reduction,
     torch_size,
 )
-
-_SCALAR_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
-                 "bool": "Bool", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-                 "uint8": "Byte"}
-
-
-def _scalar_name(dtype):
-    name = getattr(dtype, "name", None) or str(dtype).rpartition(".")[2]
-    return _SCALAR_NAMES.get(name, name)
 
 
 def _sizes(shape):
@@ -54,7 +51,7 @@ def _check_long(xp, target):
     """Class indices are int64 (int32 only where the namespace indexes with int32: JAX without x64)."""
     if target.dtype == xp.int64 or (target.dtype == xp.int32 and softmax.index_dtype(xp, target) == xp.int32):
         return
-    raise RuntimeError(f"expected scalar type Long but found {_scalar_name(target.dtype)}")
+    raise RuntimeError(f"expected scalar type Long but found {torch_scalar_name(target.dtype)}")
 
 
 def _as_float(xp, target, input):
@@ -146,8 +143,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         reduction = torch_legacy_reduction(size_average, reduce)
     xp = namespace_of(input, target, weight)
     _check_broadcast(*(a for a in (input, target, weight) if a is not None))
-    input, target, weight = promote_floats(xp, input, target, weight, integers=True)
     torch_float_kernel("log_sigmoid", input=input)
+    input, target, weight = promote_floats(xp, input, target, weight, integers=True)
     loss = margin_math.multilabel_soft_margin(xp, input, _as_float(xp, target, input), weight)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
 from .._dtypes import (
-    TORCH_SCALAR_NAMES,
     dtype_name,
     promote_floats,
     torch_float_kernel,
     torch_float_result,
+    torch_scalar_name,
 )
 from .._shapes import broadcast_shapes, first_mismatch
 from ..losses import sigmoid
@@ -106,8 +106,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     reduction = torch_reduction(reduction, size_average, reduce)
     expected, got = (dtype_name(a.dtype) for a in (input, target))
     if got != expected:  # PyTorch's BCE kernel takes one dtype, with no promotion
-        raise RuntimeError(f"Found dtype {TORCH_SCALAR_NAMES.get(got, got)} but expected "
-                           f"{TORCH_SCALAR_NAMES.get(expected, expected)}: binary_cross_entropy's target "
+        raise RuntimeError(f"Found dtype {torch_scalar_name(got)} but expected "
+                           f"{torch_scalar_name(expected)}: binary_cross_entropy's target "
                            f"must have the input's dtype")
     torch_float_kernel("binary_cross_entropy", input=input)
     if tuple(target.shape) != tuple(input.shape):
