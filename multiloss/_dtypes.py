@@ -124,7 +124,8 @@ def rounded_to(value, array):
 def mixed_float_names(*arrays, integers=False):
     """(first, other) float dtype names when the float arrays don't share one dtype, else None;
     ``integers``: integer arrays count too."""
-    names = [n for a in arrays if (n := _float_name(a) or (integers and is_integer(a) and dtype_name(a.dtype)))]
+    names = [_float_name(a) or dtype_name(a.dtype) for a in arrays
+             if _float_name(a) is not None or (integers and is_integer(a))]
     for other in names[1:]:
         if other != names[0]:
             return names[0], other
