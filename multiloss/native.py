@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ._checks import any_true, concrete
 from ._dispatch import namespace_of
-from ._dtypes import promote_floats
+from ._dtypes import promote_floats, torch_float_kernel
 from ._reduction import TORCH_REDUCTIONS, reduce, torch_reduction
 from ._shapes import broadcast_shapes
 from .losses import box, overlap, sigmoid
@@ -54,7 +54,8 @@ def balanced_sigmoid_cross_entropy(input, target, beta=None, reduction="mean"):
     1.0397
     """
     xp = namespace_of(input, target, beta)
-    input, target, beta = promote_floats(xp, input, target, beta)
+    torch_float_kernel("log_sigmoid", input=input)
+    input, target, beta = promote_floats(xp, input, target, beta, integers=True)
     reduction = torch_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({_size(target)}) must be the same as input size ({_size(input)})")
@@ -152,7 +153,7 @@ def dice_loss(input, target, smooth=1.0, squared=False, reduction="mean"):
     0.1429
     """
     xp = namespace_of(input, target)
-    input, target = promote_floats(xp, input, target)
+    input, target = promote_floats(xp, input, target, integers="float32")  # smooth is a Python float
     reduction = torch_reduction(reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"target of shape {tuple(target.shape)} must have the shape of input, "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._dispatch import namespace_of
-from ._dtypes import promote_floats
+from ._dtypes import promote_floats, torch_float_kernel
 from ._reduction import reduce
 from ._shapes import broadcast_shapes, first_mismatch
 from .losses import box, sigmoid
@@ -30,6 +30,7 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction="none"):
         raise ValueError(f"Invalid alpha value: {alpha}. alpha must be in the range [0,1] or -1 for ignore.")
     xp = namespace_of(inputs, targets)
     inputs, targets = promote_floats(xp, inputs, targets)
+    torch_float_kernel("log_sigmoid", inputs=inputs)  # the BCE below refuses what sigmoid takes
     probs = xp.sigmoid(inputs)
     ce_loss = binary_cross_entropy_with_logits(inputs, targets, reduction="none")
     loss = ce_loss * sigmoid.focal_factor(xp, probs, targets, gamma)

@@ -49,6 +49,8 @@ _HINGE_EMBEDDING_CASES = (
     _UNKNOWN_REDUCTION,
     Case("shapes that don't broadcast", edge="hinge_mismatched", raises="RuntimeError"),
     Case("labels other than +-1", {"reduction": "none"}, edge="other_labels", gradient=True),
+    # PyTorch computes integer inputs in their dtype, the margin truncated (a mean of them raises)
+    Case("integer inputs: margin truncated", {"margin": 1.5, "reduction": "sum"}, edge="integers"),
     Case("distance at the margin (kink)", {"reduction": "none"}, edge="at_margin", gradient=True),
     Case("(N, 1) beside (N,) broadcasts to (N, N)", {"reduction": "none"}, edge="column_prediction", gradient=True),
     Case("sum over nothing", {"reduction": "sum"}, edge="empty"),

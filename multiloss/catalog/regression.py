@@ -68,7 +68,7 @@ def _torch_class(name, options=(), cases=()):
     )
 
 
-def _keras(name, options=({},), alias_of=None):
+def _keras(name, options=({},), alias_of=None, cases=()):
     return Entry(
         path=f"multiloss.keras.{name}",
         original=f"keras.losses.{alias_of or name}",
@@ -79,7 +79,7 @@ def _keras(name, options=({},), alias_of=None):
         grad="prediction",
         options=options,
         cases=(Case("zero residual", edge="zero_residual", gradient=True),
-               Case("unit residual", edge="unit_residual", gradient=True)),
+               Case("unit residual", edge="unit_residual", gradient=True)) + tuple(cases),
     )
 
 
@@ -111,7 +111,8 @@ def _tf(name, options=(), cases=()):
 
 
 ENTRIES = (
-    _torch("l1_loss"),
+    # integers reach L1's sum and 'none' as integers (the precisions check sees the mean refuse them)
+    _torch("l1_loss", cases=(Case("integer inputs, summed", {"reduction": "sum"}, edge="integers"),)),
     _torch("mse_loss"),
     _torch("huber_loss", legacy=False, options=({"delta": 0.5}, {"delta": 2.0, "reduction": "sum"}),
            cases=(Case("non-positive delta", {"delta": 0.0}, raises="RuntimeError"),
@@ -130,7 +131,9 @@ ENTRIES = (
     _keras("mean_absolute_error"),
     _keras("mean_absolute_percentage_error"),
     _keras("mean_squared_logarithmic_error"),
-    _keras("huber", options=({}, {"delta": 0.5}, {"delta": 2.0})),
+    # on integers Keras computes in their dtype: 0.5 and delta truncate (delta=1 in the precisions check)
+    _keras("huber", options=({}, {"delta": 0.5}, {"delta": 2.0}),
+           cases=(Case("integer inputs truncate delta", {"delta": 1.5}, edge="integers"),)),
     _keras("log_cosh"),
     _keras("mse", alias_of="mean_squared_error"),
     _keras("mae", alias_of="mean_absolute_error"),

@@ -17,7 +17,13 @@ from .._reduction import squeeze_or_expand_to_same_rank
 from ..losses import categorical
 from ..tf._common import shape_text
 from ..tf._softmax import as_indices, label_range_check
-from ._common import EPSILON, LossFunctionWrapper, as_array
+from ._common import (
+    EPSILON,
+    LossFunctionWrapper,
+    as_array,
+    integers_as_floatx,
+    refuse_integer_y_pred,
+)
 
 
 def _check_axis(axis):
@@ -30,6 +36,14 @@ def _prologue(y_true, y_pred):
     xp = namespace_of(y_true, y_pred)
     y_pred = as_array(xp, y_pred)
     return xp, as_array(xp, y_true, y_pred.dtype), y_pred
+
+
+def _refuse_integers(fn, y_pred, from_logits):
+    """An integer y_pred fails in the softmax kernel (logits), or, as probabilities, where the
+    float64 quotient ``y_pred / sum(y_pred)`` meets the integer labels."""
+    if from_logits:
+        refuse_integer_y_pred(fn, y_pred, kernel="Softmax")
+    refuse_integer_y_pred(fn, y_pred, mixed_with="double")
 
 
 def _warn_single_class(y_pred, fn_name):
@@ -76,6 +90,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     """
     _check_axis(axis)
     xp, y_true, y_pred = _prologue(y_true, y_pred)
+    _refuse_integers("categorical_crossentropy", y_pred, from_logits)
     _warn_single_class(y_pred, "categorical_crossentropy")
     y_true = _smooth(xp, y_true, label_smoothing)
     _check_same_shape(y_true, y_pred)
@@ -96,6 +111,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
     """
     _check_axis(axis)
     xp, y_true, y_pred = _prologue(y_true, y_pred)
+    _refuse_integers("categorical_focal_crossentropy", y_pred, from_logits)
     _warn_single_class(y_pred, "categorical_focal_crossentropy")
     y_true = _smooth(xp, y_true, label_smoothing)
     if from_logits:
@@ -124,6 +140,10 @@ def _sparse(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """The sparse crossentropy and the mask of kept entries (None without ``ignore_class``)."""
     xp = namespace_of(y_true, y_pred)
     y_pred = as_array(xp, y_pred)
+    # an integer y_pred fails in the sparse softmax kernel (logits) or at the clip to 1 - 1e-7
+    refuse_integer_y_pred("sparse_categorical_crossentropy", y_pred,
+                          **({"kernel": "SparseSoftmaxCrossEntropyWithLogits"} if from_logits
+                             else {"constant": 1.0 - EPSILON}))
     y_true = as_array(xp, y_true)
     if xp.ndim(y_true) == xp.ndim(y_pred) and y_true.shape[axis] == 1:
         y_true = xp.squeeze(y_true, axis=axis)
@@ -173,7 +193,7 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
     Labels of shape (N, 1) broadcast to an (N, N) result, as in Keras.
     """
     xp = namespace_of(y_true, y_pred)
-    y_pred = as_array(xp, y_pred)
+    y_pred = integers_as_floatx(xp, as_array(xp, y_pred))  # p ** q with a float q: floatx in Keras
     labels = as_indices(xp, as_array(xp, y_true))
     return categorical.generalized_cross_entropy(xp, y_pred, labels, q)
 

@@ -6,6 +6,7 @@ import re
 import sys
 
 from .._dispatch import namespace_of
+from .._dtypes import dtype_name, is_integer
 from .._framework_class import FrameworkClass
 from .._reduction import keras_reduce, keras_reduction, squeeze_or_expand_to_same_rank
 from ..distributed import scale_keras_loss
@@ -68,17 +69,48 @@ def as_array(xp, x, dtype=None):
     return xp.asarray(x, dtype=dtype or getattr(xp, floatx()))
 
 
-def prepare(y_true, y_pred):
+def prepare(y_true, y_pred, integers="floatx"):
     """The prologue of every Keras loss function: ``y_true`` takes ``y_pred``'s dtype,
-    then ranks are aligned through a trailing 1."""
+    then ranks are aligned through a trailing 1.
+
+    An integer ``y_pred`` becomes floatx (``integers="floatx"``: Keras' ops meet it with a
+    Python float, or take its mean, in floatx) or stays as it is (``"keep"``: the function
+    computes in the integer dtype, constants truncated to it)."""
     xp = namespace_of(y_true, y_pred)
     y_pred = as_array(xp, y_pred)
-    if not xp.isdtype(y_pred.dtype, "real floating"):
-        # Keras' mean of integers is a floatx mean: the loss of integer inputs is floatx.
-        y_pred = xp.astype(y_pred, getattr(xp, FLOATX))
-    y_true = as_array(xp, y_true, y_pred.dtype)
+    y_true = as_array(xp, y_true, y_pred.dtype)  # float labels truncate to an integer y_pred's dtype
+    if integers == "floatx" and not xp.isdtype(y_pred.dtype, "real floating"):
+        y_true, y_pred = integers_as_floatx(xp, y_true), integers_as_floatx(xp, y_pred)
     y_true, y_pred = squeeze_or_expand_to_same_rank(xp, y_true, y_pred)
     return xp, y_true, y_pred
+
+
+def integers_as_floatx(xp, x):
+    """An integer or boolean array as floatx: Keras' ops promote one beside a Python float (and
+    take its mean) in floatx."""
+    return x if xp.isdtype(x.dtype, "real floating") else xp.astype(x, getattr(xp, FLOATX))
+
+
+def refuse_integer_y_pred(fn, y_pred, *, constant=None, mixed_with=None, kernel=None):
+    """Keras' loss *functions* compute in ``y_pred``'s own dtype (its classes cast to floatx
+    first). On Keras' TensorFlow backend, the reference, an integer ``y_pred`` fails at the
+    function's first float step, which the caller names: a float ``constant`` (TypeError: TF
+    makes no integer tensor of a float), a product with a float tensor of dtype ``mixed_with``,
+    or a float-only ``kernel`` (InvalidArgumentError)."""
+    if not is_integer(y_pred):
+        return
+    got = dtype_name(y_pred.dtype)
+    advice = (f"keras.losses.{fn} computes in y_pred's dtype, {got}; pass a floating y_pred, or use "
+              "the loss class, which casts to floatx")
+    if constant is not None:
+        raise TypeError(f"Cannot convert {constant!r} to EagerTensor of dtype {got} ({advice})")
+    from ..tf.errors import InvalidArgumentError
+
+    if mixed_with is not None:
+        raise InvalidArgumentError(f"cannot compute Mul as input #1(zero-based) was expected to be a {got} "
+                                   f"tensor but is a {mixed_with} tensor ({advice})")
+    raise InvalidArgumentError(f"Value for attr 'T' of {got} is not in the list of allowed values: half, "
+                               f"bfloat16, float, double (op {kernel}; {advice})")
 
 
 def _both_masks(xp, in_mask, out_mask):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._dispatch import namespace_of
 from ..losses import divergence
-from ._common import EPSILON, LossFunctionWrapper, as_array
+from ._common import EPSILON, LossFunctionWrapper, as_array, refuse_integer_y_pred
 
 
 def _convert(y_true, y_pred):
@@ -19,12 +19,14 @@ def kl_divergence(y_true, y_pred):
     """``keras.losses.kl_divergence``: ``sum(y_true log(y_true / y_pred), axis=-1)``,
     both clipped to ``[1e-7, 1]`` first (so a zero in ``y_true`` adds ``1e-7 log(1e-7 / y_pred)``)."""
     xp, y_true, y_pred = _convert(y_true, y_pred)
+    refuse_integer_y_pred("kl_divergence", y_pred, constant=EPSILON)  # the clip to [1e-7, 1]
     return xp.sum(divergence.clipped_kl(xp, y_true, y_pred, EPSILON), axis=-1)
 
 
 def poisson(y_true, y_pred):
     """``keras.losses.poisson``: ``mean(y_pred - y_true log(y_pred + 1e-7), axis=-1)``."""
     xp, y_true, y_pred = _convert(y_true, y_pred)
+    refuse_integer_y_pred("poisson", y_pred, mixed_with="float")  # y_true * log(y_pred + 1e-7)
     return xp.mean(divergence.poisson(xp, y_true, y_pred, EPSILON), axis=-1)
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from .._dispatch import namespace_of
 from .._reduction import squeeze_or_expand_to_same_rank
 from ..losses import margin as margin_math
-from ._common import EPSILON, LossFunctionWrapper, as_array
+from ._common import (
+    EPSILON,
+    LossFunctionWrapper,
+    as_array,
+    integers_as_floatx,
+    refuse_integer_y_pred,
+)
 
 
 def _convert(y_true, y_pred):
@@ -23,6 +29,7 @@ def hinge(y_true, y_pred):
     the whole array); other labels are used as they are.
     """
     xp, y_true, y_pred = _convert(y_true, y_pred)
+    refuse_integer_y_pred("hinge", y_pred, constant=2.0)  # labels in {0, 1} become 2 y - 1
     y_true = margin_math.binary_to_signed_labels(xp, y_true)
     return xp.mean(margin_math.hinge(xp, y_true, y_pred), axis=-1)
 
@@ -30,6 +37,7 @@ def hinge(y_true, y_pred):
 def squared_hinge(y_true, y_pred):
     """``keras.losses.squared_hinge``: ``mean(max(1 - y_true y_pred, 0)**2, axis=-1)``, labels as in :func:`hinge`."""
     xp, y_true, y_pred = _convert(y_true, y_pred)
+    refuse_integer_y_pred("squared_hinge", y_pred, constant=2.0)  # labels in {0, 1} become 2 y - 1
     y_true = margin_math.binary_to_signed_labels(xp, y_true)
     loss = margin_math.hinge(xp, y_true, y_pred)
     return xp.mean(loss * loss, axis=-1)
@@ -39,6 +47,7 @@ def categorical_hinge(y_true, y_pred):
     """``keras.losses.categorical_hinge``: ``max(max((1 - y_true) y_pred) - sum(y_true y_pred) + 1, 0)``
     over the last axis, for one-hot ``y_true`` (no label conversion)."""
     xp, y_true, y_pred = _convert(y_true, y_pred)
+    refuse_integer_y_pred("categorical_hinge", y_pred, constant=1.0)  # 1 - y_true
     return margin_math.categorical_hinge(xp, y_true, y_pred)
 
 
@@ -49,6 +58,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     so a vector of norm below 1e-7 is not brought to unit length and a zero vector gives 0.
     """
     xp, y_true, y_pred = _convert(y_true, y_pred)
+    refuse_integer_y_pred("cosine_similarity", y_pred, kernel="Rsqrt")  # l2_normalize
     y_true, y_pred = squeeze_or_expand_to_same_rank(xp, y_true, y_pred)
     return margin_math.negative_cosine_similarity(xp, y_true, y_pred, axis, EPSILON)
 
@@ -62,7 +72,7 @@ def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal
     positives gives 0.
     """
     xp = namespace_of(y_true, y_pred, ref_labels, ref_embeddings)
-    y_pred = as_array(xp, y_pred)
+    y_pred = integers_as_floatx(xp, as_array(xp, y_pred))  # Keras' normalize gives floatx
     labels = xp.astype(as_array(xp, y_true), xp.int32)
     ref_embeddings = y_pred if ref_embeddings is None else as_array(xp, ref_embeddings)
     ref_labels = labels if ref_labels is None else xp.astype(as_array(xp, ref_labels), xp.int32)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .._dispatch import namespace_of
 from ..losses import overlap
-from ._common import EPSILON, LossFunctionWrapper, as_array
+from ._common import EPSILON, LossFunctionWrapper, as_array, refuse_integer_y_pred
 
 
 def _convert(y_true, y_pred):
@@ -32,6 +32,7 @@ def dice(y_true, y_pred, axis=None):
     Source: Milletari et al., "V-Net", 3DV 2016 (without squares or smoothing).
     """
     xp, y_true, y_pred = _convert(y_true, y_pred)
+    refuse_integer_y_pred("dice", y_pred, constant=2.0)  # 2 * intersection
     return overlap.dice(xp, y_pred, y_true, axis=_axis(axis), epsilon=EPSILON)
 
 
@@ -46,6 +47,7 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     Source: Salehi et al., "Tversky loss function for image segmentation", MLMI 2017.
     """
     xp, y_true, y_pred = _convert(y_true, y_pred)
+    refuse_integer_y_pred("tversky", y_pred, constant=float(alpha))  # alpha * false negatives
     # The paper's false-positive weight is Keras' beta, and its false-negative weight Keras' alpha.
     return overlap.tversky(xp, y_pred, y_true, alpha=beta, beta=alpha, axis=_axis(axis), epsilon=EPSILON)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import struct
 
-from .._dtypes import dtype_name
+from .._dtypes import dtype_name, is_integer
 from ..losses import regression
-from ._common import EPSILON, LossFunctionWrapper, prepare
+from ._common import EPSILON, LossFunctionWrapper, prepare, refuse_integer_y_pred
 
 # Keras computes ops.log(2.0) in float32 and then casts it, in every dtype.
 _LOG2_FLOAT32 = struct.unpack("f", struct.pack("f", regression.LOG2))[0]
@@ -26,9 +26,15 @@ def mean_absolute_error(y_true, y_pred):
 
 def mean_absolute_percentage_error(y_true, y_pred):
     """``keras.losses.mean_absolute_percentage_error``:
-    ``100 mean(|(y_true - y_pred) / max(|y_true|, 1e-7)|, axis=-1)``."""
-    xp, y_true, y_pred = prepare(y_true, y_pred)
-    return xp.mean(regression.absolute_percentage_error(xp, y_pred, y_true, EPSILON), axis=-1)
+    ``100 mean(|(y_true - y_pred) / max(|y_true|, 1e-7)|, axis=-1)``.
+
+    Integer inputs compute as Keras does: epsilon cast to the integer dtype is 0, and the
+    quotient of integers is float64 (TensorFlow's true division), inf where ``y_true`` is 0."""
+    xp, y_true, y_pred = prepare(y_true, y_pred, integers="keep")
+    epsilon = EPSILON
+    if is_integer(y_pred):
+        y_true, y_pred, epsilon = xp.astype(y_true, xp.float64), xp.astype(y_pred, xp.float64), 0
+    return xp.mean(regression.absolute_percentage_error(xp, y_pred, y_true, epsilon), axis=-1)
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
@@ -43,14 +49,18 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 def huber(y_true, y_pred, delta=1.0):
     """``keras.losses.huber``: ``0.5 e**2`` where ``|e| <= delta``, else ``delta |e| - 0.5 delta**2``;
-    mean over the last axis. Keras does not check ``delta``."""
-    xp, y_true, y_pred = prepare(y_true, y_pred)
+    mean over the last axis. Keras does not check ``delta``. Integer inputs compute in their
+    dtype, as in Keras (``regression.truncated_huber``), with a floatx mean."""
+    xp, y_true, y_pred = prepare(y_true, y_pred, integers="keep")
+    if is_integer(y_pred):
+        return xp.mean(xp.astype(regression.truncated_huber(xp, y_pred, y_true, delta), xp.float32), axis=-1)
     return xp.mean(regression.huber(xp, y_pred, y_true, delta), axis=-1)
 
 
 def log_cosh(y_true, y_pred):
     """``keras.losses.log_cosh``: ``mean(log(cosh(y_pred - y_true)), axis=-1)``, overflow-free."""
-    xp, y_true, y_pred = prepare(y_true, y_pred)
+    xp, y_true, y_pred = prepare(y_true, y_pred, integers="keep")
+    refuse_integer_y_pred("log_cosh", y_pred, constant=-2.0)  # softplus(x * -2.0)
     return xp.mean(regression.log_cosh(xp, y_pred, y_true, _LOG2_FLOAT32), axis=-1)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from .._dispatch import namespace_of
 from ..losses import sigmoid
 from ..tf._common import shape_text
-from ._common import EPSILON, LossFunctionWrapper, as_array
+from ._common import EPSILON, LossFunctionWrapper, as_array, refuse_integer_y_pred
 
 
 def _convert(y_true, y_pred):
@@ -37,6 +37,13 @@ def _check_same_shape(target, output):
         )
 
 
+def _refuse_integers(fn, y_pred, from_logits):
+    """An integer y_pred fails in the sigmoid kernel (logits) or at the clip to 1 - 1e-7 (probabilities)."""
+    if from_logits:
+        refuse_integer_y_pred(fn, y_pred, kernel="Sigmoid")
+    refuse_integer_y_pred(fn, y_pred, constant=1.0 - EPSILON)
+
+
 def _elementwise_bce(xp, target, output, from_logits):
     """``keras.ops.binary_crossentropy`` on the TensorFlow backend."""
     _check_same_shape(target, output)
@@ -54,6 +61,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     The two arrays must have the same shape (``ValueError`` otherwise).
     """
     xp, y_true, y_pred = _convert(y_true, y_pred)
+    _refuse_integers("binary_crossentropy", y_pred, from_logits)
     if label_smoothing:
         y_true = sigmoid.smooth_binary_labels(y_true, label_smoothing)
     return xp.mean(_elementwise_bce(xp, y_true, y_pred, from_logits), axis=axis)
@@ -74,6 +82,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     Source: Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
     """
     xp, y_true, y_pred = _convert(y_true, y_pred)
+    _refuse_integers("binary_focal_crossentropy", y_pred, from_logits)
     if label_smoothing:
         y_true = sigmoid.smooth_binary_labels(y_true, label_smoothing)
     bce = _elementwise_bce(xp, y_true, y_pred, from_logits)

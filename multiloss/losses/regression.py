@@ -25,6 +25,18 @@ def huber(xp, prediction, target, delta=1.0):
     return xp.huber(prediction, target, delta)
 
 
+def truncated_huber(xp, prediction, target, delta):
+    """Huber computed in an integer dtype, as Keras' function does on integer inputs: its ``0.5``
+    and ``delta`` are cast to that dtype, so ``0.5`` truncates to 0 and the loss is 0 for
+    ``|d| <= int(delta)``, ``int(delta) |d|`` above.
+
+    Source: ``keras.losses.huber`` (Keras 3), its constants through ``convert_to_tensor``.
+    """
+    delta = int(delta)
+    abs_error = xp.abs(prediction - target)
+    return xp.where(abs_error <= delta, xp.zeros_like(abs_error), delta * abs_error)
+
+
 def smooth_l1(xp, prediction, target, beta=1.0):
     """Smooth L1 (Girshick, Fast R-CNN 2015): Huber divided by ``beta``, and plain L1 at ``beta = 0``.
 

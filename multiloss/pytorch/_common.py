@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import warnings
 
+from .._dtypes import torch_integer_mean
 from .._framework_class import FrameworkClass, prefer_base
 from .._reduction import reduce, torch_legacy_reduction, torch_reduction  # noqa: F401 (re-exported)
 from .._shapes import broadcast_shapes, first_mismatch
@@ -41,7 +42,10 @@ def broadcast_pair(xp, input, target):
 
 
 def reduce_torch(xp, loss, reduction, weights=None):
-    """Apply an already validated PyTorch reduction; a mean over nothing is NaN, as in PyTorch."""
+    """Apply an already validated PyTorch reduction; a mean over nothing is NaN, and a mean of
+    integers a RuntimeError, as in PyTorch."""
+    if reduction in ("mean", "weighted_mean", "batchmean"):
+        torch_integer_mean(loss)
     return reduce(xp, loss, reduction, weights, empty="nan")
 
 

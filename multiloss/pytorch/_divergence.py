@@ -11,7 +11,7 @@ import warnings
 
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
-from .._dtypes import promote_floats, rounded_to
+from .._dtypes import is_integer, promote_floats, rounded_to, torch_float_result
 from ..losses import divergence
 from ._common import _Loss, broadcast_pair, reduce_torch, torch_legacy_reduction, torch_reduction
 
@@ -47,6 +47,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     The two arrays broadcast against each other.
     """
     xp = namespace_of(input, target)
+    for name, array in (("input", input), ("target", target)):
+        if is_integer(array):
+            raise RuntimeError(f"kl_div: Integral inputs not supported: argument '{name}' has dtype "
+                               f"{array.dtype}; kl_div takes floating inputs (float16, bfloat16, float32, float64)")
     input, target = promote_floats(xp, input, target)
     applied = _kl_reduction(xp, input, size_average, reduce, reduction)
     # PyTorch names the target first when the shapes don't broadcast (``target * input``).
@@ -79,7 +83,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     where ``target > 1`` (0 elsewhere, negative targets included). The arrays broadcast.
     """
     xp = namespace_of(input, target)
-    input, target = promote_floats(xp, input, target)
+    # exp and log make integers floats of PyTorch's default dtype
+    input, target = promote_floats(xp, input, target, integers="float32")
     if size_average is not None or reduce is not None:
         reduction = torch_legacy_reduction(size_average, reduce)
     if reduction not in ("none", "mean", "sum"):
@@ -138,7 +143,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     """
     xp = namespace_of(input, target, var)
     eps = rounded_to(eps, var)  # PyTorch clamps var in its own dtype, before promoting it
-    input, target, var = promote_floats(xp, input, target, var)
+    torch_float_result("var", var, "float32")  # that clamp is in place: an integer var can't hold eps
+    input, target, var = promote_floats(xp, input, target, var, integers=True)
     var = _check_var(xp, input, var)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")

@@ -9,7 +9,13 @@ backend and skipped under ``jax.jit``, ``tf.function`` and ``torch.compile``.
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import promote_floats
+from .._dtypes import (
+    is_integer,
+    promote_floats,
+    torch_float_kernel,
+    torch_float_result,
+    torch_scalar_name,
+)
 from .._shapes import broadcast_shapes, first_mismatch, numel
 from ..losses import margin as margin_math
 from ..losses import softmax
@@ -21,15 +27,6 @@ from ._common import (
     torch_reduction,
     torch_size,
 )
-
-_SCALAR_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
-                 "bool": "Bool", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-                 "uint8": "Byte"}
-
-
-def _scalar_name(dtype):
-    name = getattr(dtype, "name", None) or str(dtype).rpartition(".")[2]
-    return _SCALAR_NAMES.get(name, name)
 
 
 def _sizes(shape):
@@ -53,7 +50,7 @@ def _check_long(xp, target):
     """Class indices are int64 (int32 only where the namespace indexes with int32: JAX without x64)."""
     if target.dtype == xp.int64 or (target.dtype == xp.int32 and softmax.index_dtype(xp, target) == xp.int32):
         return
-    raise RuntimeError(f"expected scalar type Long but found {_scalar_name(target.dtype)}")
+    raise RuntimeError(f"expected scalar type Long but found {torch_scalar_name(target.dtype)}")
 
 
 def _as_float(xp, target, input):
@@ -97,7 +94,8 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
             f"input1: {torch_size(input1.shape)}, input2: {torch_size(input2.shape)}, "
             f"target: {torch_size(target.shape)} ")
     _check_broadcast(input1, input2, target)
-    input1, input2, target = promote_floats(xp, input1, input2, target)
+    # margin is a Python number: integer inputs compute in PyTorch's default dtype
+    input1, input2, target = promote_floats(xp, input1, input2, target, integers="float32")
     target = _as_float(xp, target, input1)
     return reduce_torch(xp, margin_math.margin_ranking(xp, input1, input2, target, margin), reduction)
 
@@ -112,6 +110,8 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     reduction = torch_reduction(reduction, size_average, reduce)
     xp = namespace_of(input, target)
     _check_broadcast(input, target)
+    if is_integer(input):  # PyTorch computes in the input's integer dtype, the margin truncated to it
+        margin = int(margin)
     return reduce_torch(xp, margin_math.hinge_embedding(xp, input, target, margin), reduction)
 
 
@@ -127,6 +127,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if shape != tuple(input.shape):
         raise RuntimeError(f"output with shape {_sizes(input.shape)} doesn't match the broadcast shape "
                            f"{_sizes(shape)}")
+    torch_float_result("input", input, "float32")  # exp writes into the input's dtype
     return reduce_torch(xp, margin_math.soft_margin(xp, input, _in_dtype_of(xp, target, input)), reduction)
 
 
@@ -141,7 +142,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         reduction = torch_legacy_reduction(size_average, reduce)
     xp = namespace_of(input, target, weight)
     _check_broadcast(*(a for a in (input, target, weight) if a is not None))
-    input, target, weight = promote_floats(xp, input, target, weight)
+    torch_float_kernel("log_sigmoid", input=input)
+    input, target, weight = promote_floats(xp, input, target, weight, integers=True)
     loss = margin_math.multilabel_soft_margin(xp, input, _as_float(xp, target, input), weight)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not valid")
@@ -165,7 +167,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
         raise RuntimeError(f"{target_ndim}D target tensor expects {expected}D input tensors, but found inputs "
                            f"with sizes {_sizes(input1.shape)} and {_sizes(input2.shape)}.")
     _check_broadcast(input1, input2)
-    input1, input2 = promote_floats(xp, input1, input2)
+    input1, input2 = promote_floats(xp, input1, input2, integers="float32")
     loss = margin_math.cosine_embedding(xp, input1, input2, target, margin, axis=target_ndim)
     return reduce_torch(xp, loss, reduction)
 
@@ -178,7 +180,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """
     xp = namespace_of(x1, x2)
     _check_broadcast(x1, x2)
-    return margin_math.pairwise_distance(xp, *promote_floats(xp, x1, x2), p, eps, keepdim)
+    return margin_math.pairwise_distance(xp, *promote_floats(xp, x1, x2, integers="float32"), p, eps, keepdim)
 
 
 def _check_triplet(xp, anchor, positive, negative, margin):
@@ -204,7 +206,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     _check_triplet(xp, anchor, positive, negative, margin)
     _check_broadcast(anchor, positive)
     _check_broadcast(anchor, negative)
-    anchor, positive, negative = promote_floats(xp, anchor, positive, negative)
+    anchor, positive, negative = promote_floats(xp, anchor, positive, negative, integers="float32")
     positive_distance = margin_math.pairwise_distance(xp, anchor, positive, p, eps)
     negative_distance = margin_math.pairwise_distance(xp, anchor, negative, p, eps)
     swap_distance = margin_math.pairwise_distance(xp, positive, negative, p, eps) if swap else None
@@ -263,6 +265,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if weight is not None and _differ(weight.shape[0], classes):
         raise RuntimeError(f"inconsistent weight size, expected {classes} but got {_sizes(weight.shape)}")
     _check_long(xp, target)
+    torch_float_kernel("multi_margin_loss", input=input)
     # The backend's extension: PyTorch's own kernel on torch; it checks the index range.
     indices = target if xp.ndim(target) == 1 else xp.reshape(target, (-1,))
     loss = xp.multi_margin(_as_matrix(xp, input), indices, p, margin, weight)
@@ -293,6 +296,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         raise RuntimeError(f"inconsistent target size: {_sizes(target.shape)} for input of size: "
                            f"{_sizes(input.shape)}")
     _check_long(xp, target)
+    torch_float_kernel("multilabel_margin_loss", input=input)
     # The backend's extension: PyTorch's own kernel on torch; it checks the index range.
     loss = xp.multilabel_margin(_as_matrix(xp, input), _as_matrix(xp, target))
     if xp.ndim(input) <= 1:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import promote_floats
+from .._dtypes import promote_floats, torch_float_kernel
 from ..losses import regression
 from ._common import (
     _Loss,
@@ -16,6 +16,10 @@ from ._common import (
     warn_if_sizes_differ,
 )
 
+# the losses PyTorch computes in a float-only kernel
+_FLOAT_KERNELS = {regression.squared_error: "mse_loss", regression.huber: "huber_loss",
+                  regression.smooth_l1: "smooth_l1_loss"}
+
 
 def _elementwise(loss, input, target, size_average, reduce, reduction, weight=None, guard=None, **options):
     """The shared path of the four, in PyTorch's order: size warning, broadcast,
@@ -27,7 +31,9 @@ def _elementwise(loss, input, target, size_average, reduce, reduction, weight=No
     input, target = broadcast_pair(xp, input, target)
     if loss is regression.huber and hasattr(target, "dtype") and xp.isdtype(target.dtype, "real floating"):
         target = xp.astype(target, input.dtype)  # PyTorch's Huber kernel computes in the input's dtype
-    input, target = promote_floats(xp, input, target)
+    input, target = promote_floats(xp, input, target, integers=True)
+    if loss in _FLOAT_KERNELS:  # L1 is |input - target| and a mean, which integers reach
+        torch_float_kernel(_FLOAT_KERNELS[loss], input=input)
     if weight is None:
         reduction = torch_reduction(reduction)
     if guard is not None:

@@ -9,7 +9,13 @@ checks are skipped.
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import TORCH_SCALAR_NAMES, mixed_float_names, promote_floats
+from .._dtypes import (
+    dtype_name,
+    promote_floats,
+    torch_float_kernel,
+    torch_float_result,
+    torch_scalar_name,
+)
 from .._shapes import broadcast_shapes, first_mismatch
 from ..losses import sigmoid
 from ._common import _Loss, _WeightedLoss, reduce_torch, torch_reduction, torch_size
@@ -77,9 +83,12 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """
     xp = namespace_of(input, target, weight)
     reduction = torch_reduction(reduction, size_average, reduce)
-    mixed = mixed_float_names(input, target)
-    if mixed:  # PyTorch's BCE kernel takes one dtype, with no promotion
-        raise RuntimeError(f"Found dtype {TORCH_SCALAR_NAMES[mixed[1]]} but expected {TORCH_SCALAR_NAMES[mixed[0]]}")
+    expected, got = (dtype_name(a.dtype) for a in (input, target))
+    if got != expected:  # PyTorch's BCE kernel takes one dtype, with no promotion
+        raise RuntimeError(f"Found dtype {torch_scalar_name(got)} but expected "
+                           f"{torch_scalar_name(expected)}: binary_cross_entropy's target "
+                           f"must have the input's dtype")
+    torch_float_kernel("binary_cross_entropy", input=input)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(
             f"Using a target size ({torch_size(target.shape)}) that is different to the input size "
@@ -119,6 +128,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         _check_broadcast(input.shape, weight.shape, input.shape)
     # PyTorch computes in the promoted dtype and returns the target's.
     out_dtype = target.dtype
+    torch_float_kernel("log_sigmoid", input=input)
+    torch_float_result("target", target, dtype_name(input.dtype))
     input, target = promote_floats(xp, input, target)
     loss = reduce_torch(xp, sigmoid.torch_logit_bce(xp, input, target, pos_weight), reduction, weight)
     return loss if loss.dtype == out_dtype else xp.astype(loss, out_dtype)

@@ -14,25 +14,13 @@ from __future__ import annotations
 import operator
 
 from .._dispatch import namespace_of
-from .._dtypes import promote_floats
+from .._dtypes import promote_floats, torch_float_kernel, torch_scalar_name
 from .._shapes import numel
 from ..losses import softmax
 from ._common import _WeightedLoss, reduce_torch, torch_reduction
 
+
 # dtype name -> PyTorch's ScalarType name, for messages that read the same on every backend
-_SCALAR_NAMES = {
-    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
-    "complex64": "ComplexFloat", "complex128": "ComplexDouble", "bool": "Bool",
-    "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-    "uint8": "Byte", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
-}
-
-
-def _scalar_name(dtype):
-    name = getattr(dtype, "name", None) or str(dtype).rpartition(".")[2]
-    return _SCALAR_NAMES.get(name, name)
-
-
 def _sizes(shape):
     return f"[{', '.join(str(d) for d in shape)}]"
 
@@ -138,7 +126,7 @@ def _check_index_dtype(xp, target):
         return
     if dtype == xp.int32 and softmax.index_dtype(xp, target) == xp.int32:
         return
-    raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_scalar_name(dtype)}")
+    raise RuntimeError(f"expected target dtype to be Long or Byte, but got {torch_scalar_name(dtype)}")
 
 
 def _check_class_weight(input, weight, spatial):
@@ -150,7 +138,7 @@ def _check_class_weight(input, weight, spatial):
         raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes "
                            f"but got weight tensor of shape: {_sizes(weight.shape)}")
     if weight.dtype != input.dtype:
-        raise RuntimeError(f"expected scalar type {_scalar_name(input.dtype)} but found {_scalar_name(weight.dtype)}")
+        raise RuntimeError(f"expected scalar type {torch_scalar_name(input.dtype)} but found {torch_scalar_name(weight.dtype)}")
 
 
 
@@ -176,6 +164,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_argument_types("nll_loss_nd", ignore_index)
     xp = namespace_of(input, target, weight)
     target = _index_target(xp, input, target, weight)
+    torch_float_kernel("nll_loss", input=input)
     return _index_loss(xp, xp.value(input), target, weight, ignore_index, reduction, 0.0, False)
 
 
@@ -185,9 +174,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def _probability_loss(xp, input, target, weight, ignore_index, reduction, label_smoothing):
     """``cross_entropy`` with a target of class probabilities (the same shape as ``input``)."""
     if not xp.isdtype(target.dtype, "real floating"):
-        raise RuntimeError(f"Expected floating point type for target with class probabilities, got {_scalar_name(target.dtype)}")
+        raise RuntimeError(f"Expected floating point type for target with class probabilities, got {torch_scalar_name(target.dtype)}")
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")
+    torch_float_kernel("log_softmax", input=input)
     if xp.ndim(input) < 1:
         raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     axis = 0 if xp.ndim(input) == 1 else 1
@@ -226,6 +216,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     target = _index_target(xp, input, target, weight)
     if label_smoothing > 0 and vector_target:  # PyTorch's smoothing term can't take this shape
         raise RuntimeError("output with shape [] doesn't match the broadcast shape [1]")
+    torch_float_kernel("log_softmax", input=input)
     smoothing = label_smoothing if label_smoothing > 0 else 0.0  # NaN and negatives: none, as in PyTorch
     return _index_loss(xp, xp.value(input), target, weight, ignore_index, reduction, smoothing, True)
 

@@ -21,7 +21,10 @@ performs these checks and returns one :class:`Finding` each:
   views) give the original's eager value and gradient (see ``_conventions``).
 - ``precisions``: float16 and bfloat16 inputs, and a float16 differentiated
   input beside float32 ones, give the original's dtype and value (within a few
-  units of float16's or bfloat16's epsilon), or, mixed, its exception class.
+  units of float16's or bfloat16's epsilon), or, mixed, its exception class;
+  integer inputs (every float input as int64 or int32, int64 labels beside a
+  float32 prediction, an int64 prediction beside float32 labels) give the
+  original's promotion, cast and value, or its exception class.
 
 Tolerances (``TOLERANCES``) are chosen by the dtype of the result: float64
 within 1e-12 relative, float32 within 1e-5 relative and 1e-6 absolute.
@@ -435,6 +438,26 @@ def _precision_inputs(entry, roles):
     variants = [("float16", cast(floats, np.float16)), ("bfloat16", cast(floats, ml_dtypes.bfloat16))]
     if len(floats) > 1 and entry.grad in floats:
         variants.append(("mixed", cast([entry.grad], np.float16)))
+    return variants + _integer_inputs(base, floats, entry.grad)
+
+
+def _integer_inputs(base, floats, differentiated):
+    """(name, arrays) of the integer variants: every float array rounded to int64; and, where the
+    row has float inputs beside the differentiated one, those (targets, labels) rounded to int64
+    beside a float32 differentiated input, as integer labels are commonly handed over, and the
+    differentiated one rounded to int64 beside float32 labels. Every float array as int32 too:
+    the integers JAX makes without x64, and the other frameworks' ``int``.
+
+    Rounding keeps the draws meaningful: regression values and logits become small integers,
+    probabilities and binary targets 0 and 1, boxes integer corners."""
+
+    def rounded(names, dtype=np.int64):
+        return {k: (np.rint(v).astype(dtype) if k in names else v) for k, v in base.items()}
+
+    variants = [("integers", rounded(floats)), ("int32", rounded(floats, np.int32))]
+    labels = [k for k in floats if k != differentiated]
+    if labels and differentiated in floats:
+        variants += [("integer labels", rounded(labels)), ("integer prediction", rounded([differentiated]))]
     return variants
 
 
@@ -456,7 +479,7 @@ def _check_precisions(entry, backend):
         expected, error = _outcome(entry, orig_fw, original, arrays, options)
         got, our_error = _outcome(entry, backend, ours, arrays, options)
         if error is not None:
-            if name != "mixed":  # the original has no such kernel: anything is no worse
+            if name in HALF_TOLERANCES:  # the original has no such kernel: anything is no worse
                 notes.append(f"{name}: the original raises {type(error).__name__}")
                 continue
             if our_error is None or type(error).__name__ not in [c.__name__ for c in type(our_error).__mro__]:

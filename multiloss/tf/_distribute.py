@@ -108,7 +108,8 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
         denominator = xp.asarray(global_batch_size, dtype=dtype)
     else:
         denominator = xp.astype(global_batch_size, dtype)
-    return divide_no_nan(xp, loss, denominator)
+    quotient = _true_division_dtype(xp, dtype)  # div_no_nan of integers is a true division
+    return divide_no_nan(xp, xp.astype(loss, quotient), xp.astype(denominator, quotient))
 
 
 def _true_division_dtype(xp, dtype):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import require_one_float_dtype
+from .._dtypes import require_one_float_dtype, require_tf_float
 from ..losses import divergence
 from ._common import check_compatible, shape_text
 
@@ -31,6 +31,7 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
     xp = namespace_of(targets, log_input)
     log_input, targets = xp.asarray(log_input), xp.asarray(targets)
     _check_same_shape(targets, log_input)
+    require_tf_float("Exp", log_input=log_input)  # exp(log_input) comes first
     require_one_float_dtype("Mul", log_input, targets)
     result = divergence.log_poisson(xp, targets, log_input)
     if compute_full_loss:

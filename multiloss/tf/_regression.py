@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
+from .._dtypes import require_tf_float
 from .._reduction import Reduction
 from ..losses import regression
 from ._common import as_float32, check_compatible, check_not_none, compute_weighted_loss
@@ -41,4 +42,5 @@ def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None, loss_col
 def l2_loss(t, name=None):
     """``tf.nn.l2_loss``: ``sum(t**2) / 2``, no square root; the dtype of ``t``."""
     xp = namespace_of(t)
+    require_tf_float("l2_loss", t=t)
     return regression.half_sum_of_squares(xp, t)

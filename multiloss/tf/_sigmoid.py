@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import require_one_float_dtype
+from .._dtypes import require_one_float_dtype, require_tf_float, require_tf_float_operand
 from .._reduction import Reduction
 from ..losses import sigmoid
 from ._common import as_float32, check_compatible, check_not_none, compute_weighted_loss, shape_text
@@ -42,6 +42,7 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
     logits = _as_tensor(xp, logits)
     labels = _as_tensor(xp, multi_class_labels, logits.dtype)
     check_compatible(logits, labels)
+    require_tf_float("sigmoid_cross_entropy_with_logits", logits=logits)
     if label_smoothing > 0:
         labels = sigmoid.smooth_binary_labels(labels, label_smoothing)
     losses = sigmoid.tf_logit_bce(xp, labels, logits)
@@ -77,6 +78,7 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     logits, labels = _as_tensor(xp, logits), _as_tensor(xp, labels)
     _check_same_shape(labels, logits)
     require_one_float_dtype("Mul", logits, labels)
+    require_tf_float("sigmoid_cross_entropy_with_logits", logits=logits)
     return sigmoid.tf_logit_bce(xp, labels, logits)
 
 
@@ -89,5 +91,7 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
     xp = namespace_of(labels, logits, pos_weight)
     logits, labels = _as_tensor(xp, logits), _as_tensor(xp, labels)
     _check_same_shape(labels, logits)
+    require_tf_float_operand(pos_weight - 1, "labels", labels)  # TF computes 1 + (pos_weight - 1) * labels
     require_one_float_dtype("Mul", labels, pos_weight, logits)
+    require_tf_float("weighted_cross_entropy_with_logits", logits=logits)
     return sigmoid.tf_weighted_logit_bce(xp, labels, logits, pos_weight)

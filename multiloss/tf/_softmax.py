@@ -12,6 +12,7 @@ import math
 
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
+from .._dtypes import require_tf_float
 from .._reduction import Reduction
 from ..losses import categorical
 from ._common import check_compatible, check_not_none, compute_weighted_loss, shape_text
@@ -128,6 +129,7 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     """
     xp = namespace_of(labels, logits)
     logits = as_tensor(xp, logits)
+    require_tf_float("softmax_cross_entropy_with_logits", logits=logits)
     precise = _precise(xp, logits)
     labels = xp.astype(as_tensor(xp, labels), precise.dtype)
     _check_xent_shapes(labels, precise, axis)
@@ -171,6 +173,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     labels, logits = as_tensor(xp, labels), as_tensor(xp, logits)
     _check_sparse_shapes(labels, logits)
     check_label_dtype(labels)
+    require_tf_float("sparse_softmax_cross_entropy_with_logits", logits=logits)
     num_classes = logits.shape[-1]
     if num_classes == 0:
         raise InvalidArgumentError(

@@ -99,6 +99,13 @@ def _hinge_embedding_empty(rng, dtype):
     return hinge_embedding(rng, dtype, batch=0)
 
 
+@edge("hinge_embedding", "integers")
+def _hinge_embedding_integers(rng, dtype):
+    """int64 distances 0 to 5 and labels +-1, whatever ``dtype``."""
+    arrays = hinge_embedding(rng, np.float64)
+    return {k: np.rint(v * 2 if k == "prediction" else v).astype(np.int64) for k, v in arrays.items()}
+
+
 @edge("hinge_embedding", "nan")
 def _hinge_embedding_nan(rng, dtype):
     return _with_nan(hinge_embedding(rng, dtype), "prediction", (1, 2))

@@ -40,6 +40,15 @@ empty_and_nan("regression", regression, "prediction")
 
 
 @edge("regression")
+def integers(rng, dtype):
+    """int64 draws from -6 to 6 whatever ``dtype`` (residuals above and below a delta of 1 or 1.5)."""
+    arrays = regression(rng, np.float64)
+    for role in ("prediction", "target"):
+        arrays[role] = np.rint(arrays[role] * 2).astype(np.int64)
+    return arrays
+
+
+@edge("regression")
 def inf(rng, dtype):
     arrays = regression(rng, dtype)
     arrays["target"][0, 0] = np.inf
