@@ -34,6 +34,7 @@ _state = threading.local()  # .flags: the deferred checks' verdicts while tracin
 _STATIC_TYPES = (type(None), bool, int, str)
 _EAGER = object()  # a signature that stays on the plain call
 _ONCE = object()  # a signature met once
+_MAX_SIGNATURES = 256  # per function: shapes that never repeat stop being remembered
 _DYNAMIC, _STATIC, _NEITHER = 1, 2, 3
 _kinds: dict[type, int] = {}  # argument type -> how it takes part in a fused call
 
@@ -48,7 +49,7 @@ def _kind(cls, jax):
     if kind is None:
         if issubclass(cls, jax.Array):
             kind = _NEITHER if issubclass(cls, jax.core.Tracer) else _DYNAMIC
-        elif cls in _STATIC_TYPES or cls is float or cls is tuple:
+        elif cls in _STATIC_TYPES or cls is float or cls is tuple or hasattr(cls, "_fused_key"):
             kind = _STATIC
         else:
             kind = _NEITHER
@@ -66,7 +67,17 @@ def _static_key(value):
         return (tuple, tuple(_static_key(v) for v in value))
     if cls in _STATIC_TYPES:
         return (cls, value)
-    raise TypeError  # a tuple holding another object: the plain call
+    if getattr(value, "_fused", False):  # one of the fused functions: fixed code, no state
+        return (cls, id(value))
+    if hasattr(cls, "_fused_key") and cls.__module__.startswith("multiloss."):
+        return (cls, value._fused_key())
+    raise TypeError  # another object, or a tuple holding one: the plain call
+
+
+def settings_key(obj):
+    """A loss object's settings (its attributes) as a signature; TypeError when one is not a plain value."""
+    return tuple((name, _static_key(v) if type(v) is not dict else tuple(sorted(
+        (k, _static_key(x)) for k, x in v.items()))) for name, v in sorted(vars(obj).items()))
 
 
 def _signature(jax, args, kwargs):
@@ -151,7 +162,7 @@ def fused(fn, context=None):
             key = (key, context())
         compiled = seen.get(key)
         if compiled is None or compiled is _EAGER:
-            if compiled is None:
+            if compiled is None and len(seen) < _MAX_SIGNATURES:
                 seen[key] = _ONCE
             return _plain(fn, args, kwargs)
         if compiled is _ONCE:
@@ -173,6 +184,7 @@ def fused(fn, context=None):
         return out
 
     call.__wrapped__ = fn
+    call._fused = True
     return call
 
 
