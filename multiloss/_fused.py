@@ -36,6 +36,10 @@ _EAGER = object()  # a signature that stays on the plain call
 _ONCE = object()  # a signature met once
 _MAX_SIGNATURES = 256  # per function: shapes that never repeat stop being remembered
 _DYNAMIC, _STATIC, _NEITHER = 1, 2, 3
+# XLA's algebraic simplifier reassociates floats (log(1 - p + eps) becomes log((1 + eps) - p),
+# which moves a saturated log loss by 1%), and excess precision skips the rounding of
+# float16 intermediates: with both off the compiled call computes what the eager ops compute.
+_AS_EAGER = {"xla_disable_hlo_passes": "algsimp", "xla_allow_excess_precision": False}
 _kinds: dict[type, int] = {}  # argument type -> how it takes part in a fused call
 
 
@@ -129,7 +133,7 @@ def _compiled(jax, fn, args, kwargs, where):
         failed = jax.numpy.any(jax.numpy.stack([jax.numpy.any(f) for f in flags])) if flags else None
         return out, failed
 
-    return jax.jit(run)
+    return jax.jit(run, compiler_options=_AS_EAGER)
 
 
 def _plain(fn, args, kwargs):
