@@ -86,28 +86,27 @@ def settings_key(obj):
 
 def _signature(jax, args, kwargs):
     """(signature, positions of the arrays, the arrays), or None when the call can't be fused."""
-    key, where, arrays = [], [], []
     items = list(enumerate(args))
     if kwargs:
         items += sorted(kwargs.items())
+    # The kinds first: a call with another framework's arrays leaves after dict lookups only.
+    kinds = [_kind(type(value), jax) for _, value in items]
+    if _NEITHER in kinds or _DYNAMIC not in kinds:
+        return None
+    key, where, arrays = [], [], []
     single = jax.sharding.SingleDeviceSharding
-    for name, value in items:
-        kind = _kind(type(value), jax)
+    for (name, value), kind in zip(items, kinds, strict=True):
         if kind is _DYNAMIC:
             if type(value.sharding) is not single:
                 return None
             where.append(name)
             arrays.append(value)
             key.append((name, value.shape, value.dtype, value.weak_type))
-        elif kind is _STATIC:
+        else:
             try:
                 key.append((name, _static_key(value)))
             except TypeError:
                 return None
-        else:
-            return None
-    if not arrays:
-        return None
     return tuple(key), tuple(where), arrays
 
 
