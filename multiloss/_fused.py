@@ -191,6 +191,17 @@ def fused(fn, context=None):
     return call
 
 
+def stacklevel(level):
+    """``warnings.warn``'s ``stacklevel`` that names the frame ``level`` would name without the
+    fused wrappers (``level`` counted from the function that warns): their frames are skipped."""
+    frame, steps, counted = sys._getframe(1), 1, 1
+    while counted < level and frame.f_back is not None:
+        frame, steps = frame.f_back, steps + 1
+        if frame.f_code not in _WRAPPER_CODES:
+            counted += 1
+    return steps
+
+
 def fuse_functions(namespace, names, context=None):
     """Replace each public function in ``names`` of ``namespace`` (a module's globals) by its
     :func:`fused` form, there and in the module that defines it (whose classes call it);
@@ -207,3 +218,7 @@ def fuse_functions(namespace, names, context=None):
         home = vars(sys.modules[fn.__module__])
         if home.get(fn.__name__) is fn:
             home[fn.__name__] = wrapped
+
+
+# The frames a fused function adds between its caller and the function itself.
+_WRAPPER_CODES = frozenset({fused(len).__code__, _plain.__code__})

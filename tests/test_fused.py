@@ -92,3 +92,14 @@ def test_signature_tells_python_values_apart():
     assert _fused._static_key(float("nan")) == _fused._static_key(float("nan"))
     with pytest.raises(TypeError):
         _fused._static_key([1])
+
+
+def test_warning_names_the_callers_line():
+    log_probs = jax.nn.log_softmax(jnp.asarray(LOGITS))
+    for _ in range(CALLS):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            mf.kl_div(log_probs, jnp.exp(log_probs), reduction="mean")
+            mf.mse_loss(log_probs, log_probs, size_average=True)
+        # the line of this file that called the loss, as without the compiled path
+        assert [w.filename for w in caught] == [__file__] * 2
