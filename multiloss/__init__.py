@@ -28,4 +28,4 @@ from .native import balanced_sigmoid_cross_entropy, dice_loss, iou_loss  # noqa:
 __version__ = "0.1.0"
 __all__ = ["namespace_of", "balanced_sigmoid_cross_entropy", "iou_loss", "dice_loss"]
 
-_fuse_functions(globals(), __all__)
+_fuse_functions(globals(), ["balanced_sigmoid_cross_entropy", "iou_loss", "dice_loss"])

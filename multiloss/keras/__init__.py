@@ -87,6 +87,6 @@ __all__ += ["hinge", "squared_hinge", "categorical_hinge", "cosine_similarity", 
             "CategoricalHinge", "CosineSimilarity", "Circle"]
 
 # Before the registration with Keras' saving, which then registers the fused forms.
-fuse_functions(globals(), __all__, context=_floatx)
+fuse_functions(globals(), [n for n in __all__ if n not in ("get", "serialize", "deserialize")], context=_floatx)
 
 _serialization.register_when_keras_loads()
