@@ -186,10 +186,12 @@ class Backend:
     def _check_targets(self, indices, classes):
         # PyTorch's kernel check, done here with one host read (bool of a reduction,
         # which is a replicated scalar even for an array sharded over processes).
-        if not self.is_concrete(indices):
+        from .._checks import any_true, concrete  # the checks' one home (and their deferral)
+
+        if not concrete(self, indices):
             return
         bad = self.logical_or(indices < 0, indices >= classes)
-        if bool(self.any(bad)):
+        if any_true(self, bad):
             # The first offending index in memory order, as PyTorch's loop meets it.
             flat, bad = self.reshape(indices, (-1,)), self.reshape(bad, (-1,))
             position = self.arange(self.size(flat), dtype=flat.dtype)

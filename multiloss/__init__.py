@@ -22,7 +22,10 @@ if not _os.path.isdir(_os.path.join(__path__[0], "backends")) and _os.path.exist
     __path__.append(_os.path.dirname(_os.path.dirname(_beside)))
 
 from ._dispatch import namespace_of  # noqa: E402
+from ._fused import fuse_functions as _fuse_functions  # noqa: E402
 from .native import balanced_sigmoid_cross_entropy, dice_loss, iou_loss  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["namespace_of", "balanced_sigmoid_cross_entropy", "iou_loss", "dice_loss"]
+
+_fuse_functions(globals(), ["balanced_sigmoid_cross_entropy", "iou_loss", "dice_loss"])

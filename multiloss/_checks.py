@@ -14,9 +14,14 @@ concrete, and reports nothing (the check is skipped) when it is not.
 
 from __future__ import annotations
 
+from ._fused import deferred_flags
+
 
 def concrete(xp, *arrays):
-    """True when every array's values can be inspected now (eager mode)."""
+    """True when every array's values can be inspected now (eager mode), or will be
+    inspected after the call (a fused call, :mod:`multiloss._fused`)."""
+    if deferred_flags() is not None:
+        return True
     return all(xp.is_concrete(a) for a in arrays if a is not None)
 
 
@@ -24,4 +29,8 @@ def any_true(xp, condition):
     """``bool(any(condition))`` (empty counts as False); False when the answer is not
     concrete (inside a trace), so that a check is skipped rather than failing there."""
     found = xp.any(condition)
+    flags = deferred_flags()
+    if flags is not None:  # a fused call returns the verdict, and runs eagerly again if it is set
+        flags.append(found)
+        return False
     return xp.is_concrete(found) and bool(found)

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import warnings
 
+from ._fused import stacklevel
+
 OPERATIONS = ("none", "sum", "mean", "weighted_mean", "nonzero_mean", "batchmean")
 
 
@@ -127,7 +129,7 @@ def torch_legacy_reduction(size_average, reduce):
     warnings.warn(
         f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
         UserWarning,
-        stacklevel=4,
+        stacklevel=stacklevel(4),
     )
     return reduction
 
@@ -143,7 +145,7 @@ def torch_reduction(reduction, size_average=None, reduce=None, *, allowed=TORCH_
         warnings.warn(
             "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=stacklevel(3),
         )
         return "mean"
     if reduction not in allowed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ._dispatch import namespace_of
 from ._dtypes import promote_floats, torch_float_kernel
+from ._fused import fuse_functions
 from ._reduction import reduce
 from ._shapes import broadcast_shapes, first_mismatch
 from .losses import box, sigmoid
@@ -129,3 +130,5 @@ def _reduce(xp, loss, reduction, empty="zero"):
             f"Invalid Value for arg 'reduction': '{reduction} \n Supported reduction modes: 'none', 'mean', 'sum'"
         )
     return reduce(xp, loss, reduction, empty=empty)
+
+fuse_functions(globals(), __all__)

@@ -8,6 +8,7 @@ every class and function is registered with Keras' saving, so ``load_model`` nee
 no ``custom_objects``.
 """
 
+from .._fused import fuse_functions
 from . import _serialization
 from ._categorical import (
     CategoricalCrossentropy,
@@ -20,6 +21,7 @@ from ._categorical import (
     sparse_categorical_crossentropy,
 )
 from ._common import Loss, LossFunctionWrapper
+from ._common import floatx as _floatx
 from ._divergence import KLD, KLDivergence, Poisson, kl_divergence, kld, poisson
 from ._margin import (
     CategoricalHinge,
@@ -83,5 +85,8 @@ __all__ += ["binary_crossentropy", "binary_focal_crossentropy", "bce", "BCE", "B
 __all__ += ["dice", "tversky", "Dice", "Tversky"]
 __all__ += ["hinge", "squared_hinge", "categorical_hinge", "cosine_similarity", "circle", "Hinge", "SquaredHinge",
             "CategoricalHinge", "CosineSimilarity", "Circle"]
+
+# Before the registration with Keras' saving, which then registers the fused forms.
+fuse_functions(globals(), [n for n in __all__ if n not in ("get", "serialize", "deserialize")], context=_floatx)
 
 _serialization.register_when_keras_loads()

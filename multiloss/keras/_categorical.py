@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 
 from .._dispatch import namespace_of
+from .._fused import stacklevel
 from .._reduction import squeeze_or_expand_to_same_rank
 from ..losses import categorical
 from ..tf._common import shape_text
@@ -53,7 +54,7 @@ def _warn_single_class(y_pred, fn_name):
             f"Received: y_pred.shape={shape_text(y_pred.shape)}. "
             "Consider using 'binary_crossentropy' if you only have 2 classes.",
             SyntaxWarning,
-            stacklevel=3,
+            stacklevel=stacklevel(3),
         )
 
 

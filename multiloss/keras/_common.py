@@ -8,6 +8,7 @@ import sys
 from .._dispatch import namespace_of
 from .._dtypes import dtype_name, is_integer
 from .._framework_class import FrameworkClass
+from .._fused import fused, settings_key
 from .._reduction import keras_reduce, keras_reduction, squeeze_or_expand_to_same_rank
 from ..distributed import scale_keras_loss
 
@@ -145,17 +146,11 @@ class Loss(FrameworkClass):
         return self._dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        in_mask = keras_mask(y_pred)  # read before conversion, which may drop it
-        xp = namespace_of(y_true, y_pred, sample_weight)
-        dtype = getattr(xp, self._dtype)
-        y_true, y_pred = as_array(xp, y_true, dtype), as_array(xp, y_pred, dtype)
-        values, out_mask = self._call_with_mask(y_true, y_pred)
-        mask = _both_masks(xp, in_mask, out_mask)
-        if sample_weight is not None:
-            sample_weight = as_array(xp, sample_weight, dtype)
-        # Keras' Loss.__call__ reduces here (reduce_weighted_values), then scales for tf.distribute.
-        return scale_keras_loss(xp, keras_reduce(xp, values, sample_weight, self.reduction, mask),
-                                values, sample_weight, self.reduction)
+        return _loss_call(self, y_true, y_pred, sample_weight)
+
+    def _fused_key(self):
+        # What a call reads of the loss, for one compiled call per signature (multiloss._fused).
+        return settings_key(self)
 
     def _call_with_mask(self, y_true, y_pred):
         # A loss that masks entries out (SparseCategoricalCrossentropy's
@@ -215,3 +210,18 @@ class LossFunctionWrapper(Loss):
 
             config = {**config, "fn": deserialize(config["fn"])}
         return cls(**config)
+
+
+@fused
+def _loss_call(loss, y_true, y_pred, sample_weight):
+    in_mask = keras_mask(y_pred)  # read before conversion, which may drop it
+    xp = namespace_of(y_true, y_pred, sample_weight)
+    dtype = getattr(xp, loss._dtype)
+    y_true, y_pred = as_array(xp, y_true, dtype), as_array(xp, y_pred, dtype)
+    values, out_mask = loss._call_with_mask(y_true, y_pred)
+    mask = _both_masks(xp, in_mask, out_mask)
+    if sample_weight is not None:
+        sample_weight = as_array(xp, sample_weight, dtype)
+    # Keras' Loss.__call__ reduces here (reduce_weighted_values), then scales for tf.distribute.
+    return scale_keras_loss(xp, keras_reduce(xp, values, sample_weight, loss.reduction, mask),
+                            values, sample_weight, loss.reduction)

@@ -7,6 +7,7 @@ import warnings
 
 from .._dtypes import torch_integer_mean
 from .._framework_class import FrameworkClass, prefer_base
+from .._fused import stacklevel
 from .._reduction import reduce, torch_legacy_reduction, torch_reduction  # noqa: F401 (re-exported)
 from .._shapes import broadcast_shapes, first_mismatch
 
@@ -24,7 +25,7 @@ def warn_if_sizes_differ(xp, input, target):
             f"({torch_size(input.shape)}). This will likely lead to incorrect results due to broadcasting. "
             "Please ensure they have the same size.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=stacklevel(3),
         )
 
 

@@ -6,6 +6,7 @@ reduces it with :func:`compute_weighted_loss` (default
 non-zero weights, 0 when there are none).
 """
 
+from .._fused import fuse_functions
 from .._reduction import Reduction
 from ._common import compute_weighted_loss
 from ._margin import cosine_distance, hinge_loss, mean_pairwise_squared_error
@@ -17,3 +18,5 @@ __all__ = ["Reduction", "compute_weighted_loss", "absolute_difference", "mean_sq
 __all__ += ["softmax_cross_entropy", "sparse_softmax_cross_entropy"]
 __all__ += ["sigmoid_cross_entropy", "log_loss"]
 __all__ += ["hinge_loss", "cosine_distance", "mean_pairwise_squared_error"]
+
+fuse_functions(globals(), __all__)

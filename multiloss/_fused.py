@@ -1,0 +1,224 @@
+"""One compiled call for a whole loss call on concrete JAX arrays.
+
+Eager JAX runs each array operation as its own dispatch (about 10 µs each on
+CPU), and a loss with its checks, dtype casts and reduction runs dozens of
+them. So a public loss function, called with concrete (non-traced) JAX arrays,
+runs under one cached ``jax.jit`` instead, from the second call with the same
+signature (its array shapes, dtypes and weak types, and its other arguments'
+values) on: a signature met once costs no compilation (tests with random
+shapes, a last batch of another size), a repeated one costs one dispatch.
+
+Eager semantics are kept exactly:
+
+- the value checks (:mod:`multiloss._checks`) are deferred while tracing: each
+  returns its verdict from the compiled call, read with one host read; when one
+  is set, the call is run again eagerly, which raises the exact error;
+- a call whose trace fails (a shape, dtype or argument error, a value read in
+  Python) or emits a warning stays eager for that signature, so that its
+  errors and warnings come exactly as without this module;
+- only arguments that are concrete single-device JAX arrays or plain immutable
+  Python values (the latter become part of the signature) take this path;
+  tracers (under ``jit``, ``grad``, ``vmap``), sharded arrays, other frameworks'
+  arrays and any other object keep the plain call.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+import warnings
+
+_state = threading.local()  # .flags: the deferred checks' verdicts while tracing; .eager: in a plain call
+
+_STATIC_TYPES = (type(None), bool, int, str)
+_EAGER = object()  # a signature that stays on the plain call
+_ONCE = object()  # a signature met once
+_MAX_SIGNATURES = 256  # per function: shapes that never repeat stop being remembered
+_DYNAMIC, _STATIC, _NEITHER = 1, 2, 3
+# XLA's algebraic simplifier reassociates floats (log(1 - p + eps) becomes log((1 + eps) - p),
+# which moves a saturated log loss by 1%), and excess precision skips the rounding of
+# float16 intermediates: with both off the compiled call computes what the eager ops compute.
+_AS_EAGER = {"xla_disable_hlo_passes": "algsimp", "xla_allow_excess_precision": False}
+_kinds: dict[type, int] = {}  # argument type -> how it takes part in a fused call
+
+
+def deferred_flags():
+    """The list that collects the value checks' verdicts while a fused call traces, else None."""
+    return getattr(_state, "flags", None)
+
+
+def _kind(cls, jax):
+    kind = _kinds.get(cls)
+    if kind is None:
+        if issubclass(cls, jax.Array):
+            kind = _NEITHER if issubclass(cls, jax.core.Tracer) else _DYNAMIC
+        elif cls in _STATIC_TYPES or cls is float or cls is tuple or hasattr(cls, "_fused_key"):
+            kind = _STATIC
+        else:
+            kind = _NEITHER
+        _kinds[cls] = kind
+    return kind
+
+
+def _static_key(value):
+    # Typed, so that 1, 1.0 and True (equal as dict keys) compile apart; floats by
+    # their bits, so that -0.0 and 0.0 differ and NaN equals NaN.
+    cls = type(value)
+    if cls is float:
+        return (float, value.hex())
+    if cls is tuple:
+        return (tuple, tuple(_static_key(v) for v in value))
+    if cls in _STATIC_TYPES:
+        return (cls, value)
+    if getattr(value, "_fused", False):  # one of the fused functions: fixed code, no state
+        return (cls, id(value))
+    if hasattr(cls, "_fused_key") and cls.__module__.startswith("multiloss."):
+        return (cls, value._fused_key())
+    raise TypeError  # another object, or a tuple holding one: the plain call
+
+
+def settings_key(obj):
+    """A loss object's settings (its attributes) as a signature; TypeError when one is not a plain value."""
+    return tuple((name, _static_key(v) if type(v) is not dict else tuple(sorted(
+        (k, _static_key(x)) for k, x in v.items()))) for name, v in sorted(vars(obj).items()))
+
+
+def _signature(jax, args, kwargs):
+    """(signature, positions of the arrays, the arrays), or None when the call can't be fused."""
+    items = list(enumerate(args))
+    if kwargs:
+        items += sorted(kwargs.items())
+    # The kinds first: a call with another framework's arrays leaves after dict lookups only.
+    kinds = [_kind(type(value), jax) for _, value in items]
+    if _NEITHER in kinds or _DYNAMIC not in kinds:
+        return None
+    key, where, arrays = [], [], []
+    single = jax.sharding.SingleDeviceSharding
+    for (name, value), kind in zip(items, kinds, strict=True):
+        if kind is _DYNAMIC:
+            if type(value.sharding) is not single:
+                return None
+            where.append(name)
+            arrays.append(value)
+            key.append((name, value.shape, value.dtype, value.weak_type))
+        else:
+            try:
+                key.append((name, _static_key(value)))
+            except TypeError:
+                return None
+    return tuple(key), tuple(where), arrays
+
+
+def _compiled(jax, fn, args, kwargs, where):
+    """``fn`` under ``jax.jit`` with its non-array arguments bound; returns (result, any check failed)."""
+    # The template holds no array: the compiled call must not keep the first call's inputs alive.
+    args = [None if isinstance(name, int) and name in where else a for name, a in enumerate(args)]
+    kwargs = {k: None if k in where else v for k, v in kwargs.items()}
+
+    def run(*arrays):
+        call_args, call_kwargs = list(args), dict(kwargs)
+        for name, array in zip(where, arrays, strict=True):
+            if isinstance(name, int):
+                call_args[name] = array
+            else:
+                call_kwargs[name] = array
+        outer, _state.flags = deferred_flags(), []
+        try:
+            out = fn(*call_args, **call_kwargs)
+            flags = _state.flags
+        finally:
+            _state.flags = outer
+        failed = jax.numpy.any(jax.numpy.stack([jax.numpy.any(f) for f in flags])) if flags else None
+        return out, failed
+
+    return jax.jit(run, compiler_options=_AS_EAGER)
+
+
+def _plain(fn, args, kwargs):
+    # Losses calling other public losses: the inner calls stay plain inside a plain call.
+    outer, _state.eager = getattr(_state, "eager", False), True
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _state.eager = outer
+
+
+def fused(fn, context=None):
+    """``fn`` run as one compiled call when every array argument is a concrete JAX array.
+
+    ``context()``, when given, returns the global settings ``fn`` reads (Keras' floatx):
+    part of the signature, so that a changed setting compiles again.
+    """
+    seen: dict = {}  # signature -> _ONCE, its compiled call, or _EAGER
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        jax = sys.modules.get("jax")
+        if jax is None or getattr(_state, "eager", False) or deferred_flags() is not None:
+            return fn(*args, **kwargs)
+        found = _signature(jax, args, kwargs)
+        if found is None:
+            return fn(*args, **kwargs)
+        key, where, arrays = found
+        if context is not None:
+            key = (key, context())
+        compiled = seen.get(key)
+        if compiled is None or compiled is _EAGER:
+            if compiled is None and len(seen) < _MAX_SIGNATURES:
+                seen[key] = _ONCE
+            return _plain(fn, args, kwargs)
+        if compiled is _ONCE:
+            compiled = _compiled(jax, fn, args, kwargs, where)
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    out, failed = compiled(*arrays)
+            except Exception:
+                caught = True
+            if caught:
+                seen[key] = _EAGER
+                return _plain(fn, args, kwargs)
+            seen[key] = compiled
+        else:
+            out, failed = compiled(*arrays)
+        if failed is not None and bool(failed):
+            return _plain(fn, args, kwargs)  # raises the eager check's exact error
+        return out
+
+    call.__wrapped__ = fn
+    call._fused = True
+    return call
+
+
+def stacklevel(level):
+    """``warnings.warn``'s ``stacklevel`` that names the frame ``level`` would name without the
+    fused wrappers (``level`` counted from the function that warns): their frames are skipped."""
+    frame, steps, counted = sys._getframe(1), 1, 1
+    while counted < level and frame.f_back is not None:
+        frame, steps = frame.f_back, steps + 1
+        if frame.f_code not in _WRAPPER_CODES:
+            counted += 1
+    return steps
+
+
+def fuse_functions(namespace, names, context=None):
+    """Replace each public function in ``names`` of ``namespace`` (a module's globals) by its
+    :func:`fused` form, there and in the module that defines it (whose classes call it);
+    aliases of one function share one fused form."""
+    done = {}
+    for name in names:
+        fn = namespace.get(name)
+        if not callable(fn) or isinstance(fn, type) or not hasattr(fn, "__code__"):
+            continue
+        wrapped = done.get(fn)
+        if wrapped is None:
+            wrapped = done[fn] = fused(fn, context)
+        namespace[name] = wrapped
+        home = vars(sys.modules[fn.__module__])
+        if home.get(fn.__name__) is fn:
+            home[fn.__name__] = wrapped
+
+
+# The frames a fused function adds between its caller and the function itself.
+_WRAPPER_CODES = frozenset({fused(len).__code__, _plain.__code__})
