@@ -177,10 +177,9 @@ class Backend:
 
     def _check_range(self, indices, low, high, message):
         # PyTorch's kernel check, with one host read in eager mode; skipped when tracing.
-        if not self.is_concrete(indices):
-            return
-        found = self.any(self.logical_or(indices < low, indices >= high))
-        if self.is_concrete(found) and bool(found):
+        from .._checks import any_true, concrete  # the checks' one home (and their deferral)
+
+        if concrete(self, indices) and any_true(self, self.logical_or(indices < low, indices >= high)):
             raise RuntimeError(message)
 
     def _check_targets(self, indices, classes):
@@ -229,12 +228,13 @@ class Backend:
     def _check_unit_interval(self, p, y):
         # PyTorch's kernel checks element by element, the input before the target, so the
         # first offending element (in memory order) names which of the two fails. NaN fails.
-        if not (self.is_concrete(p) and self.is_concrete(y)):
+        from .._checks import any_true, concrete  # the checks' one home (and their deferral)
+
+        if not concrete(self, p, y):
             return
         bad_input, bad_target = self._outside_unit_interval(p), self._outside_unit_interval(y)
         either = self.logical_or(bad_input, bad_target)
-        found = self.any(either)
-        if not (self.is_concrete(found) and bool(found)):
+        if not any_true(self, either):
             return
         first = int(self.argmax(self.astype(either, self.int8)))
         name = "input" if bool(bad_input[first]) else "target"

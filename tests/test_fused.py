@@ -103,3 +103,13 @@ def test_warning_names_the_callers_line():
             mf.mse_loss(log_probs, log_probs, size_average=True)
         # the line of this file that called the loss, as without the compiled path
         assert [w.filename for w in caught] == [__file__] * 2
+
+
+def test_margin_target_range_error_after_compiling():
+    # torch: "target out of range" for a class index outside [0, C) in multi_margin_loss.
+    scores = jnp.zeros((3, 4))
+    for _ in range(CALLS):
+        mf.multi_margin_loss(scores, jnp.asarray([0, 1, 2]))
+    for _ in range(CALLS):
+        with pytest.raises(RuntimeError, match="target out of range"):
+            mf.multi_margin_loss(scores, jnp.asarray([0, 1, 4]))
