@@ -24,6 +24,17 @@ written in standard names only and are what the strict test runs):
 - ``nll(log_probs, indices, ignore_index, axis)``: PyTorch's NLL term ``-log_probs[t]`` along
   ``axis`` (removed), 0 where ``t == ignore_index``; another index outside ``[0, C)`` raises
   ``IndexError("Target t is out of bounds.")`` in eager mode (torch: inside its own kernel).
+- ``sparse_softmax_cross_entropy(logits, indices, check=None)``: TensorFlow's
+  ``SparseSoftmaxCrossEntropyWithLogits`` over the last axis, ``logsumexp(logits) - logits[t]``, gradient
+  ``softmax - one_hot(t)``; a row whose index is outside ``[0, C)`` is NaN (TF's XLA and GPU kernels).
+  ``check(indices)``, where given, raises for such an index in eager mode; it is called before the
+  kernel, or only once the kernel has refused the labels where the kernel checks them itself (TF on CPU).
+- ``softmax_cross_entropy(logits, labels, axis)``: TensorFlow's ``SoftmaxCrossEntropyWithLogits``,
+  ``-sum(labels * log_softmax(logits), axis)`` with TF's gradients: ``softmax - labels`` for the
+  logits (whatever each row of labels sums to) and ``-log_softmax(logits)`` for the labels.
+- ``sigmoid_cross_entropy(labels, logits)``: TensorFlow's ``sigmoid_cross_entropy_with_logits``,
+  ``max(x, 0) - x y + log1p(exp(-|x|))``, with its gradient at ``x = 0`` and its values at infinite logits.
+- ``half_sum_of_squares(x)``: ``sum(x**2) / 2`` (TensorFlow's ``l2_loss``), in the dtype of ``x``.
 - ``stop_gradient(x)``: ``x``, seen by autodiff as a constant.
 - ``squared_difference(x, y)``: ``(x - y)**2``, in one pass where the framework has a kernel for it.
 - ``huber(x, y, delta)``: elementwise Huber of ``d = x - y``: ``0.5 d**2`` if ``|d| <= delta``, else
@@ -60,6 +71,10 @@ EXTENSIONS = (
     "one_hot",
     "take_along_axis",
     "nll",
+    "sparse_softmax_cross_entropy",
+    "softmax_cross_entropy",
+    "sigmoid_cross_entropy",
+    "half_sum_of_squares",
     "stop_gradient",
     "squared_difference",
     "huber",

@@ -128,6 +128,43 @@ class Backend:
             value = self.sum(self.where(position == first, flat, self.zeros_like(flat)))
             raise IndexError(f"Target {int(value)} is out of bounds.")
 
+    def sparse_softmax_cross_entropy(self, logits, indices, check=None):
+        if check is not None:
+            check(indices)
+        # Shifted by the row's max first, as TF's kernel and optax are: the target's logit and
+        # the normalizer are then both small, so a confident row keeps its float32 accuracy
+        # (lse - x[t] of two large numbers would not). An infinite max is not guarded: its
+        # row is NaN, as in TF's kernel (inf - inf).
+        shifted = logits - self.stop_gradient(self.max(logits, axis=-1, keepdims=True))
+        normalizer = self.log(self.sum(self.exp(shifted), axis=-1))
+        # The gather reads a clipped index, so it never goes out of bounds (under jit nothing
+        # has checked the range), and where puts NaN in place of what it read.
+        classes = logits.shape[-1]
+        in_range = self.logical_and(indices >= 0, indices < classes)
+        safe = self.expand_dims(self.clip(indices, min=0, max=classes - 1), axis=-1)
+        picked = self.squeeze(self.take_along_axis(shifted, safe, axis=-1), axis=-1)
+        return normalizer - self.where(in_range, picked, self.full_like(picked, self.nan))
+
+    def softmax_cross_entropy(self, logits, labels, axis):
+        # The true gradient with respect to the logits is m softmax - labels, m = sum(labels);
+        # the added term (1 - m) (lse - stop_gradient(lse)) is 0 in value and adds (1 - m) softmax
+        # to it, which makes TF's softmax - labels, and nothing to the labels' gradient.
+        value = -self.sum(labels * self.log_softmax(logits, axis), axis=axis)
+        lse = self.logsumexp(logits, axis=axis)
+        mass = self.stop_gradient(self.sum(labels, axis=axis))
+        return value + (1.0 - mass) * (lse - self.stop_gradient(lse))
+
+    def sigmoid_cross_entropy(self, labels, logits):
+        # max(x, 0) and -|x| from one where on x >= 0, as TF writes them: the gradient at
+        # x = 0 is then the exact sigmoid(0) - y.
+        positive = logits >= 0
+        relu = self.where(positive, logits, self.zeros_like(logits))
+        neg_abs = self.where(positive, -logits, logits)
+        return relu - logits * labels + self.log1p(self.exp(neg_abs))
+
+    def half_sum_of_squares(self, x):
+        return self.sum(x * x) / 2
+
     def stop_gradient(self, x):
         return x
 

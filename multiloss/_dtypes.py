@@ -17,7 +17,19 @@ TORCH_SCALAR_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Flo
 
 def dtype_name(dtype):
     """``"float32"`` for NumPy, JAX, TensorFlow and Keras dtypes, and for ``torch.float32``."""
-    return str(getattr(dtype, "name", None) or dtype).removeprefix("torch.")
+    # Cached: NumPy builds a dtype's .name anew on every read, a few microseconds each.
+    try:
+        return _NAMES[dtype]
+    except (KeyError, TypeError):
+        name = str(getattr(dtype, "name", None) or dtype).removeprefix("torch.")
+    try:
+        _NAMES[dtype] = name
+    except TypeError:  # an unhashable dtype-like: named each time
+        pass
+    return name
+
+
+_NAMES: dict = {}
 
 
 def _float_name(x):

@@ -16,7 +16,7 @@ from .._dispatch import namespace_of
 from .._reduction import squeeze_or_expand_to_same_rank
 from ..losses import categorical
 from ..tf._common import shape_text
-from ..tf._softmax import as_indices, check_label_range
+from ..tf._softmax import as_indices, label_range_check
 from ._common import EPSILON, LossFunctionWrapper, as_array
 
 
@@ -138,11 +138,11 @@ def _sparse(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     if xp.ndim(labels) == xp.ndim(y_pred) and labels.shape[-1] == 1:
         labels = xp.squeeze(labels, axis=-1)
     _check_sparse_shapes(labels, y_pred)
-    check_label_range(xp, labels, y_pred.shape[-1])
+    check = label_range_check(xp, y_pred.shape[-1])
     if from_logits:
-        result = categorical.sparse_softmax_cross_entropy(xp, y_pred, labels)
+        result = categorical.sparse_softmax_cross_entropy(xp, y_pred, labels, check)
     else:
-        result = categorical.sparse_probability_cross_entropy(xp, y_pred, labels, EPSILON)
+        result = categorical.sparse_probability_cross_entropy(xp, y_pred, labels, EPSILON, check)
     if valid is not None:
         if tuple(valid.shape) != tuple(result.shape):  # Keras reshapes the mask to the loss' shape
             valid = xp.reshape(valid, tuple(result.shape))

@@ -6,24 +6,12 @@ math must still never read out of bounds, so it gathers at a clipped index
 and then replaces what an out-of-range index read.
 """
 
-from .softmax import cross_entropy_with_log_probs, pick
+from .softmax import cross_entropy_with_log_probs, index_dtype
 
 
 def smooth_labels(xp, labels, smoothing, num_classes):
     """Label smoothing toward the uniform distribution: ``y (1 - s) + s / C``."""
     return labels * (1.0 - smoothing) + smoothing / num_classes
-
-
-def pick_in_range(xp, values, indices, fill):
-    """``values[..., index]`` along the last axis, and ``fill`` where the index is outside ``[0, C)``.
-
-    The gather reads a clipped index, so it never goes out of bounds (under
-    jit nothing has checked the range), and ``where`` replaces what it read.
-    """
-    classes = values.shape[-1]
-    in_range = (indices >= 0) & (indices < classes)
-    picked = pick(xp, values, xp.clip(indices, min=0, max=classes - 1), axis=-1)
-    return xp.where(in_range, picked, xp.full_like(picked, fill))
 
 
 def softmax_cross_entropy_unit_mass(xp, logits, labels, axis=-1):
@@ -37,27 +25,21 @@ def softmax_cross_entropy_unit_mass(xp, logits, labels, axis=-1):
     the added term ``(1 - m) (lse - stop_gradient(lse))`` is 0 in value and
     contributes ``(1 - m) softmax`` to it, and nothing to the labels' gradient.
     """
-    value = cross_entropy_with_log_probs(xp, xp.log_softmax(logits, axis), labels, axis)
-    lse = xp.logsumexp(logits, axis=axis)
-    mass = xp.stop_gradient(xp.sum(labels, axis=axis))
-    return value + (1.0 - mass) * (lse - xp.stop_gradient(lse))
+    return xp.softmax_cross_entropy(logits, labels, axis)
 
 
-def sparse_softmax_cross_entropy(xp, logits, indices):
+def sparse_softmax_cross_entropy(xp, logits, indices, check=None):
     """``logsumexp(logits) - logits[index]`` over the last axis (TF's ``SparseSoftmaxCrossEntropyWithLogits``).
 
     The gradient is ``softmax(logits) - one_hot(index)``. An index outside
     ``[0, C)`` gives NaN, as TF's compiled (XLA) and GPU kernels do; the
-    interfaces raise for it first in eager mode, as TF's CPU kernel does.
+    interfaces pass ``check``, which raises for it in eager mode, as TF's CPU
+    kernel does. The backend hands the whole loss to the framework's kernel
+    where it has one (``xp.sparse_softmax_cross_entropy``).
     """
-    # Shifted by the row's max first, as TF's kernel and optax are: the target's logit and
-    # the normalizer are then both small, so a confident row keeps its float32 accuracy
-    # (lse - x[t] of two large numbers would not). The gather reads the shifted logits
-    # along the class axis, so a class-sharded batch needs no collective before it.
-    # An infinite max is not guarded: its row is NaN, as in TF's kernel (inf - inf).
-    shifted = logits - xp.stop_gradient(xp.max(logits, axis=-1, keepdims=True))
-    normalizer = xp.log(xp.sum(xp.exp(shifted), axis=-1))
-    return normalizer - pick_in_range(xp, shifted, indices, float("nan"))
+    if indices.dtype not in (xp.int32, xp.int64):
+        indices = xp.astype(indices, index_dtype(xp, indices))
+    return xp.sparse_softmax_cross_entropy(logits, indices, check)
 
 
 def probability_cross_entropy(xp, probs, labels, axis=-1, epsilon=1e-7):
@@ -73,7 +55,7 @@ def probability_cross_entropy(xp, probs, labels, axis=-1, epsilon=1e-7):
     return cross_entropy_with_log_probs(xp, xp.log(probs), labels, axis)
 
 
-def sparse_probability_cross_entropy(xp, probs, indices, epsilon=1e-7):
+def sparse_probability_cross_entropy(xp, probs, indices, epsilon=1e-7, check=None):
     """Keras-on-TensorFlow sparse crossentropy from probabilities, over the last axis:
     ``log(sum(q)) - log(q[index])`` with ``q = clip(p, eps, 1 - eps)``.
 
@@ -81,7 +63,7 @@ def sparse_probability_cross_entropy(xp, probs, indices, epsilon=1e-7):
     log of the clipped values as logits), so an all-zero row gives ``log(C)``.
     """
     log_probs = xp.log(xp.clip(probs, min=epsilon, max=1.0 - epsilon))
-    return sparse_softmax_cross_entropy(xp, log_probs, indices)
+    return sparse_softmax_cross_entropy(xp, log_probs, indices, check)
 
 
 def focal_cross_entropy(xp, probs, labels, alpha=0.25, gamma=2.0, axis=-1, epsilon=1e-7):

@@ -96,11 +96,7 @@ def tf_logit_bce(xp, target, logits):
 
     Source: ``tf.nn.sigmoid_cross_entropy_with_logits``.
     """
-    positive = logits >= 0
-    zeros = xp.zeros_like(logits)
-    relu = xp.where(positive, logits, zeros)
-    neg_abs = xp.where(positive, -logits, logits)
-    return relu - logits * target + xp.log1p(xp.exp(neg_abs))
+    return xp.sigmoid_cross_entropy(target, logits)
 
 
 def tf_weighted_logit_bce(xp, target, logits, pos_weight):

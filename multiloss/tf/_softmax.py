@@ -74,6 +74,11 @@ def check_label_range(xp, labels, num_classes):
         )
 
 
+def label_range_check(xp, num_classes):
+    """:func:`check_label_range` for ``num_classes``, as the ``check`` the kernels take."""
+    return lambda labels: check_label_range(xp, labels, num_classes)
+
+
 def _label_values(xp, labels):
     # A JAX array spread over other processes' devices can't be read here, only reduced.
     if not getattr(labels, "is_fully_addressable", True):
@@ -171,9 +176,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
         raise InvalidArgumentError(
             f"Must have at least one class, but got logits shape [{','.join(map(str, logits.shape))}]"
         )
-    check_label_range(xp, labels, num_classes)
     precise = xp.astype(logits, xp.float32) if dtype_name(logits.dtype) == "float16" else logits
-    loss = categorical.sparse_softmax_cross_entropy(xp, precise, labels)
+    loss = categorical.sparse_softmax_cross_entropy(xp, precise, labels, label_range_check(xp, num_classes))
     return loss if precise is logits else xp.astype(loss, logits.dtype)
 
 
