@@ -21,6 +21,8 @@ def _like(value, other):
     # Only a Python or NumPy number is converted: a tensor, a tf.Variable or a Keras
     # variable passes as it is (tf.constant of a variable would cut its gradient).
     if isinstance(value, int | float | np.number):
+        if tf.executing_eagerly():
+            return _constant(value, other.dtype, bool(np.signbit(value)))
         return tf.constant(value, dtype=other.dtype)
     return value
 
@@ -54,9 +56,19 @@ def _axis_constant(axes):
 
 
 @functools.lru_cache(maxsize=64)
-def _constant(value, dtype):
-    # An eager scalar made once: tf.constant per call costs as much as a small op.
+def _constant(value, dtype, negative=False):
+    # An eager scalar made once: tf.constant per call costs as much as a small op. (Eager only:
+    # in a graph a captured eager tensor would be an argument, not a constant XLA can fold.)
+    # ``negative`` is part of the key only: -0.0 == 0.0 would share an entry without it.
     return tf.constant(value, dtype=dtype)
+
+
+def _binary(raw, public, x1, x2):
+    # The raw kernel for two tensors (the same gradient); the public op converts anything else.
+    x1, x2 = _like(x1, x2), _like(x2, x1)
+    if isinstance(x1, tf.Tensor) and isinstance(x2, tf.Tensor):
+        return raw(x=x1, y=x2)
+    return public(x1, x2)
 
 
 def _raw_unary(op):
@@ -103,10 +115,10 @@ class TensorflowBackend(Backend):
     squared_difference = staticmethod(tf.math.squared_difference)
 
     def maximum(self, x1, x2):
-        return tf.maximum(_like(x1, x2), _like(x2, x1))
+        return _binary(tf.raw_ops.Maximum, tf.maximum, x1, x2)
 
     def minimum(self, x1, x2):
-        return tf.minimum(_like(x1, x2), _like(x2, x1))
+        return _binary(tf.raw_ops.Minimum, tf.minimum, x1, x2)
 
     def pow(self, x1, x2):
         return tf.pow(_like(x1, x2), _like(x2, x1))
@@ -200,9 +212,9 @@ class TensorflowBackend(Backend):
     def clip(self, x, min=None, max=None):
         # tf.clip_by_value needs both bounds and the tensor's dtype.
         if min is not None:
-            x = tf.maximum(x, _like(min, x))
+            x = _binary(tf.raw_ops.Maximum, tf.maximum, x, min)
         if max is not None:
-            x = tf.minimum(x, _like(max, x))
+            x = _binary(tf.raw_ops.Minimum, tf.minimum, x, max)
         return x
 
     def where(self, condition, x1, x2):

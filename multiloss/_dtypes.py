@@ -17,19 +17,17 @@ TORCH_SCALAR_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Flo
 
 def dtype_name(dtype):
     """``"float32"`` for NumPy, JAX, TensorFlow and Keras dtypes, and for ``torch.float32``."""
-    # Cached: NumPy builds a dtype's .name anew on every read, a few microseconds each.
-    try:
-        return _NAMES[dtype]
-    except (KeyError, TypeError):
-        name = str(getattr(dtype, "name", None) or dtype).removeprefix("torch.")
-    try:
-        _NAMES[dtype] = name
-    except TypeError:  # an unhashable dtype-like: named each time
-        pass
-    return name
+    if type(dtype).__module__ == "numpy.dtypes":
+        # Cached: NumPy builds a dtype's .name anew on every read, a few microseconds each.
+        # (NumPy's only: dtypes of two libraries are never compared, and a tracer sees no cache.)
+        name = _NUMPY_NAMES.get(dtype)
+        if name is None:
+            name = _NUMPY_NAMES[dtype] = dtype.name
+        return name
+    return str(getattr(dtype, "name", None) or dtype).removeprefix("torch.")
 
 
-_NAMES: dict = {}
+_NUMPY_NAMES: dict = {}
 
 
 def _float_name(x):
