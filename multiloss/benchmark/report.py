@@ -46,11 +46,6 @@ REASONS = {
         "in [0, 1], as torch makes it (13 ops and one host read), and the zero-valued term that carries "
         "torch's backward formula (p - y) / max(p (1 - p), 1e-12) (8 ops)"),
     ("pytorch.BCELoss", "tensorflow", "eager", None): "as pytorch.functional.binary_cross_entropy",
-    ("pytorch.functional.smooth_l1_loss", "tensorflow", "compiled", "large"): (
-        "XLA compiles this graph and the reference's to the same loop fusion and reduce (optimized HLO "
-        "compared); timed alone, three rounds of 30 calls: 9.3-10.8 ms against 9.2-9.8 ms, so the "
-        "page's ratio is the shared machine's run-to-run variation"),
-    ("pytorch.SmoothL1Loss", "tensorflow", "compiled", "large"): "as pytorch.functional.smooth_l1_loss",
     ("keras.", "tensorflow", "eager", "small"): (
         "Keras 3 on TensorFlow, the reference of these rows, runs the same TF kernels: eager ops per "
         "call, Keras / multiloss, counted: mean_squared_error 3 / 2, MeanAbsolutePercentageError 12 / 8, "
