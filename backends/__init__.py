@@ -45,6 +45,12 @@ written in standard names only and are what the strict test runs):
   ``RuntimeError("argument #2 'target' is out of range")`` in eager mode (torch: in its kernel).
 - ``pairwise_distance(x1, x2, p, eps, keepdim)``: PyTorch's ``pairwise_distance``,
   ``||x1 - x2 + eps||_p`` over the last axis of the broadcast (torch: its own function).
+- ``softmax_cross_entropy(logits, labels, axis)``: TensorFlow's ``SoftmaxCrossEntropyWithLogits``,
+  ``-sum(labels * log_softmax(logits), axis)`` with TF's gradients: ``softmax - labels`` for the
+  logits (whatever each row of labels sums to) and ``-log_softmax(logits)`` for the labels.
+- ``sigmoid_cross_entropy(labels, logits)``: TensorFlow's ``sigmoid_cross_entropy_with_logits``,
+  ``max(x, 0) - x y + log1p(exp(-|x|))``, with its gradient at ``x = 0`` and its values at infinite logits.
+- ``half_sum_of_squares(x)``: ``sum(x**2) / 2`` (TensorFlow's ``l2_loss``), in the dtype of ``x``.
 - ``stop_gradient(x)``: ``x``, seen by autodiff as a constant.
 - ``squared_difference(x, y)``: ``(x - y)**2``, in one pass where the framework has a kernel for it.
 - ``huber(x, y, delta)``: elementwise Huber of ``d = x - y``: ``0.5 d**2`` if ``|d| <= delta``, else
@@ -95,6 +101,9 @@ EXTENSIONS = (
     "multi_margin",
     "multilabel_margin",
     "pairwise_distance",
+    "softmax_cross_entropy",
+    "sigmoid_cross_entropy",
+    "half_sum_of_squares",
     "stop_gradient",
     "squared_difference",
     "huber",

@@ -198,6 +198,26 @@ class Backend:
             value = self.sum(self.where(position == first, flat, self.zeros_like(flat)))
             raise IndexError(f"Target {int(value)} is out of bounds.")
 
+    def softmax_cross_entropy(self, logits, labels, axis):
+        # The true gradient with respect to the logits is m softmax - labels, m = sum(labels);
+        # the added term (1 - m) (lse - stop_gradient(lse)) is 0 in value and adds (1 - m) softmax
+        # to it, which makes TF's softmax - labels, and nothing to the labels' gradient.
+        value = -self.sum(labels * self.log_softmax(logits, axis), axis=axis)
+        lse = self.logsumexp(logits, axis=axis)
+        mass = self.stop_gradient(self.sum(labels, axis=axis))
+        return value + (1.0 - mass) * (lse - self.stop_gradient(lse))
+
+    def sigmoid_cross_entropy(self, labels, logits):
+        # max(x, 0) and -|x| from one where on x >= 0, as TF writes them: the gradient at
+        # x = 0 is then the exact sigmoid(0) - y.
+        positive = logits >= 0
+        relu = self.where(positive, logits, self.zeros_like(logits))
+        neg_abs = self.where(positive, -logits, logits)
+        return relu - logits * labels + self.log1p(self.exp(neg_abs))
+
+    def half_sum_of_squares(self, x):
+        return self.sum(x * x) / 2
+
     def stop_gradient(self, x):
         return x
 
@@ -242,14 +262,6 @@ class Backend:
 
     def _outside_unit_interval(self, x):
         return self.reshape(self.logical_not(self.logical_and(x >= 0, x <= 1)), (-1,))
-
-    def sigmoid_cross_entropy(self, labels, logits):
-        # max(x, 0) and -|x| from one where on x >= 0, as TF writes them: the gradient at
-        # x = 0 is then the exact sigmoid(0) - y.
-        positive = logits >= 0
-        relu = self.where(positive, logits, self.zeros_like(logits))
-        neg_abs = self.where(positive, -logits, logits)
-        return relu - logits * labels + self.log1p(self.exp(neg_abs))
 
     def value(self, x):
         return x

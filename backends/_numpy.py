@@ -43,6 +43,56 @@ class NumpyBackend(Backend):
         # NumPy reuses the temporary of (x - y) for the square: one allocation.
         return (x - y) ** 2
 
+    # Whole losses in place: NumPy has no autodiff, so a buffer can be overwritten pass by pass;
+    # each takes the fast path for plain floating arrays of one shape and dtype.
+    def sparse_softmax_cross_entropy(self, logits, indices, check=None):
+        if check is None or not _plain(logits):
+            return super().sparse_softmax_cross_entropy(logits, indices, check)
+        check(indices)  # every index is in [0, C) past it: no NaN fill needed
+        shifted = logits - np.maximum.reduce(logits, axis=-1, keepdims=True)
+        picked = np.take_along_axis(shifted, indices[..., None], axis=-1)[..., 0]
+        np.exp(shifted, out=shifted)
+        return np.log(np.add.reduce(shifted, axis=-1)) - picked
+
+    def nll(self, log_probs, indices, ignore_index, axis):
+        if not _plain(log_probs) or not isinstance(indices, np.ndarray):
+            return super().nll(log_probs, indices, ignore_index, axis)
+        ignored = indices == ignore_index
+        safe = np.where(ignored, 0, indices)
+        classes = log_probs.shape[axis]
+        # Two reductions and no temporary: the range check of the generic form, one verdict.
+        if safe.size and (np.minimum.reduce(safe, axis=None) < 0 or np.maximum.reduce(safe, axis=None) >= classes):
+            self._check_targets(safe, classes)
+        picked = np.take_along_axis(log_probs, np.expand_dims(safe, axis), axis=axis).squeeze(axis)
+        np.negative(picked, out=picked)
+        np.copyto(picked, 0, where=ignored)
+        return picked
+
+    def softmax_cross_entropy(self, logits, labels, axis):
+        # The value only: the term that sets TF's gradient is 0 here.
+        if not _plain(logits, labels):
+            return super().softmax_cross_entropy(logits, labels, axis)
+        shifted = logits - np.maximum.reduce(logits, axis=axis, keepdims=True)
+        log_sum = np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
+        shifted -= log_sum
+        shifted *= labels
+        return -np.add.reduce(shifted, axis=axis)
+
+    def sigmoid_cross_entropy(self, labels, logits):
+        if not _plain(logits, labels):
+            return super().sigmoid_cross_entropy(labels, logits)
+        # TF's order, (max(x, 0) - x y) + log1p(exp(-|x|)): for a confident logit the first
+        # part is exactly 0 and the tail keeps its digits, which x - x y + tail would round away.
+        # maximum(x, 0) is TF's where(x >= 0, x, 0) for every x but NaN, whose loss is NaN either way.
+        out = np.maximum(logits, 0)
+        out -= logits * labels
+        tail = np.abs(logits)
+        np.negative(tail, out=tail)
+        np.exp(tail, out=tail)
+        np.log1p(tail, out=tail)
+        out += tail
+        return out
+
     def size(self, x):
         return x.size
 
@@ -73,6 +123,13 @@ class NumpyBackend(Backend):
 
 
 _ML_FLOATS = ("bfloat16",)
+
+
+def _plain(first, *others):
+    """NumPy floating arrays of one dtype and one shape, at least 1-D: the in-place fast paths."""
+    return (isinstance(first, np.ndarray) and first.dtype.kind == "f" and first.ndim > 0
+            and all(isinstance(o, np.ndarray) and o.dtype == first.dtype and o.shape == first.shape
+                    for o in others))
 
 
 def backend():

@@ -21,6 +21,8 @@ def _like(value, other):
     # Only a Python or NumPy number is converted: a tensor, a tf.Variable or a Keras
     # variable passes as it is (tf.constant of a variable would cut its gradient).
     if isinstance(value, int | float | np.number):
+        if tf.executing_eagerly():
+            return _constant(value, other.dtype, bool(np.signbit(value)))
         return tf.constant(value, dtype=other.dtype)
     return value
 
@@ -54,9 +56,19 @@ def _axis_constant(axes):
 
 
 @functools.lru_cache(maxsize=64)
-def _constant(value, dtype):
-    # An eager scalar made once: tf.constant per call costs as much as a small op.
+def _constant(value, dtype, negative=False):
+    # An eager scalar made once: tf.constant per call costs as much as a small op. (Eager only:
+    # in a graph a captured eager tensor would be an argument, not a constant XLA can fold.)
+    # ``negative`` is part of the key only: -0.0 == 0.0 would share an entry without it.
     return tf.constant(value, dtype=dtype)
+
+
+def _binary(raw, public, x1, x2):
+    # The raw kernel for two tensors (the same gradient); the public op converts anything else.
+    x1, x2 = _like(x1, x2), _like(x2, x1)
+    if isinstance(x1, tf.Tensor) and isinstance(x2, tf.Tensor):
+        return raw(x=x1, y=x2)
+    return public(x1, x2)
 
 
 def _raw_unary(op):
@@ -93,9 +105,9 @@ class TensorflowBackend(Backend):
     isnan = staticmethod(tf.math.is_nan)
     isinf = staticmethod(tf.math.is_inf)
     isfinite = staticmethod(tf.math.is_finite)
-    logical_and = staticmethod(tf.logical_and)
-    logical_or = staticmethod(tf.logical_or)
-    logical_not = staticmethod(tf.logical_not)
+    logical_and = staticmethod(lambda x1, x2: tf.raw_ops.LogicalAnd(x=x1, y=x2))
+    logical_or = staticmethod(lambda x1, x2: tf.raw_ops.LogicalOr(x=x1, y=x2))
+    logical_not = _raw_unary("LogicalNot")
     sigmoid = staticmethod(tf.sigmoid)
     log_sigmoid = staticmethod(tf.math.log_sigmoid)
     softplus = staticmethod(tf.math.softplus)
@@ -103,10 +115,10 @@ class TensorflowBackend(Backend):
     squared_difference = staticmethod(tf.math.squared_difference)
 
     def maximum(self, x1, x2):
-        return tf.maximum(_like(x1, x2), _like(x2, x1))
+        return _binary(tf.raw_ops.Maximum, tf.maximum, x1, x2)
 
     def minimum(self, x1, x2):
-        return tf.minimum(_like(x1, x2), _like(x2, x1))
+        return _binary(tf.raw_ops.Minimum, tf.minimum, x1, x2)
 
     def pow(self, x1, x2):
         return tf.pow(_like(x1, x2), _like(x2, x1))
@@ -122,6 +134,74 @@ class TensorflowBackend(Backend):
         half = tf.raw_ops.Mul(x=inner, y=_constant(0.5, abs_diff.dtype))
         return tf.raw_ops.Mul(x=inner, y=tf.raw_ops.Sub(x=abs_diff, y=half))
 
+    # -- whole losses handed to TF's own kernels (eager: the raw op, without the public
+    # wrapper's Python layer; in a graph the public op, which XLA compiles the same way)
+    def sparse_softmax_cross_entropy(self, logits, indices, check=None):
+        if not tf.executing_eagerly():
+            return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=indices, logits=logits)
+        logits = self.value(logits)
+        if check is not None and ":CPU:" not in logits.device:
+            check(indices)  # only the CPU kernel checks the labels; GPU rows would be NaN
+        try:
+            if logits.shape.rank == 2:
+                return tf.raw_ops.SparseSoftmaxCrossEntropyWithLogits(features=logits, labels=indices)[0]
+            return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=indices, logits=logits)
+        except tf.errors.InvalidArgumentError:
+            # The kernel refused a label: the check raises the same message, in the caller's class.
+            if check is not None:
+                check(indices)
+            raise
+
+    def nll(self, log_probs, indices, ignore_index, axis):
+        log_probs = self.value(log_probs)
+        rank = log_probs.shape.rank
+        # (N, C) only: one gather with the batch axis as its batch dimension, in raw ops. (A
+        # gather of a 1-D array has no batch dimension; its gradient would be IndexedSlices.)
+        if not tf.executing_eagerly() or rank != 2 or axis % rank != 1:
+            return Backend.nll(self, log_probs, indices, ignore_index, axis)
+        ignored = tf.raw_ops.Equal(x=indices, y=_constant(ignore_index, indices.dtype))
+        safe = tf.raw_ops.SelectV2(condition=ignored, t=_constant(0, indices.dtype), e=indices)
+        classes = log_probs.shape[-1]
+        if ":CPU:" not in log_probs.device:
+            self._check_targets(safe, classes)  # only the CPU kernel checks its indices
+        try:
+            picked = tf.raw_ops.GatherV2(params=log_probs, indices=safe, axis=_constant(1, tf.int32),
+                                         batch_dims=1)
+        except tf.errors.InvalidArgumentError:
+            self._check_targets(safe, classes)  # the kernel refused an index: PyTorch's message
+            raise
+        # where, not a product: the gradient at an ignored place is exactly 0.
+        return tf.raw_ops.SelectV2(condition=ignored, t=_constant(0, log_probs.dtype), e=tf.raw_ops.Neg(x=picked))
+
+    def softmax_cross_entropy(self, logits, labels, axis):
+        logits, labels = self.value(logits), self.value(labels)
+        if tf.executing_eagerly() and logits.shape.rank == 2 and labels.shape.rank == 2 and axis in (-1, 1):
+            return tf.raw_ops.SoftmaxCrossEntropyWithLogits(features=logits, labels=labels)[0]
+        return tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits, axis=axis)
+
+    def sigmoid_cross_entropy(self, labels, logits):
+        if not tf.executing_eagerly():
+            return tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
+        # The public op's expression, op for op, in raw ops (its Python layer costs more than
+        # these kernels on small tensors).
+        positive = tf.raw_ops.GreaterEqual(x=logits, y=_constant(0, logits.dtype))
+        zeros = tf.raw_ops.ZerosLike(x=logits)
+        relu = tf.raw_ops.SelectV2(condition=positive, t=logits, e=zeros)
+        neg_abs = tf.raw_ops.SelectV2(condition=positive, t=tf.raw_ops.Neg(x=logits), e=logits)
+        linear = tf.raw_ops.Sub(x=relu, y=tf.raw_ops.Mul(x=logits, y=labels))
+        return tf.raw_ops.AddV2(x=linear, y=tf.raw_ops.Log1p(x=tf.raw_ops.Exp(x=neg_abs)))
+
+    def half_sum_of_squares(self, x):
+        x = self.value(x)
+        if not x.dtype.is_floating:
+            return Backend.half_sum_of_squares(self, x)
+        return tf.raw_ops.L2Loss(t=x)
+
+    def xlogy(self, x, y):
+        # TF's kernel has the contract's value (0 where x == 0, whatever y) and gradients
+        # (0 for both where x == 0), in one pass.
+        return tf.raw_ops.Xlogy(x=_like(x, y), y=_like(y, x))
+
     def logaddexp(self, x1, x2):
         x1, x2 = _like(x1, x2), _like(x2, x1)
         big = tf.maximum(x1, x2)
@@ -132,13 +212,16 @@ class TensorflowBackend(Backend):
     def clip(self, x, min=None, max=None):
         # tf.clip_by_value needs both bounds and the tensor's dtype.
         if min is not None:
-            x = tf.maximum(x, _like(min, x))
+            x = _binary(tf.raw_ops.Maximum, tf.maximum, x, min)
         if max is not None:
-            x = tf.minimum(x, _like(max, x))
+            x = _binary(tf.raw_ops.Minimum, tf.minimum, x, max)
         return x
 
     def where(self, condition, x1, x2):
-        return tf.where(condition, _like(x1, x2), _like(x2, x1))
+        x1, x2 = _like(x1, x2), _like(x2, x1)
+        if isinstance(x1, tf.Tensor) and isinstance(x2, tf.Tensor):
+            return tf.raw_ops.SelectV2(condition=condition, t=x1, e=x2)
+        return tf.where(condition, x1, x2)
 
     # -- reductions: tf.reduce_* with keepdims, axis=None for all
     _sum = _raw_reduction("Sum")
@@ -178,6 +261,9 @@ class TensorflowBackend(Backend):
         return tf.convert_to_tensor(obj, dtype=dtype)
 
     def astype(self, x, dtype, copy=True):
+        if isinstance(x, tf.Tensor):
+            # tf.cast returns x itself when it has the dtype already (tensors are immutable).
+            return x if x.dtype == dtype else tf.raw_ops.Cast(x=x, DstT=dtype)
         return tf.cast(x, dtype)
 
     def isdtype(self, dtype, kind):
@@ -210,9 +296,13 @@ class TensorflowBackend(Backend):
         return np.finfo(dtype.as_numpy_dtype)
 
     def zeros_like(self, x, dtype=None):
+        if dtype is None and isinstance(x, tf.Tensor):
+            return tf.raw_ops.ZerosLike(x=x)
         return tf.zeros_like(x, dtype=dtype)
 
     def ones_like(self, x, dtype=None):
+        if dtype is None and isinstance(x, tf.Tensor):
+            return tf.raw_ops.OnesLike(x=x)
         return tf.ones_like(x, dtype=dtype)
 
     def full_like(self, x, fill_value, dtype=None):

@@ -73,4 +73,4 @@ def squared_log_error(xp, prediction, target, epsilon=1e-7):
 
 def half_sum_of_squares(xp, x):
     """``sum(x**2) / 2``, TensorFlow's ``l2_loss``."""
-    return xp.sum(x * x) / 2
+    return xp.half_sum_of_squares(x)

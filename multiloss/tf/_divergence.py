@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._dispatch import namespace_of
 from .._dtypes import require_one_float_dtype, require_tf_float
 from ..losses import divergence
-from ._common import check_compatible, shape_text
+from ._common import as_array, check_compatible, shape_text
 
 
 def _check_same_shape(targets, log_input):
@@ -29,7 +29,7 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
     be equal. ``name`` is accepted for signature compatibility.
     """
     xp = namespace_of(targets, log_input)
-    log_input, targets = xp.asarray(log_input), xp.asarray(targets)
+    log_input, targets = xp.value(as_array(xp, log_input)), xp.value(as_array(xp, targets))
     _check_same_shape(targets, log_input)
     require_tf_float("Exp", log_input=log_input)  # exp(log_input) comes first
     require_one_float_dtype("Mul", log_input, targets)
