@@ -27,8 +27,10 @@ def _reduce(xp, loss, reduction):
 
 
 def cube_error(prediction, target, reduction="mean"):
-    """mean |prediction - target|^3, written once for every framework."""
+    """mean |prediction - target|^3, written once for every framework; floating-point arrays only."""
     xp = namespace_of(prediction, target)
+    if not all(xp.isdtype(x.dtype, "real floating") for x in (prediction, target)):
+        raise TypeError("cube_error takes floating-point arrays")
     return _reduce(xp, xp.abs(prediction - target) ** 3, reduction)
 
 
@@ -39,6 +41,8 @@ def cube_error_unsigned(prediction, target, reduction="mean"):
 
 
 def cube_error_torch(prediction, target, reduction="mean"):
+    if not (prediction.is_floating_point() and target.is_floating_point()):
+        raise TypeError("cube_error takes floating-point arrays")
     loss = (prediction - target).abs().pow(3)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(reduction)
