@@ -20,6 +20,8 @@ written in standard names only and are what the strict test runs):
 - ``xlogy(x, y)``: ``x * log(y)``, and 0 where ``x == 0`` (even for ``y == 0``).
 - ``even_maximum(a, b)``, ``even_minimum(a, b)``: elementwise max and min whose gradient is split
   evenly between ``a`` and ``b`` at a tie (torch's and JAX's rule; TensorFlow's gives it all to ``a``).
+- ``split_max(x, axis)``: ``max(x, axis)`` (axis removed) whose gradient is shared equally by
+  tied maxima (``tf.reduce_max``'s rule).
 - ``relu(x)``: ``max(x, 0)`` with derivative 0 at ``x = 0`` (PyTorch's ``clamp_min``, TF's ``relu``); NaN stays NaN.
 - ``one_hot(indices, num_classes, dtype)``: a new last axis of size ``num_classes``.
 - ``take_along_axis(x, indices, axis)``: the 2024.12 standard function (indices in ``[0, n)``);
@@ -92,6 +94,7 @@ EXTENSIONS = (
     "xlogy",
     "even_maximum",
     "even_minimum",
+    "split_max",
     "relu",
     "one_hot",
     "take_along_axis",

@@ -98,6 +98,12 @@ class Backend:
     def even_minimum(self, a, b):
         return self.where(a < b, a, self.where(b < a, b, a * 0.5 + b * 0.5))
 
+    def split_max(self, x, axis):
+        peak = self.stop_gradient(self.max(x, axis=axis, keepdims=True))
+        at_peak = x == peak
+        count = self.sum(self.astype(at_peak, x.dtype), axis=axis)
+        return self.sum(self.where(at_peak, x, self.zeros_like(x)), axis=axis) / count
+
     def relu(self, x):
         # A where on x <= 0: NaN fails the test and stays; the derivative at 0 is 0.
         return self.where(x <= 0, self.zeros_like(x), x)
@@ -127,18 +133,21 @@ class Backend:
         return self.where(ignored, self.zeros_like(picked), -picked)
 
     def nll_loss(self, x, indices, weight, ignore_index, reduction, label_smoothing=0.0, from_logits=False):
-        from ..losses import softmax  # the loss math; imported here, after the package
-
-        axis = 0 if self.ndim(x) == 1 else 1
-        log_probs = self.log_softmax(x, axis) if from_logits else x
-        loss, target_weight = softmax.smoothed_nll(
-            self, log_probs, indices, ignore_index, weight, label_smoothing, axis)
+        loss, target_weight = self._nll_terms(x, indices, weight, ignore_index, label_smoothing, from_logits)
         if reduction == "none":
             return loss
         if reduction == "sum":
             return self.sum(loss)
         # The weighted mean: over the summed weights of the targets not ignored (NaN for none).
         return self.sum(loss) / self.sum(target_weight)
+
+    def _nll_terms(self, x, indices, weight, ignore_index, label_smoothing, from_logits):
+        """``nll_loss``'s per-target losses and the weights of its mean (see ``smoothed_nll``)."""
+        from ..losses import softmax  # the loss math; imported here, after the package
+
+        axis = 0 if self.ndim(x) == 1 else 1
+        log_probs = self.log_softmax(x, axis) if from_logits else x
+        return softmax.smoothed_nll(self, log_probs, indices, ignore_index, weight, label_smoothing, axis)
 
     def sparse_softmax_cross_entropy(self, logits, indices, check=None):
         if check is not None:

@@ -34,7 +34,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     epsilon = EPSILON
     if is_integer(y_pred):
         y_true, y_pred, epsilon = xp.astype(y_true, xp.float64), xp.astype(y_pred, xp.float64), 0
-    return xp.mean(regression.absolute_percentage_error(xp, y_pred, y_true, epsilon), axis=-1)
+    return 100.0 * xp.mean(regression.absolute_relative_error(xp, y_pred, y_true, epsilon), axis=-1)
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):

@@ -90,8 +90,10 @@ def generalized_cross_entropy(xp, probs, indices, q):
     (the one-hot extension is given a clipped index: PyTorch's rejects the others).
     """
     # A product with the one-hot, not a gather, as in Keras: a NaN anywhere in the row gives NaN.
+    # An index out of range picks 0 times its row's sum: 0, or NaN where the row holds a NaN or
+    # an inf, as Keras' all-zero one-hot gives (one product per row, not a select per element).
     classes = probs.shape[-1]
     one_hot = xp.one_hot(xp.clip(indices, min=0, max=classes - 1), classes, dtype=probs.dtype)
     in_range = (indices >= 0) & (indices < classes)
-    one_hot = xp.where(xp.expand_dims(in_range, axis=-1), one_hot, xp.zeros_like(one_hot))
-    return (1.0 - xp.sum(probs * one_hot, axis=-1) ** q) / q
+    picked = xp.sum(probs * one_hot, axis=-1) * xp.astype(in_range, probs.dtype)
+    return (1.0 - picked**q) / q

@@ -30,10 +30,7 @@ def minimum_split(xp, a, b):
 
 def max_split(xp, x, axis=-1):
     """``max(x, axis)`` whose gradient is shared equally by tied maxima (``tf.reduce_max``)."""
-    peak = xp.stop_gradient(xp.max(x, axis=axis, keepdims=True))
-    at_peak = x == peak
-    count = xp.sum(xp.astype(at_peak, x.dtype), axis=axis)
-    return xp.sum(xp.where(at_peak, x, xp.zeros_like(x)), axis=axis) / count
+    return xp.split_max(x, axis)
 
 
 # -- PyTorch ---------------------------------------------------------------------------------

@@ -59,10 +59,11 @@ def log_cosh(xp, prediction, target, log2=LOG2):
     return diff + xp.softplus(-2.0 * diff) - log2
 
 
-def absolute_percentage_error(xp, prediction, target, epsilon=1e-7):
-    """``100 |(t - p) / max(|t|, epsilon)|`` (Keras' guard against a zero target)."""
+def absolute_relative_error(xp, prediction, target, epsilon=1e-7):
+    """``|(t - p) / max(|t|, epsilon)|`` (Keras' guard against a zero target); times 100 it is a
+    percentage, a scaling Keras applies after its mean (one multiply per row, not per element)."""
     scale = xp.clip(xp.abs(target), min=epsilon)
-    return 100.0 * xp.abs((target - prediction) / scale)
+    return xp.abs((target - prediction) / scale)
 
 
 def squared_log_error(xp, prediction, target, epsilon=1e-7):
