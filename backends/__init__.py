@@ -21,6 +21,9 @@ written in standard names only and are what the strict test runs):
 - ``even_maximum(a, b)``, ``even_minimum(a, b)``: elementwise max and min whose gradient is split
   evenly between ``a`` and ``b`` at a tie (torch's and JAX's rule; TensorFlow's gives it all to ``a``).
 - ``relu(x)``: ``max(x, 0)`` with derivative 0 at ``x = 0`` (PyTorch's ``clamp_min``, TF's ``relu``); NaN stays NaN.
+- ``relu_passing(x)``: ``max(x, 0)`` with derivative 1 at ``x = 0`` (``tf.maximum(x, 0)``); NaN stays NaN.
+- ``max_split(x, axis)``: ``max(x, axis)`` whose gradient is shared equally by tied maxima
+  (``tf.reduce_max``, ``torch.amax``); NaN where the slice has a NaN.
 - ``one_hot(indices, num_classes, dtype)``: a new last axis of size ``num_classes``.
 - ``take_along_axis(x, indices, axis)``: the 2024.12 standard function (indices in ``[0, n)``);
   a gather along one axis, which a sharding propagator can split, never a flat index.
@@ -93,6 +96,8 @@ EXTENSIONS = (
     "even_maximum",
     "even_minimum",
     "relu",
+    "relu_passing",
+    "max_split",
     "one_hot",
     "take_along_axis",
     "nll",

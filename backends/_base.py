@@ -102,6 +102,17 @@ class Backend:
         # A where on x <= 0: NaN fails the test and stays; the derivative at 0 is 0.
         return self.where(x <= 0, self.zeros_like(x), x)
 
+    def relu_passing(self, x):
+        # A where on x < 0: NaN fails the test and stays; at 0 the gradient takes x's branch.
+        return self.where(x < 0, self.zeros_like(x), x)
+
+    def max_split(self, x, axis):
+        # The tied maxima counted and averaged: each gets gradient / count.
+        peak = self.stop_gradient(self.max(x, axis=axis, keepdims=True))
+        at_peak = x == peak
+        count = self.sum(self.astype(at_peak, x.dtype), axis=axis)
+        return self.sum(self.where(at_peak, x, self.zeros_like(x)), axis=axis) / count
+
     def one_hot(self, indices, num_classes, dtype):
         classes = self.arange(num_classes, dtype=indices.dtype)
         return self.astype(self.expand_dims(indices, axis=-1) == classes, dtype)
