@@ -21,8 +21,9 @@ written in standard names only and are what the strict test runs):
 - ``even_maximum(a, b)``, ``even_minimum(a, b)``: elementwise max and min whose gradient is split
   evenly between ``a`` and ``b`` at a tie (torch's and JAX's rule; TensorFlow's gives it all to ``a``).
 - ``split_max(x, axis)``: ``max(x, axis)`` (axis removed) whose gradient is shared equally by
-  tied maxima (``tf.reduce_max``'s rule).
+  tied maxima (``tf.reduce_max``'s rule, ``torch.amax``'s); NaN where the slice has a NaN.
 - ``relu(x)``: ``max(x, 0)`` with derivative 0 at ``x = 0`` (PyTorch's ``clamp_min``, TF's ``relu``); NaN stays NaN.
+- ``relu_passing(x)``: ``max(x, 0)`` with derivative 1 at ``x = 0`` (``tf.maximum(x, 0)``); NaN stays NaN.
 - ``one_hot(indices, num_classes, dtype)``: a new last axis of size ``num_classes``.
 - ``take_along_axis(x, indices, axis)``: the 2024.12 standard function (indices in ``[0, n)``);
   a gather along one axis, which a sharding propagator can split, never a flat index.
@@ -96,6 +97,7 @@ EXTENSIONS = (
     "even_minimum",
     "split_max",
     "relu",
+    "relu_passing",
     "one_hot",
     "take_along_axis",
     "nll",

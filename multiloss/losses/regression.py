@@ -44,7 +44,9 @@ def smooth_l1(xp, prediction, target, beta=1.0):
     """
     if beta == 0:
         return absolute_error(xp, prediction, target)
-    return huber(xp, prediction, target, beta) / beta
+    loss = huber(xp, prediction, target, beta)
+    # beta = 1 (the default) is Huber itself: no division pass.
+    return loss if beta == 1 else loss / beta
 
 
 LOG2 = 0.6931471805599453

@@ -101,6 +101,8 @@ def _flat_size(shape, axis):
 
 
 def _check_xent_shapes(labels, logits, axis):
+    if tuple(labels.shape) == tuple(logits.shape):
+        return
     (n, c), (ln, lc) = _flat_size(tuple(logits.shape), axis), _flat_size(tuple(labels.shape), axis)
     if None in (n, c, ln, lc):
         return
