@@ -43,6 +43,43 @@ class NumpyBackend(Backend):
         # NumPy reuses the temporary of (x - y) for the square: one allocation.
         return (x - y) ** 2
 
+    # The generic log-sum-exp, with its rounding kept bit for bit (the strict namespace must agree
+    # with NumPy), in fewer and cheaper passes: the peak's terms are zeroed in place rather than by
+    # a where over new zeros, and the count at the peak is a count_nonzero of the mask rather than a
+    # float sum of it (exact either way). Rows with an infinite peak take the generic form.
+    def _shifted_log_sum_in_place(self, x, axis):
+        """``(peak, x - peak, log_sum)`` as the generic ``_shifted_log_sum``, or None where it can't."""
+        if not _plain(x) or x.dtype not in (np.float32, np.float64) or x.size == 0:
+            return None
+        peak = np.maximum.reduce(x, axis=axis, keepdims=True)
+        if not np.isfinite(peak).all():
+            return None
+        shifted = x - peak
+        at_peak = shifted == 0  # x == peak, for a finite peak
+        terms = np.exp(shifted)
+        np.copyto(terms, 0, where=at_peak)
+        rest = np.add.reduce(terms, axis=axis, keepdims=True)
+        count = np.count_nonzero(at_peak, axis=axis, keepdims=True).astype(x.dtype)
+        count -= 1
+        count += rest
+        return peak, shifted, np.log1p(count, out=count)
+
+    def logsumexp(self, x, axis, keepdims=False):
+        fast = self._shifted_log_sum_in_place(x, axis)
+        if fast is None:
+            return super().logsumexp(x, axis, keepdims)
+        peak, _, log_sum = fast
+        out = peak + log_sum
+        return out if keepdims else np.squeeze(out, axis=axis)
+
+    def log_softmax(self, x, axis):
+        fast = self._shifted_log_sum_in_place(x, axis)
+        if fast is None:
+            return super().log_softmax(x, axis)
+        _, shifted, log_sum = fast
+        shifted -= log_sum  # (x - peak) - log_sum, in the generic form's order
+        return shifted
+
     # Whole losses in place: NumPy has no autodiff, so a buffer can be overwritten pass by pass;
     # each takes the fast path for plain floating arrays of one shape and dtype.
     def sparse_softmax_cross_entropy(self, logits, indices, check=None):
