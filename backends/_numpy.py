@@ -20,6 +20,15 @@ class NumpyBackend(Backend):
             return np.add.reduce(x, axis=axis, keepdims=keepdims)
         return namespace.sum(x, axis=axis, keepdims=keepdims, dtype=dtype)
 
+    def mean(self, x, axis=None, keepdims=False):
+        # np.mean's own steps for float32 and float64 (a float sum in x's dtype, then one division
+        # by the count), without its Python wrapper and the compat one around it. Other dtypes
+        # (float16 sums in float32) and empty arrays (np.mean's warning) go to np.mean.
+        if isinstance(x, np.ndarray) and x.dtype in _SUM_IN_OWN_DTYPE and x.size:
+            total = np.add.reduce(x, axis=axis, keepdims=keepdims)
+            return total / (x.size // (total.size if isinstance(total, np.ndarray) else 1))
+        return namespace.mean(x, axis=axis, keepdims=keepdims)
+
     def max(self, x, axis=None, keepdims=False):
         return np.maximum.reduce(x, axis=axis, keepdims=keepdims)
 
@@ -79,6 +88,19 @@ class NumpyBackend(Backend):
         _, shifted, log_sum = fast
         shifted -= log_sum  # (x - peak) - log_sum, in the generic form's order
         return shifted
+
+    def huber(self, x, y, delta):
+        # The generic m (|d| - m/2), m = min(|d|, delta), op for op (the same rounding), with
+        # np.minimum for the compat clip and the temporaries reused.
+        if not _plain(x, y) or x.dtype not in _SUM_IN_OWN_DTYPE:
+            return super().huber(x, y, delta)
+        abs_diff = np.subtract(x, y)
+        np.abs(abs_diff, out=abs_diff)
+        inner = np.minimum(abs_diff, delta)
+        half = np.multiply(inner, 0.5)
+        np.subtract(abs_diff, half, out=abs_diff)
+        abs_diff *= inner
+        return abs_diff
 
     # Whole losses in place: NumPy has no autodiff, so a buffer can be overwritten pass by pass;
     # each takes the fast path for plain floating arrays of one shape and dtype.
@@ -142,10 +164,30 @@ class NumpyBackend(Backend):
         return np.dtype(ml_dtypes.bfloat16)
 
     def isdtype(self, dtype, kind):
+        # Cached: the compat function and a dtype's .name (built anew per read) cost a few µs per
+        # call, and the interfaces ask it several times per loss. Keys are NumPy dtypes and kinds.
+        key = (dtype, kind)
+        try:
+            return _ISDTYPE[key]
+        except (KeyError, TypeError):  # new, or unhashable
+            pass
         if np.dtype(dtype).name in _ML_FLOATS:
             kinds = kind if isinstance(kind, tuple) else (kind,)
-            return any(k in ("real floating", "numeric") or np.dtype(dtype) == k for k in kinds)
-        return namespace.isdtype(dtype, kind)
+            answer = any(k in ("real floating", "numeric") or np.dtype(dtype) == k for k in kinds)
+        else:
+            answer = namespace.isdtype(dtype, kind)
+        try:
+            _ISDTYPE[key] = answer
+        except TypeError:
+            pass
+        return answer
+
+    def astype(self, x, dtype, /, *, copy=True, device=None):
+        # ndarray.astype directly (the standard's copy rule is its own); the compat wrapper
+        # checks the device first, several times the cost of a small cast.
+        if device is None and isinstance(x, np.ndarray | np.generic):
+            return x.astype(dtype, copy=copy)
+        return namespace.astype(x, dtype, copy=copy, device=device)
 
     def finfo(self, dtype):
         if np.dtype(dtype).name in _ML_FLOATS:
@@ -160,6 +202,8 @@ class NumpyBackend(Backend):
 
 
 _ML_FLOATS = ("bfloat16",)
+_ISDTYPE: dict = {}
+_SUM_IN_OWN_DTYPE = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _plain(first, *others):
