@@ -41,7 +41,8 @@ class NumpyBackend(Backend):
             return x
         out = np.clip(x, min, max)
         # NumPy widens a bfloat16 array clipped by Python floats to float32; the standard keeps x's dtype.
-        return out.astype(x.dtype, copy=False) if x.dtype.name in _ML_FLOATS else out
+        # (kind "V" first: reading a dtype's .name builds it anew, several µs; NumPy's own kinds are letters.)
+        return out.astype(x.dtype, copy=False) if x.dtype.kind == "V" and x.dtype.name in _ML_FLOATS else out
 
     def matmul(self, x1, x2, /):
         out = np.matmul(x1, x2)
