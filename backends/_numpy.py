@@ -9,8 +9,42 @@ from ._base import Backend
 class NumpyBackend(Backend):
     name = "numpy"
 
-    # softplus and log_sigmoid stay generic: numpy.logaddexp is one pass, but a scalar loop
-    # (no SIMD): 180 ms against 20 ms for the generic four passes on 1e6 float32 elements.
+    # softplus and log_sigmoid keep the generic formulas (numpy.logaddexp is one pass, but a scalar
+    # loop, no SIMD: 180 ms against 20 ms for the generic passes on 1e6 float32 elements), op for
+    # op, with the temporaries reused in place: the same values bit for bit.
+    def _log1p_exp_neg_abs(self, x):
+        tail = np.abs(x)
+        np.negative(tail, out=tail)
+        np.exp(tail, out=tail)
+        return np.log1p(tail, out=tail)
+
+    def log_sigmoid(self, x):
+        if not _plain(x):
+            return super().log_sigmoid(x)
+        out = np.minimum(x, 0)
+        out -= self._log1p_exp_neg_abs(x)
+        return out
+
+    def softplus(self, x):
+        if not _plain(x):
+            return super().softplus(x)
+        out = np.maximum(x, 0)
+        out += self._log1p_exp_neg_abs(x)
+        return out
+
+    def sigmoid(self, x):
+        # The generic where(x >= 0, 1 / (1 + e), e / (1 + e)), e = exp(-|x|), each quotient
+        # computed only where it is taken.
+        if not _plain(x):
+            return super().sigmoid(x)
+        e = np.abs(x)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+        denominator = e + 1
+        positive = x >= 0
+        np.divide(e, denominator, out=e, where=~positive)
+        np.divide(1, denominator, out=e, where=positive)
+        return e
 
     # The compat wrappers of these check the device and normalise arguments, which costs
     # 10-20x the op on small arrays; floating inputs need no translation, so they go to
