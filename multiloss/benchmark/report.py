@@ -197,6 +197,12 @@ REASONS = {
         "masked zeroing and a count_nonzero more than the reference's 5 passes; measured alone at "
         "1000x1000: log_softmax 2.11 ms vs the reference's 1.94 ms (the generic form: 5.48 ms)"),
     ("pytorch.CrossEntropyLoss", "numpy", "eager", "large"): "as pytorch.functional.cross_entropy",
+    ("pytorch.functional.nll_loss", "numpy", "eager", "large"): (
+        "a µs-sized call at this size too (one gathered entry per sample, 34-70 µs): torch's "
+        "ignore_index and weighted mean around the gather, the ignore mask, the range check (two "
+        "reductions), the divisor's cast and sum: 12 NumPy calls against the reference's 3 "
+        "(take_along_axis, negative, mean), as on the small lines"),
+    ("pytorch.NLLLoss", "numpy", "eager", "large"): "as pytorch.functional.nll_loss",
     ("keras.categorical_generalized_cross_entropy", "numpy", "eager", "large"): (
         "the one-hot product of Keras' formula (one_hot of the clipped index, the in-range mask, a where, "
         "the product and its sum: 5 passes over N x C) is multiloss' and Keras' own; measured alone at "
