@@ -48,10 +48,6 @@ REASONS = {
         "per-call Python work (dispatch, the argument and broadcast checks torch makes in C++, the "
         "reduction) around torch's own kernel, which it calls"),
     ("pytorch.BCEWithLogitsLoss", "torch", None, None): "as binary_cross_entropy_with_logits",
-    ("pytorch.functional.binary_cross_entropy", "numpy", None, None): (
-        "the eager value checks (probabilities and targets in [0, 1], as torch checks them) add full "
-        "passes that a plain NumPy expression does not make"),
-    ("pytorch.BCELoss", "numpy", None, None): "the eager value checks of binary_cross_entropy (see there)",
     # -- torch ---------------------------------------------------------------------------------
     # Eager, small: the loss is torch's own kernel (the reference's), called once; what is left is
     # per-call Python. Measured on the bench page: 11.6 µs vs 3.8 µs for nll_loss (32x4x2x3),
