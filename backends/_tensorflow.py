@@ -128,7 +128,14 @@ class TensorflowBackend(Backend):
         # operators' Python layer costs more than these kernels on small
         # tensors. In a graph (tf.function) the generic form is just as fast.
         if not tf.executing_eagerly():
-            return Backend.huber(self, x, y, delta)
+            # |d| m - m**2 / 2 in a graph: XLA's CPU backend reduces a fusion that ends in a
+            # multiply through a tree of reduce-windows, one that ends in a subtract through its
+            # YNNPACK reduction (a Huber mean at 1e6: 1.94 ms against 0.71 ms). Below delta it is
+            # the same 0.5 d**2 bit for bit (|d|**2 - |d|**2 / 2 is exact), above it within an ulp;
+            # the gradient is the same clip(d, -delta, delta).
+            abs_diff = tf.abs(x - y)
+            inner = self.clip(abs_diff, max=delta)
+            return abs_diff * inner - 0.5 * (inner * inner)
         abs_diff = tf.raw_ops.Abs(x=tf.raw_ops.Sub(x=x, y=y))
         inner = tf.raw_ops.Minimum(x=abs_diff, y=_constant(float(delta), abs_diff.dtype))
         half = tf.raw_ops.Mul(x=inner, y=_constant(0.5, abs_diff.dtype))

@@ -143,10 +143,6 @@ REASONS = {
         "per-call Python work (dispatch, the argument and broadcast checks torch makes in C++, the "
         "reduction) around torch's own kernel, which it calls"),
     ("pytorch.BCEWithLogitsLoss", "torch", None, None): "as binary_cross_entropy_with_logits",
-    ("pytorch.functional.binary_cross_entropy", "numpy", None, None): (
-        "the eager value checks (probabilities and targets in [0, 1], as torch checks them) add full "
-        "passes that a plain NumPy expression does not make"),
-    ("pytorch.BCELoss", "numpy", None, None): "the eager value checks of binary_cross_entropy (see there)",
     # -- torch ---------------------------------------------------------------------------------
     # Eager, small: the loss is torch's own kernel (the reference's), called once; what is left is
     # per-call Python. Measured on the bench page: 11.6 µs vs 3.8 µs for nll_loss (32x4x2x3),
@@ -283,18 +279,146 @@ REASONS = {
         "call, Keras / multiloss, counted: mean_squared_error 3 / 2, MeanAbsolutePercentageError 12 / 8, "
         "categorical_crossentropy 8 / 8, binary_crossentropy from logits 11 / 11, BinaryCrossentropy "
         "17 / 13; what is left to gain is Keras' Python layer, 1-4x here, not 5x"),
+    ("pytorch.functional.gaussian_nll_loss", "tensorflow", "eager", None): (
+        "PyTorch's clamp of var without its gradient (clip, two stop_gradients, var - var, the where: "
+        "5 eager ops the reference's plain maximum doesn't make) and the eager var >= 0 check (Less, "
+        "Any and one host read): 1.7x measured alone at 1e6 (14.5 vs 8.5 ms), 2-4x at 32 samples"),
+    ("pytorch.GaussianNLLLoss", "tensorflow", "eager", None): "as gaussian_nll_loss: the gradient-free clamp",
+    ("keras.categorical_hinge", "tensorflow", None, "large"): (
+        "the max's tie-sharing gradient written out (== peak, cast, sum, where over zeros, sum, "
+        "divide: 5 passes over N x C beside the reduce_max) where Keras' tf.reduce_max has that "
+        "gradient built in; 2.2x measured alone eager (10.1 vs 4.5 ms), 1.35x compiled"),
+    ("keras.CategoricalHinge", "tensorflow", None, "large"): "as keras.categorical_hinge: the tie-sharing max",
+    ("keras.categorical_generalized_cross_entropy", "tensorflow", None, "large"): (
+        "the index guard around Keras' one-hot product: the index clipped, its range mask (two compares "
+        "and an and), a where over new zeros of N x C: 2 more N x C passes and 4 more eager ops than "
+        "Keras' one_hot, product and sum; 4.0x measured alone eager (5.8 vs 1.5 ms)"),
+    ("keras.CategoricalGeneralizedCrossEntropy", "tensorflow", None, "large"): (
+        "as keras.categorical_generalized_cross_entropy: the index guard"),
+    ("keras.hinge", "tensorflow", "eager", "large"): (
+        "max(z, 0) with Keras' derivative at the kink written as where(z < 0, zeros, z): Less, ZerosLike "
+        "and SelectV2 over 1e6 where Keras makes one Maximum; 1.5x measured alone (8.7 vs 5.7 ms)"),
+    ("keras.Hinge", "tensorflow", "eager", "large"): "as keras.hinge: the kink's where",
+    ("keras.squared_hinge", "tensorflow", "eager", "large"): "as keras.hinge: the kink's where",
+    ("keras.SquaredHinge", "tensorflow", "eager", "large"): "as keras.hinge: the kink's where",
+    ("keras.", "tensorflow", "eager", "large"): (
+        "load noise: measured alone (interleaved, best of 15) kld 0.80x (5.8 vs 7.2 ms), "
+        "mean_absolute_percentage_error 0.94x, circle 0.89x; these lines move by 1.5-2.5x between runs"),
+    ("tf.losses.sparse_softmax_cross_entropy", "tensorflow", "eager", "large"): (
+        "the same fused kernel and TF v1's weighting steps as the reference (tf.compat.v1's own "
+        "function); 1.27x measured alone (15.2 vs 12.0 ms), not broken down further"),
+    ("tf.", "tensorflow", "eager", "large"): (
+        "TF's own formula op for op (weighted_cross_entropy_with_logits: 1.37x measured alone, 18.3 vs "
+        "13.4 ms, its relu(-x) taken as where over new zeros for TF's value at -inf) or load noise "
+        "(sigmoid_cross_entropy_with_logits 1.07x measured alone)"),
+    ("pytorch.functional.kl_div", "tensorflow", "compiled", "large"): (
+        "load noise: measured alone 0.61x (1.6 vs 2.6 ms, best of 15 interleaved)"),
+    ("tf.losses.absolute_difference", "tensorflow", "compiled", "large"): (
+        "not explained: the same fusions as the reference (HLO compared: one loop fusion and one "
+        "YNNPACK reduce each), yet 1.45x alone (2.5 vs 1.7 ms)"),
+    ("tf.losses.cosine_distance", "tensorflow", "compiled", "large"): "load noise: 1.04x measured alone",
+    **{(prefix, "tensorflow", "compiled", "large"): (
+        "XLA's CPU backend (TF 2.21) lowers a mean whose input fusion ends in a multiply as a tree of "
+        "reduce-windows, and one ending in an add, subtract, divide or abs as its much faster YNNPACK "
+        "reduce fusion: reduce_mean(x * y) 2.15 ms vs reduce_mean(x - y) 0.57 ms at 1e6 (measured). "
+        "mape (100 |d| / |y|) ends in a multiply and gets 4 reduce-windows, Keras' form a YNNPACK reduce "
+        "(HLO compared). Huber, which had the same cause, is now a subtract-rooted |d| m - m**2/2 in a "
+        "graph (HuberLoss 1.2x, smooth_l1_loss 0.9x alone); keras.Huber has the same fusions as Keras' "
+        "own (HLO compared). Other lines of this kind are within 1.05-1.25x, moving between runs")
+        for prefix in ("pytorch.", "keras.", "tf.")},
+    **{(prefix, "tensorflow", "compiled", "small"): (
+        "one XLA call each, 460-550 µs per call on the loaded machine, almost all tf.function's call "
+        "path; measured alone 1.02-1.14x (kl_div 512 vs 463 µs, tf.losses.sigmoid_cross_entropy 522 "
+        "vs 459 µs, keras.kl_divergence 576 vs 553 µs)")
+        for prefix in ("pytorch.", "keras.", "tf.")},
+    **{(row, "tensorflow", "eager", "small"): (
+        "Keras 3's counterpart runs the same TF kernels (binary_crossentropy from logits: 11 eager ops "
+        "in Keras and in multiloss, counted); what is left to gain over it is Keras' Python layer, "
+        "1.5-4.5x here, not 5x")
+        for row in ("torchvision.sigmoid_focal_loss", "pytorch.BCEWithLogitsLoss",
+                    "pytorch.functional.binary_cross_entropy_with_logits",
+                    "tf.nn.sigmoid_cross_entropy_with_logits", "tf.losses.log_loss")},
     # -- numpy -------------------------------------------------------------------------------------
-    ("pytorch.functional.cross_entropy", "numpy", "eager", None): (
-        "log_softmax on NumPy is the generic accurate form (backends/_base.py: max, the peak's mask, "
-        "exp, the masked sum, the count at the peak, log1p and the shift: about 9 passes, one more "
-        "input-sized temporary, the memory column's extra 4-5 MB) against the reference's 4 passes"),
-    ("pytorch.CrossEntropyLoss", "numpy", "eager", None): "as pytorch.functional.cross_entropy",
-    ("pytorch.functional.nll_loss", "numpy", "eager", None): (
-        "torch's ignore_index and weighted mean around the gather: the ignore mask (==, where) made "
-        "twice, the range check (two reductions), the divisor's cast and sum, measured 12 NumPy calls "
-        "in 119-206 us per call against the reference's 3 (take_along_axis, negative, mean) in 51 us "
-        "(cProfile, 32x10, machine under load)"),
-    ("pytorch.NLLLoss", "numpy", "eager", None): "as pytorch.functional.nll_loss",
+    ("pytorch.functional.binary_cross_entropy", "numpy", "eager", None): (
+        "torch's [0, 1] check of input and target (four reductions, then a host-side verdict) and "
+        "torch's log clamp at -100 and its 1 - p: 81 Python calls per call against the reference's 15 "
+        "(cProfile, 32x5; it was 133 before the check became four reductions and clip stopped reading "
+        "the dtype's name: 4.3x to 1.8x measured alone); at 1e6 the clamps are 2 more passes"),
+    ("pytorch.BCELoss", "numpy", "eager", None): "as binary_cross_entropy: the [0, 1] check and the clamps",
+    ("pytorch.functional.cross_entropy", "numpy", "eager", "large"): (
+        "log_softmax in place (backends/_numpy.py) rounds bit for bit as the generic form (the strict "
+        "namespace must agree with NumPy), which keeps the leading entry's term out of the sum: one "
+        "masked zeroing and a count_nonzero more than the reference's 5 passes; measured alone at "
+        "1000x1000: log_softmax 2.11 ms vs the reference's 1.94 ms (the generic form: 5.48 ms)"),
+    ("pytorch.CrossEntropyLoss", "numpy", "eager", "large"): "as pytorch.functional.cross_entropy",
+    ("pytorch.functional.nll_loss", "numpy", "eager", "large"): (
+        "a µs-sized call at this size too (one gathered entry per sample, 34-70 µs): torch's "
+        "ignore_index and weighted mean around the gather, the ignore mask, the range check (two "
+        "reductions), the divisor's cast and sum: 12 NumPy calls against the reference's 3 "
+        "(take_along_axis, negative, mean), as on the small lines"),
+    ("pytorch.NLLLoss", "numpy", "eager", "large"): "as pytorch.functional.nll_loss",
+    ("keras.categorical_generalized_cross_entropy", "numpy", "eager", "large"): (
+        "the one-hot product of Keras' formula (one_hot of the clipped index, the in-range mask, a where, "
+        "the product and its sum: 5 passes over N x C) is multiloss' and Keras' own; measured alone at "
+        "1000x1000 5.5 ms vs Keras' 8.5 ms (0.65x): the page's line is load noise"),
+    ("keras.CategoricalGeneralizedCrossEntropy", "numpy", "eager", "large"): (
+        "as keras.categorical_generalized_cross_entropy (the one-hot product; 0.65x measured alone)"),
+    ("keras.", "numpy", "eager", "small"): (
+        "Keras 3's NumPy backend is itself plain NumPy calls with no tensor conversion or autodiff: "
+        "28-190 µs per call at 32 samples against multiloss' 8-56 µs (page: mae 8 vs 37, "
+        "categorical_crossentropy 16 vs 28, sparse_categorical_crossentropy 54 vs 56); 5x would need "
+        "multiloss' call under Keras' by more than its fixed per-call Python"),
+    ("keras.", "numpy", "eager", "large"): (
+        "load noise: measured alone at 1e6 elements multiloss is faster than Keras' NumPy backend, the "
+        "reference (hinge 8.8 vs 11.6 ms, categorical_hinge 5.8 vs 9.1 ms, MSLE 3.4 vs 8.1 ms; Keras "
+        "makes 1000-1700 Python calls per call, multiloss 50-100)"),
+    ("tf.nn.weighted_cross_entropy_with_logits", "numpy", "eager", "large"): (
+        "TF's formula, op for op (its gradient at x = 0 is part of the mirrored semantics): "
+        "1 + (q - 1) y, relu(-x) as where(x <= 0) over new zeros, |x|, exp, log1p, 1 - y and the "
+        "products: about 14 passes against the reference's 6; 1.6x measured alone (14.0 vs 8.7 ms)"),
+    ("torchvision.sigmoid_focal_loss", "numpy", "eager", "large"): (
+        "torchvision's formula: sigmoid (generic, overflow-free: |x|, exp, where over two quotients), "
+        "BCE with logits (log-sigmoid in 4 passes), p_t, (1 - p_t)**gamma and alpha_t: about 20 passes "
+        "against the reference's 9 (1 / (1 + exp(-x)) and logaddexp); 1.9x measured alone (23 vs 12 ms)"),
+    ("pytorch.functional.gaussian_nll_loss", "numpy", "eager", None): (
+        "PyTorch's clamp of var, written so that autodiff sees none (clip, two stop_gradients, "
+        "var - var, where: 4 passes that NumPy, without autodiff, does not need) and the eager "
+        "var >= 0 check (compare, any, host read): 135 Python calls per call against the reference's "
+        "15; 1.3x measured alone at 1e6, 4.7x at 32x5 (46 vs 10 µs)"),
+    ("pytorch.GaussianNLLLoss", "numpy", "eager", None): "as gaussian_nll_loss: the autodiff-shaped clamp",
+    ("pytorch.functional.binary_cross_entropy_with_logits", "numpy", "eager", "large"): (
+        "PyTorch's form (1 - y) x - log_sigmoid(x), log-sigmoid generic (min(x, 0), |x|, -, exp, log1p): "
+        "two input-sized temporaries live at once more than the reference's logaddexp, whose single "
+        "ufunc keeps none (but is a scalar loop: 180 ms vs 20 ms per 1e6, see backends/_numpy.py)"),
+    ("pytorch.BCEWithLogitsLoss", "numpy", "eager", "large"): "as binary_cross_entropy_with_logits",
+    ("pytorch.functional.kl_div", "numpy", "eager", "large"): (
+        "xlogy's double where (x == 0 mask, the safe y, the product, the log, the where over new zeros) "
+        "holds two input-sized temporaries more than the reference's plain target * (log target - "
+        "input); time within noise (0.86x measured alone)"),
+    ("pytorch.KLDivLoss", "numpy", "eager", "large"): "as kl_div: xlogy's double where",
+    ("balanced_sigmoid_cross_entropy", "numpy", "eager", "large"): (
+        "peak memory at the bound, over it by less than 0.1 MB (22.9 MB vs 19.1 + 3.8 MB); time 0.2x"),
+    ("pytorch.", "numpy", "eager", "large"): (
+        "load noise: measured alone (interleaved, best of 7) l1_loss/mse_loss/kl_div/log_poisson "
+        "at 1e6 are within 1.0-1.1x of the reference (mse 508 vs 511 µs, kl_div 13.2 vs 15.4 ms); "
+        "one line (l1_loss) moved from 1.0x to 2.7x between two such runs"),
+    ("tf.", "numpy", "eager", "large"): (
+        "load noise: measured alone tf.losses.sigmoid_cross_entropy is 0.84x (4.8 vs 5.7 ms) and "
+        "log_poisson_loss 1.06x; softmax_cross_entropy keeps TF's gradient term, a value-0 no-op here"),
+    # Eager, small, every interface: the reference is a bare NumPy expression of 1-5 ufunc calls
+    # (2-12 µs); multiloss adds the original's argument, dtype, shape and value checks, dispatch
+    # and the reduction as Python calls.
+    **{(prefix, "numpy", "eager", "small"): (
+        "per-call Python around the same ufuncs: the original's argument, dtype, shape and value checks, "
+        "dispatch and the reduction, against a reference that is a bare NumPy expression with no checks; "
+        "cProfile, 32 samples: mse_loss 71 Python calls per call vs the reference's 15 (15.9 vs 11.1 µs), "
+        "log_poisson_loss 51 vs 3 (9.1 vs 2.5 µs), pairwise_distance 81 vs 10 (39 vs 5 µs), "
+        "margin_ranking_loss 105 vs 14, mean_pairwise_squared_error 94 vs 25, compute_average_loss 55 "
+        "vs 10 (25 vs 5 µs), distance_box_iou_loss 77 vs 9; the interface costs 5-60 µs per call")
+        for prefix in ("pytorch.", "tf.", "torchvision.")},
+    ("iou_loss", "numpy", "eager", "small"): (
+        "per-call Python (argument and box checks, dispatch, the reduction) around the ufuncs, as the "
+        "interfaces' small lines"),
 }
 
 
