@@ -412,7 +412,7 @@ def _save_results(path, results, meta, merge):
         key = lambda r: (r.get("path"), r.get("index"), r.get("backend"), r.get("mode"), r.get("size"))  # noqa: E731
         fresh = {key(r): r for r in results}
         kept = [fresh.pop(key(r), r) for r in saved["results"]]
-        results, meta = kept + list(fresh.values()), saved["meta"]
+        results, meta = kept + list(fresh.values()), {**saved["meta"], "merged": True}
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"results": results, "meta": meta}, f, indent=1)
 

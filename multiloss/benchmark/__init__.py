@@ -422,7 +422,8 @@ def _environment(backend, threads):
     if threads:
         for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
             env[var] = str(threads)
-        xla = f"--xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'} intra_op_parallelism_threads={threads}"
+        # XLA's one CPU threading flag (a bare "name=value" token would end XLA's flag parsing).
+        xla = f"--xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'}"
         env["XLA_FLAGS"] = f"{env.get('XLA_FLAGS', '')} {xla}".strip()
     # glibc hands each freed multi-MB buffer back to the OS, so every large temporary is
     # page-faulted in afresh, which on a VM costs more than the arithmetic and depends on

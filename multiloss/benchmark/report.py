@@ -558,7 +558,8 @@ def about(meta):
     return (f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
             f"{meta.get('cpus')} CPUs; {meta.get('threads')} intra-op thread(s); "
             + ("--quick (few repeats: a smoke test, not a measurement); " if meta.get("quick") else "")
-            + f"{meta.get('seconds', 0):.0f} s.")
+            + f"{meta.get('seconds', 0):.0f} s"
+            + ("; rows re-measured after a change merged in" if meta.get("merged") else "") + ".")
 
 
 HOW_TO_READ = """\
