@@ -44,22 +44,22 @@ def test_bad_target_raises_torch_error_after_compiling():
         assert str(ours.value) == str(theirs.value)
 
 
-def test_probability_range_error_after_compiling():
-    good = jnp.full((6,), 0.5)
-    for _ in range(CALLS):
-        mf.binary_cross_entropy(good, jnp.zeros(6))
-    for _ in range(CALLS):
-        with pytest.raises(RuntimeError, match="all elements of input should be between 0 and 1"):
-            mf.binary_cross_entropy(good.at[2].set(1.5), jnp.zeros(6))
+# torch's messages: a probability outside [0, 1] in BCE, a class index outside [0, C) in multi_margin_loss
+RANGE_ERRORS = [
+    (mf.binary_cross_entropy, (jnp.full((6,), 0.5), jnp.zeros(6)), (jnp.full((6,), 0.5).at[2].set(1.5), jnp.zeros(6)),
+     "all elements of input should be between 0 and 1"),
+    (mf.multi_margin_loss, (jnp.zeros((3, 4)), jnp.asarray([0, 1, 2])), (jnp.zeros((3, 4)), jnp.asarray([0, 1, 4])),
+     "target out of range"),
+]
 
 
-def test_warning_on_every_call():
-    log_probs = jax.nn.log_softmax(jnp.asarray(LOGITS))
+@pytest.mark.parametrize(("loss", "good", "bad", "message"), RANGE_ERRORS, ids=["bce", "multi_margin"])
+def test_value_check_error_after_compiling(loss, good, bad, message):
     for _ in range(CALLS):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            mf.kl_div(log_probs, jnp.exp(log_probs), reduction="mean")
-        assert [w.category for w in caught] == [UserWarning]
+        loss(*good)
+    for _ in range(CALLS):
+        with pytest.raises(RuntimeError, match=message):
+            loss(*bad)
 
 
 def test_traced_callers_keep_the_traced_path():
@@ -94,7 +94,7 @@ def test_signature_tells_python_values_apart():
         _fused._static_key([1])
 
 
-def test_warning_names_the_callers_line():
+def test_warnings_come_on_every_call_from_the_callers_line():
     log_probs = jax.nn.log_softmax(jnp.asarray(LOGITS))
     for _ in range(CALLS):
         with warnings.catch_warnings(record=True) as caught:
@@ -102,14 +102,6 @@ def test_warning_names_the_callers_line():
             mf.kl_div(log_probs, jnp.exp(log_probs), reduction="mean")
             mf.mse_loss(log_probs, log_probs, size_average=True)
         # the line of this file that called the loss, as without the compiled path
+        assert [w.category for w in caught] == [UserWarning] * 2
         assert [w.filename for w in caught] == [__file__] * 2
 
-
-def test_margin_target_range_error_after_compiling():
-    # torch: "target out of range" for a class index outside [0, C) in multi_margin_loss.
-    scores = jnp.zeros((3, 4))
-    for _ in range(CALLS):
-        mf.multi_margin_loss(scores, jnp.asarray([0, 1, 2]))
-    for _ in range(CALLS):
-        with pytest.raises(RuntimeError, match="target out of range"):
-            mf.multi_margin_loss(scores, jnp.asarray([0, 1, 4]))
