@@ -84,6 +84,11 @@ class Entry:
         return _resolve(self.path)
 
 
+# The roles of a row whose one input is a loss already computed (a per-example loss, a
+# regularization term): the "regression" kind's prediction, differentiated.
+PER_EXAMPLE_LOSS = {"inputs": "regression", "call": ("prediction",), "grad": "prediction"}
+
+
 # What every Keras loss class is tested with: each reduction, sample weights of
 # the shapes Keras aligns, all-zero weights (0, not NaN), and float64 compute.
 # The input kinds of Keras rows provide the roles sample_weight (N,),

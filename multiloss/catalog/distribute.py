@@ -6,15 +6,13 @@ prediction as the per-example loss. The conformance suite runs outside any
 strategy (one replica); ``tests/distributed/`` runs them inside one.
 """
 
-from . import Arg, Case, Entry
+from . import PER_EXAMPLE_LOSS, Arg, Case, Entry
 
 ENTRIES = (
     Entry(
         path="multiloss.tf.nn.compute_average_loss",
         original="tensorflow.nn.compute_average_loss",
-        inputs="regression",
-        call=("prediction",),
-        grad="prediction",
+        **PER_EXAMPLE_LOSS,
         options=(
             {},
             {"sample_weight": Arg("sample_weight")},
@@ -35,8 +33,6 @@ ENTRIES = (
     Entry(
         path="multiloss.tf.nn.scale_regularization_loss",
         original="tensorflow.nn.scale_regularization_loss",
-        inputs="regression",
-        call=("prediction",),
-        grad="prediction",
+        **PER_EXAMPLE_LOSS,
     ),
 )

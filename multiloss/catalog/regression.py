@@ -1,6 +1,14 @@
 """Catalog rows: the regression family in every interface."""
 
-from . import KERAS_CLASS_CASES, KERAS_CLASS_OPTIONS, TF_V1_OPTIONS, Arg, Case, Entry
+from . import (
+    KERAS_CLASS_CASES,
+    KERAS_CLASS_OPTIONS,
+    PER_EXAMPLE_LOSS,
+    TF_V1_OPTIONS,
+    Arg,
+    Case,
+    Entry,
+)
 
 # -- shared cases --------------------------------------------------------------------------
 
@@ -155,9 +163,7 @@ ENTRIES = (
     Entry(
         path="multiloss.tf.losses.compute_weighted_loss",
         original="tensorflow.compat.v1.losses.compute_weighted_loss",
-        inputs="regression",
-        call=("prediction",),
-        grad="prediction",
+        **PER_EXAMPLE_LOSS,
         options=TF_V1_OPTIONS,
         cases=(Case("unknown reduction", {"reduction": "mean"}, raises="ValueError"),
                Case("weights that don't broadcast", {"weights": Arg("sample_weight")}, raises="ValueError"),
@@ -168,8 +174,6 @@ ENTRIES = (
     Entry(
         path="multiloss.tf.nn.l2_loss",
         original="tensorflow.nn.l2_loss",
-        inputs="regression",
-        call=("prediction",),
-        grad="prediction",
+        **PER_EXAMPLE_LOSS,
     ),
 )

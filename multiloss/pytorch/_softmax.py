@@ -20,7 +20,6 @@ from ..losses import softmax
 from ._common import _WeightedLoss, reduce_torch, torch_reduction
 
 
-# dtype name -> PyTorch's ScalarType name, for messages that read the same on every backend
 def _sizes(shape):
     return f"[{', '.join(str(d) for d in shape)}]"
 
