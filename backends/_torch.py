@@ -46,8 +46,20 @@ def _margin_kernel_dtype(x):
     return x.dtype in (torch.float32, torch.float64) or x.device.type != "cpu"
 
 
+# The types torch's own loss functions serve as the mirrors do: plain tensors and parameters
+# (a DTensor or another subclass takes the mirror's general path; None is an absent array).
+_PLAIN_TYPES = frozenset({torch.Tensor, torch.nn.Parameter, type(None)})
+
+
 class TorchBackend(Backend):
     name = "torch"
+
+    def native_function(self, name, types):
+        # torch.nn.functional's own loss, which the PyTorch interface mirrors: for a signature
+        # that interface finds plain, it is the exact semantics in one call (multiloss._plan).
+        if not _PLAIN_TYPES.issuperset(types):
+            return None
+        return getattr(F, name, None)
 
     logsumexp = staticmethod(lambda x, axis, keepdims=False: torch.logsumexp(x, dim=axis, keepdim=keepdims))
     log_softmax = staticmethod(lambda x, axis: torch.log_softmax(x, dim=axis))

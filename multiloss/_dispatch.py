@@ -86,18 +86,23 @@ def namespace_of(*arrays):
             xp = namespace_of(pred, target)
             return xp.mean(xp.abs(pred - target) ** 3)
     """
+    return backend_of_types(*map(type, arrays))
+
+
+def backend_of_types(*types):
+    """The backend that serves arrays of these types (:func:`namespace_of` on the types alone)."""
     found = None
     found_type = None
-    for x in arrays:
-        backend = _backend_of_type(type(x))
+    for cls in types:
+        backend = _backend_of_type(cls)
         if backend is None or backend is found:
             continue
         if found is not None:
             raise TypeError(
                 "multiloss: arrays of two frameworks in one call: "
-                f"{_type_name(found_type)} and {_type_name(type(x))}; convert them to one framework first"
+                f"{_type_name(found_type)} and {_type_name(cls)}; convert them to one framework first"
             )
-        found, found_type = backend, type(x)
+        found, found_type = backend, cls
     return found if found is not None else backends.load("numpy")
 
 

@@ -43,6 +43,12 @@ def torch_scalar_name(dtype):
 _NUMPY_NAMES: dict = {}
 
 
+def float_name(dtype):
+    """The name of a floating dtype (float16, bfloat16, float32, float64), else None."""
+    name = dtype_name(dtype) if dtype is not None else None
+    return name if name in _FLOAT_RANK else None
+
+
 def _float_name(x):
     name = dtype_name(x.dtype) if hasattr(x, "dtype") else None
     return name if name in _FLOAT_RANK else None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import promote_floats, torch_float_kernel
+from .._dtypes import float_name, promote_floats, torch_float_kernel
+from .._plan import Plans, kernel, native
+from .._reduction import TORCH_REDUCTIONS
 from ..losses import regression
 from ._common import (
     _Loss,
@@ -19,6 +21,29 @@ from ._common import (
 # the losses PyTorch computes in a float-only kernel
 _FLOAT_KERNELS = {regression.squared_error: "mse_loss", regression.huber: "huber_loss",
                   regression.smooth_l1: "smooth_l1_loss"}
+
+
+def _decide(name, input_type, input_dtype, target_type, target_dtype, reduction, option=None, value=None):
+    """torch's own function for a pair of plain tensors of one float dtype and one shape, with
+    no weight and a valid reduction and option (``delta`` > 0, ``beta`` >= 0): the whole call."""
+    if reduction not in TORCH_REDUCTIONS or input_dtype != target_dtype or float_name(input_dtype) is None:
+        return None
+    if option is not None and not (type(value) in (float, int) and (value > 0 or option == "beta" and value == 0)):
+        return None
+    fn = native(name, input_type, target_type)
+    if fn is None:
+        return None
+    return kernel(fn, same_shape=True, reduction=reduction, **({} if option is None else {option: value}))
+
+
+_PLANS = Plans(_decide)
+
+
+def _planned(name, input, target, reduction, option=None, value=None):
+    """The call by its plan (:mod:`multiloss._plan`), or None for the general path."""
+    plan = _PLANS(name, type(input), getattr(input, "dtype", None), type(target), getattr(target, "dtype", None),
+                  reduction, option, value)
+    return None if plan is None else plan(input, target)
 
 
 def _elementwise(loss, input, target, size_average, reduce, reduction, weight=None, guard=None, **options):
@@ -54,6 +79,10 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 
     With ``weight`` (same size as ``input``) the mean is ``sum(w * l) / sum(w)``.
     """
+    if size_average is None and reduce is None and weight is None:
+        out = _planned("l1_loss", input, target, reduction)
+        if out is not None:
+            return out
     return _elementwise(regression.absolute_error, input, target, size_average, reduce, reduction, weight)
 
 
@@ -62,6 +91,10 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
     With ``weight`` (same size as ``input``) the mean is ``sum(w * l) / sum(w)``.
     """
+    if size_average is None and reduce is None and weight is None:
+        out = _planned("mse_loss", input, target, reduction)
+        if out is not None:
+            return out
     return _elementwise(regression.squared_error, input, target, size_average, reduce, reduction, weight)
 
 
@@ -71,6 +104,10 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     ``delta`` must be positive (RuntimeError otherwise). With ``weight`` the mean
     divides by the element count, not by ``sum(w)`` (as PyTorch does).
     """
+    if weight is None:
+        out = _planned("huber_loss", input, target, reduction, "delta", delta)
+        if out is not None:
+            return out
 
     def guard():
         if delta <= 0:
@@ -84,6 +121,10 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
     A negative ``beta`` raises RuntimeError, as in PyTorch.
     """
+    if size_average is None and reduce is None:
+        out = _planned("smooth_l1_loss", input, target, reduction, "beta", beta)
+        if out is not None:
+            return out
 
     def guard():
         if beta < 0:
