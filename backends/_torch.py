@@ -46,6 +46,40 @@ def _margin_kernel_dtype(x):
     return x.dtype in (torch.float32, torch.float64) or x.device.type != "cpu"
 
 
+class _Declined(Exception):
+    """A native function declines the call, which then takes the mirror's general path."""
+
+
+def _declining(fn, declines):
+    def call(*arrays, **options):
+        if declines(*arrays):
+            raise _Declined
+        return fn(*arrays, **options)
+
+    return call
+
+
+def _generic_pair(x, y):
+    # eager only: under torch.compile the plain function serves (see native_function)
+    return _is_functorch_wrapped(x) or _is_functorch_wrapped(y)
+
+
+def _empty_batch(x, y):
+    # The mean or sum of no samples is uninitialised memory in the margin kernels; the
+    # mirror gives NaN or 0.
+    return x.ndim == 0 or x.shape[0] == 0 or _generic_pair(x, y)
+
+
+# The native functions that decline some calls of a plain signature, as the extensions above
+# do: torch.func's wrappers (these kernels have no batching rules), a target that wants a
+# gradient BCE's kernel doesn't give, an empty batch.
+_DECLINING = {
+    "binary_cross_entropy": _declining(F.binary_cross_entropy, lambda p, y: y.requires_grad or _generic_pair(p, y)),
+    "multi_margin_loss": _declining(F.multi_margin_loss, _empty_batch),
+    "multilabel_margin_loss": _declining(F.multilabel_margin_loss, _empty_batch),
+}
+
+
 # The types torch's own loss functions serve as the mirrors do: plain tensors and parameters
 # (a DTensor or another subclass takes the mirror's general path; None is an absent array).
 _PLAIN_TYPES = frozenset({torch.Tensor, torch.nn.Parameter, type(None)})
@@ -54,12 +88,13 @@ _PLAIN_TYPES = frozenset({torch.Tensor, torch.nn.Parameter, type(None)})
 class TorchBackend(Backend):
     name = "torch"
 
-    def native_function(self, name, types):
+    def native_function(self, name, types, compiling=False):
         # torch.nn.functional's own loss, which the PyTorch interface mirrors: for a signature
         # that interface finds plain, it is the exact semantics in one call (multiloss._plan).
+        # A compiled function sees fake tensors, never torch.func's wrappers: no declining there.
         if not _PLAIN_TYPES.issuperset(types):
             return None
-        return getattr(F, name, None)
+        return (not compiling and _DECLINING.get(name)) or getattr(F, name, None)
 
     logsumexp = staticmethod(lambda x, axis, keepdims=False: torch.logsumexp(x, dim=axis, keepdim=keepdims))
     log_softmax = staticmethod(lambda x, axis: torch.log_softmax(x, dim=axis))

@@ -37,14 +37,24 @@ import functools
 import sys
 
 from ._dispatch import backend_of_types
+from ._dtypes import float_name
 
 MAX_PLANS = 4096  # per interface function: a few thousand signatures, then the least recent goes
 
 
+_is_compiling = None  # torch.compiler.is_compiling, kept once torch is imported
+
+
 def compiling():
     """True while torch.compile traces the call (the one compiler that traces this Python as bytecode)."""
-    torch = sys.modules.get("torch")
-    return torch is not None and torch.compiler.is_compiling()
+    global _is_compiling
+    if _is_compiling is None:
+        torch = sys.modules.get("torch")
+        compiler = getattr(torch, "compiler", None)
+        if compiler is None:
+            return False
+        _is_compiling = compiler.is_compiling
+    return _is_compiling()
 
 
 class Plans:
@@ -60,16 +70,25 @@ class Plans:
         self.decide = decide
         self._cached = functools.lru_cache(maxsize, typed=True)(decide)
 
-    def __call__(self, *signature):
+    def __call__(self, *signature, **options):
         if compiling():
-            return self.decide(*signature)
+            return self.decide(*signature, **options)
         try:
-            return self._cached(*signature)
+            return self._cached(*signature, **options)
         except TypeError:  # an unhashable option
             return None
 
     def clear(self):
         self._cached.cache_clear()
+
+
+def signature(a, b, c=None):
+    """What a plan may depend on of up to three arrays: ``(type, dtype, rank)`` of each, flat
+    (a Python value or ``None`` has its type and ``None``, ``None``). No size: a batch that
+    changes from call to call keeps its plan."""
+    return (type(a), getattr(a, "dtype", None), getattr(a, "ndim", None),
+            type(b), getattr(b, "dtype", None), getattr(b, "ndim", None),
+            type(c), getattr(c, "dtype", None), getattr(c, "ndim", None))
 
 
 def native(name, *types):
@@ -81,19 +100,32 @@ def native(name, *types):
     except TypeError:  # two frameworks, or an unknown type: the general path raises
         return None
     find = getattr(xp, "native_function", None)
-    return None if find is None else find(name, types)
+    return None if find is None else find(name, types, compiling())
+
+
+def one_float_dtype(sig, count):
+    """Whether the first ``count`` arrays of a :func:`signature` share one floating dtype."""
+    dtype = sig[1]
+    return float_name(dtype) is not None and all(sig[3 * i + 1] == dtype for i in range(1, count))
+
+
+def native_kernel(name, sig, same_shape=False, **options):
+    """:func:`kernel` of the framework's own function ``name`` (:func:`native`) for the arrays of
+    :func:`signature` ``sig``, or None where it has none."""
+    fn = native(name, *sig[0::3])
+    return None if fn is None else kernel(fn, same_shape, **options)
 
 
 def kernel(fn, same_shape=False, **options):
     """The plan that calls ``fn(*arrays, **options)``.
 
-    ``same_shape``: the first two arrays must have one shape (the mirror warns or
+    ``same_shape``: the first two arrays and the last must have one shape (the mirror warns or
     broadcasts otherwise), checked per call. It returns None, for the general path,
     when they differ or when ``fn`` raises (the general path raises the exact error).
     """
 
     def run(*arrays):
-        if same_shape and arrays[0].shape != arrays[1].shape:
+        if same_shape and (arrays[0].shape != arrays[1].shape or arrays[0].shape != arrays[-1].shape):
             return None
         try:
             return fn(*arrays, **options)

@@ -13,6 +13,7 @@ from .._checks import any_true, concrete
 from .._dispatch import namespace_of
 from .._dtypes import is_integer, promote_floats, rounded_to, torch_float_result
 from .._fused import stacklevel
+from .._plan import Plans, native_kernel, one_float_dtype, signature
 from ..losses import divergence
 from ._common import _Loss, broadcast_pair, reduce_torch, torch_legacy_reduction, torch_reduction
 
@@ -21,6 +22,26 @@ KL_MEAN_WARNING = (
     "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
     "'mean' will be changed to behave the same as 'batchmean' in the next major release."
 )
+
+
+# name -> the reductions its plan serves (kl_div's 'mean' warns), and whether its options are plain
+_PLAIN = {
+    "kl_div": (("none", "sum", "batchmean"), lambda log_target: type(log_target) is bool),
+    "poisson_nll_loss": (("none", "mean", "sum"), lambda log_input, full, eps: type(log_input) is bool
+                         and type(full) is bool and type(eps) in (float, int)),
+}
+
+
+def _decide(name, sig, reduction, **options):
+    """torch's own function for two plain tensors of one float dtype, rank >= 1 and one shape
+    (checked per call), a reduction that does not warn and plain options: the whole call."""
+    reductions, plain = _PLAIN[name]
+    if reduction not in reductions or not plain(**options) or not one_float_dtype(sig, 2) or not sig[2]:
+        return None
+    return native_kernel(name, sig, True, reduction=reduction, **options)
+
+
+_PLANS = Plans(_decide)
 
 
 def _kl_reduction(xp, input, size_average, reduce, reduction):
@@ -47,6 +68,11 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     (in eager mode only).
     The two arrays broadcast against each other.
     """
+    if size_average is None and reduce is None:
+        plan = _PLANS("kl_div", signature(input, target), reduction, log_target=log_target)
+        out = None if plan is None else plan(input, target)
+        if out is not None:
+            return out
     xp = namespace_of(input, target)
     for name, array in (("input", input), ("target", target)):
         if is_integer(array):
@@ -83,6 +109,11 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     ``full=True`` adds Stirling's ``target log target - target + 0.5 log(2 pi target)``
     where ``target > 1`` (0 elsewhere, negative targets included). The arrays broadcast.
     """
+    if size_average is None and reduce is None:
+        plan = _PLANS("poisson_nll_loss", signature(input, target), reduction, log_input=log_input, full=full, eps=eps)
+        out = None if plan is None else plan(input, target)
+        if out is not None:
+            return out
     xp = namespace_of(input, target)
     # exp and log make integers floats of PyTorch's default dtype
     input, target = promote_floats(xp, input, target, integers="float32")

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from .._dispatch import namespace_of
 from .._dtypes import (
+    dtype_name,
     is_integer,
     promote_floats,
     torch_float_kernel,
     torch_float_result,
     torch_scalar_name,
 )
+from .._plan import Plans, native_kernel, one_float_dtype, signature
+from .._reduction import TORCH_REDUCTIONS
 from .._shapes import broadcast_shapes, first_mismatch, numel
 from ..losses import margin as margin_math
 from ..losses import softmax
@@ -77,6 +80,54 @@ def _as_matrix(xp, x):
     return x if xp.ndim(x) == 2 else xp.reshape(x, (1, -1))
 
 
+# -- plans ---------------------------------------------------------------------------------------
+
+
+def _number(value):
+    return type(value) in (float, int)
+
+
+def _indices(sig, input_ndim, target_ndim):
+    # float32 or float64 scores (torch's CPU margin kernels have no half precision) and int64 indices
+    return (sig[2] == input_ndim and sig[5] == target_ndim and dtype_name(sig[4]) == "int64"
+            and dtype_name(sig[1]) in ("float32", "float64"))
+
+
+# name -> (whether a signature and its options are plain, the options' names, one shape for all arrays)
+_PLAIN = {
+    "soft_margin_loss": (lambda sig: one_float_dtype(sig, 2), (), True),
+    "hinge_embedding_loss": (lambda sig, margin: one_float_dtype(sig, 2) and _number(margin), ("margin",), True),
+    "margin_ranking_loss": (lambda sig, margin: one_float_dtype(sig, 3) and _number(margin), ("margin",), True),
+    "multilabel_soft_margin_loss": (lambda sig: one_float_dtype(sig, 2) and sig[6] is type(None), (), True),
+    "cosine_embedding_loss": (lambda sig, margin: one_float_dtype(sig, 3) and sig[2] == 2 and sig[8] == 1
+                              and _number(margin), ("margin",), False),
+    "triplet_margin_loss": (lambda sig, margin, p, eps, swap: one_float_dtype(sig, 3) and _number(margin)
+                            and margin > 0 and _number(p) and _number(eps) and type(swap) is bool,
+                            ("margin", "p", "eps", "swap"), True),
+    "multi_margin_loss": (lambda sig, p, margin: _indices(sig, 2, 1) and sig[6] is type(None)
+                          and type(p) is int and p in (1, 2) and _number(margin), ("p", "margin"), False),
+    "multilabel_margin_loss": (lambda sig: _indices(sig, 2, 2), (), True),
+}
+
+
+def _decide(name, sig, reduction, *options):
+    """torch's own function for plain tensors (one float dtype, or float scores with int64
+    indices), no weight, a valid reduction and plain options: the whole call."""
+    plain, names, same_shape = _PLAIN[name]
+    if reduction not in TORCH_REDUCTIONS or not plain(sig, *options):
+        return None
+    return native_kernel(name, sig, same_shape, reduction=reduction, **dict(zip(names, options)))
+
+
+_PLANS = Plans(_decide)
+
+
+def _planned(name, arrays, sig, reduction, *options):
+    """The call by its plan (:mod:`multiloss._plan`), or None for the general path."""
+    plan = _PLANS(name, sig, reduction, *options)
+    return None if plan is None else plan(*arrays)
+
+
 # -- pairs and embeddings ------------------------------------------------------------------------
 
 
@@ -86,6 +137,11 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     The three arrays must have the same number of dimensions (RuntimeError) and
     broadcast against each other.
     """
+    if size_average is None and reduce is None:
+        out = _planned("margin_ranking_loss", (input1, input2, target), signature(input1, input2, target),
+                       reduction, margin)
+        if out is not None:
+            return out
     reduction = torch_reduction(reduction, size_average, reduce)
     xp = namespace_of(input1, input2, target)
     if not xp.ndim(input1) == xp.ndim(input2) == xp.ndim(target):
@@ -107,6 +163,10 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     ``input`` and ``target`` broadcast to their joint shape: ``(N, 1)`` beside
     ``(N,)`` gives ``(N, N)``, as in PyTorch.
     """
+    if size_average is None and reduce is None:
+        out = _planned("hinge_embedding_loss", (input, target), signature(input, target), reduction, margin)
+        if out is not None:
+            return out
     reduction = torch_reduction(reduction, size_average, reduce)
     xp = namespace_of(input, target)
     _check_broadcast(input, target)
@@ -121,6 +181,10 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     As in PyTorch, ``exp`` overflows for ``-y x`` above about 88 in float32 and
     the loss is then ``inf``. The target must broadcast to the input's shape.
     """
+    if size_average is None and reduce is None:
+        out = _planned("soft_margin_loss", (input, target), signature(input, target), reduction)
+        if out is not None:
+            return out
     reduction = torch_reduction(reduction, size_average, reduce)
     xp = namespace_of(input, target)
     shape = _check_broadcast(input, target)
@@ -138,6 +202,10 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     An unknown reduction raises ``ValueError("<reduction> is not valid")`` after the
     loss is computed, as in PyTorch.
     """
+    if size_average is None and reduce is None:
+        out = _planned("multilabel_soft_margin_loss", (input, target), signature(input, target, weight), reduction)
+        if out is not None:
+            return out
     if size_average is not None or reduce is not None:
         reduction = torch_legacy_reduction(size_average, reduce)
     xp = namespace_of(input, target, weight)
@@ -157,6 +225,11 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     ``(N, D)`` inputs with an ``(N,)`` target, or ``(D,)`` inputs with a 0-d target.
     1e-12 is added to each squared norm, so zero vectors give a huge but finite gradient.
     """
+    if size_average is None and reduce is None:
+        out = _planned("cosine_embedding_loss", (input1, input2, target), signature(input1, input2, target),
+                       reduction, margin)
+        if out is not None:
+            return out
     reduction = torch_reduction(reduction, size_average, reduce)
     xp = namespace_of(input1, input2, target)
     target_ndim = xp.ndim(target)
@@ -201,6 +274,11 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     al., BMVC 2016). ``margin <= 0`` raises ValueError; inputs of different ranks,
     RuntimeError.
     """
+    if size_average is None and reduce is None:
+        out = _planned("triplet_margin_loss", (anchor, positive, negative), signature(anchor, positive, negative),
+                       reduction, margin, p, eps, swap)
+        if out is not None:
+            return out
     reduction = torch_reduction(reduction, size_average, reduce)
     xp = namespace_of(anchor, positive, negative)
     _check_triplet(xp, anchor, positive, negative, margin)
@@ -249,6 +327,10 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     eager mode. The mean or sum of an empty batch, uninitialised memory in PyTorch,
     is NaN or 0 here.
     """
+    if size_average is None and reduce is None:
+        out = _planned("multi_margin_loss", (input, target), signature(input, target, weight), reduction, p, margin)
+        if out is not None:
+            return out
     reduction = torch_reduction(reduction, size_average, reduce)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
@@ -284,6 +366,10 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     ``(C,)`` input gives a 0-d result even with ``reduction='none'``. The mean or sum of
     an empty batch, uninitialised memory in PyTorch, is NaN or 0 here.
     """
+    if size_average is None and reduce is None:
+        out = _planned("multilabel_margin_loss", (input, target), signature(input, target), reduction)
+        if out is not None:
+            return out
     reduction = torch_reduction(reduction, size_average, reduce)
     xp = namespace_of(input, target)
     _check_matrix(xp, input)

@@ -11,11 +11,14 @@ from __future__ import annotations
 from .._dispatch import namespace_of
 from .._dtypes import (
     dtype_name,
+    float_name,
     promote_floats,
     torch_float_kernel,
     torch_float_result,
     torch_scalar_name,
 )
+from .._plan import Plans, kernel, native, signature
+from .._reduction import TORCH_REDUCTIONS
 from .._shapes import broadcast_shapes, first_mismatch
 from ..losses import sigmoid
 from ._common import _Loss, _WeightedLoss, reduce_torch, torch_reduction, torch_size
@@ -69,6 +72,20 @@ def _check_broadcast(a, b, out):
         raise RuntimeError(_output_shape_message(out, shape))
 
 
+def _decide(name, sig, reduction):
+    """torch's own function for plain tensors of one float dtype and one shape (checked per
+    call), with no weight (nor ``pos_weight``) and a valid reduction."""
+    input_type, input_dtype, _, target_type, target_dtype, _, weight_type, _, _ = sig
+    if (weight_type is not type(None) or reduction not in TORCH_REDUCTIONS or input_dtype != target_dtype
+            or float_name(input_dtype) is None):
+        return None
+    fn = native(name, input_type, target_type)
+    return None if fn is None else kernel(fn, same_shape=True, reduction=reduction)
+
+
+_PLANS = Plans(_decide)
+
+
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """``torch.nn.functional.binary_cross_entropy``: ``-w (y log p + (1 - y) log(1 - p))`` on probabilities.
 
@@ -81,6 +98,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     here) and ``RuntimeError`` when an input or target element is outside [0, 1]
     or NaN; that value check runs in eager mode only (skipped under jit).
     """
+    if size_average is None and reduce is None:
+        plan = _PLANS("binary_cross_entropy", signature(input, target, weight), reduction)
+        out = None if plan is None else plan(input, target)
+        if out is not None:
+            return out
     xp = namespace_of(input, target, weight)
     reduction = torch_reduction(reduction, size_average, reduce)
     expected, got = (dtype_name(a.dtype) for a in (input, target))
@@ -114,6 +136,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     loss. ``'mean'`` divides by the element count. Infinite logits give what
     PyTorch gives (NaN except ``+inf`` with target 0, which is inf).
     """
+    if size_average is None and reduce is None and pos_weight is None:
+        plan = _PLANS("binary_cross_entropy_with_logits", signature(input, target, weight), reduction)
+        out = None if plan is None else plan(input, target)
+        if out is not None:
+            return out
     xp = namespace_of(input, target, weight, pos_weight)
     reduction = torch_reduction(reduction, size_average, reduce)
     if tuple(target.shape) != tuple(input.shape):

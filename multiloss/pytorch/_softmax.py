@@ -14,7 +14,9 @@ from __future__ import annotations
 import operator
 
 from .._dispatch import namespace_of
-from .._dtypes import promote_floats, torch_float_kernel, torch_scalar_name
+from .._dtypes import dtype_name, float_name, promote_floats, torch_float_kernel, torch_scalar_name
+from .._plan import Plans, kernel, native, signature
+from .._reduction import TORCH_REDUCTIONS
 from .._shapes import numel
 from ..losses import softmax
 from ._common import _WeightedLoss, reduce_torch, torch_reduction
@@ -52,6 +54,33 @@ def _check_argument_types(function, ignore_index, label_smoothing=0.0):
 def _check_smoothing(label_smoothing):
     if label_smoothing > 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+
+
+# -- plans ------------------------------------------------------------------------------------
+
+
+def _decide(name, sig, ignore_index, reduction, label_smoothing=0.0):
+    """torch's own ``cross_entropy`` / ``nll_loss`` for plain tensors with no weight and valid
+    options: float scores of rank >= 2 with int64 class indices of one rank less, or (for
+    ``cross_entropy``) probabilities of the scores' dtype and shape (checked per call)."""
+    input_type, input_dtype, ndim, target_type, target_dtype, target_ndim, weight_type, _, _ = sig
+    if (weight_type is not type(None) or type(ignore_index) is not int or reduction not in TORCH_REDUCTIONS
+            or type(label_smoothing) not in (float, int) or not 0 <= label_smoothing <= 1
+            or ndim is None or ndim < 2 or float_name(input_dtype) is None):
+        return None
+    probabilities = target_ndim == ndim and target_dtype == input_dtype and name == "cross_entropy"
+    if not probabilities and (target_ndim != ndim - 1 or dtype_name(target_dtype) != "int64"):
+        return None
+    if probabilities and ignore_index >= 0:
+        return None
+    fn = native(name, input_type, target_type)
+    if fn is None:
+        return None
+    options = {"label_smoothing": label_smoothing} if name == "cross_entropy" else {}
+    return kernel(fn, same_shape=probabilities, ignore_index=ignore_index, reduction=reduction, **options)
+
+
+_PLANS = Plans(_decide)
 
 
 # -- class indices ----------------------------------------------------------------------------
@@ -159,6 +188,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     ``weight`` of the other targets (NaN when there are none). An index outside ``[0, C)``
     raises IndexError in eager mode; under jit the check is skipped.
     """
+    if size_average is None and reduce is None:
+        plan = _PLANS("nll_loss", signature(input, target, weight), ignore_index, reduction)
+        out = None if plan is None else plan(input, target)
+        if out is not None:
+            return out
     reduction = torch_reduction(reduction, size_average, reduce)
     _check_argument_types("nll_loss_nd", ignore_index)
     xp = namespace_of(input, target, weight)
@@ -203,6 +237,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     the summed weights of the targets not ignored; for probabilities ``p (1 - s) + s / C``,
     with the mean over ``N * d1 * ... * dK``. The index range is checked in eager mode only.
     """
+    if size_average is None and reduce is None:
+        plan = _PLANS("cross_entropy", signature(input, target, weight), ignore_index, reduction, label_smoothing)
+        out = None if plan is None else plan(input, target)
+        if out is not None:
+            return out
     reduction = torch_reduction(reduction, size_average, reduce)
     _check_argument_types("cross_entropy_loss", ignore_index, label_smoothing)
     label_smoothing = float(label_smoothing)
