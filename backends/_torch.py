@@ -82,7 +82,7 @@ _DECLINING = {
 
 # The types torch's own loss functions serve as the mirrors do: plain tensors and parameters
 # (a DTensor or another subclass takes the mirror's general path; None is an absent array).
-_PLAIN_TYPES = frozenset({torch.Tensor, torch.nn.Parameter, type(None)})
+_PLAIN_TYPES = (torch.Tensor, torch.nn.Parameter, type(None))
 
 
 class TorchBackend(Backend):
@@ -92,8 +92,9 @@ class TorchBackend(Backend):
         # torch.nn.functional's own loss, which the PyTorch interface mirrors: for a signature
         # that interface finds plain, it is the exact semantics in one call (multiloss._plan).
         # A compiled function sees fake tensors, never torch.func's wrappers: no declining there.
-        if not _PLAIN_TYPES.issuperset(types):
-            return None
+        for cls in types:
+            if cls not in _PLAIN_TYPES:
+                return None
         return (not compiling and _DECLINING.get(name)) or getattr(F, name, None)
 
     logsumexp = staticmethod(lambda x, axis, keepdims=False: torch.logsumexp(x, dim=axis, keepdim=keepdims))

@@ -36,25 +36,32 @@ from __future__ import annotations
 import functools
 import sys
 
+from . import backends
 from ._dispatch import backend_of_types
 from ._dtypes import float_name
+from ._imports import when_imported
 
 MAX_PLANS = 4096  # per interface function: a few thousand signatures, then the least recent goes
 
 
-_is_compiling = None  # torch.compiler.is_compiling, kept once torch is imported
+_is_compiling = None  # torch.compiler.is_compiling, kept from torch's import on
+
+
+def _keep_is_compiling(torch):
+    global _is_compiling
+    _is_compiling = torch.compiler.is_compiling
+
+
+when_imported("torch", _keep_is_compiling, ready=lambda torch: hasattr(torch, "compiler"))
 
 
 def compiling():
     """True while torch.compile traces the call (the one compiler that traces this Python as bytecode)."""
-    global _is_compiling
-    if _is_compiling is None:
-        torch = sys.modules.get("torch")
-        compiler = getattr(torch, "compiler", None)
-        if compiler is None:
-            return False
-        _is_compiling = compiler.is_compiling
-    return _is_compiling()
+    if _is_compiling is not None:
+        return _is_compiling()
+    # torch still importing: look it up (never stored here, which a trace would guard on)
+    compiler = getattr(sys.modules.get("torch"), "compiler", None)
+    return compiler is not None and compiler.is_compiling()
 
 
 class Plans:
@@ -95,12 +102,16 @@ def native(name, *types):
     """The framework's own function ``name`` (``torch.nn.functional.<name>``) when it serves
     arrays of these types exactly as the mirror does, else None (``None`` entries are absent
     optional arrays)."""
+    if compiling():
+        # only torch traces this code; the torch backend refuses any other type itself
+        # (dispatch's table of types would add a guard per entry to the compiled call)
+        return backends.load("torch").native_function(name, types, True)
     try:
         xp = backend_of_types(*types)
     except TypeError:  # two frameworks, or an unknown type: the general path raises
         return None
     find = getattr(xp, "native_function", None)
-    return None if find is None else find(name, types, compiling())
+    return None if find is None else find(name, types)
 
 
 def one_float_dtype(sig, count):
