@@ -9,6 +9,8 @@ exception, on every backend.
 
 from __future__ import annotations
 
+from ._imports import when_imported
+
 # floating dtypes by width; float16 and bfloat16 promote to float32 together, as in PyTorch
 _FLOAT_RANK = {"float16": 1, "bfloat16": 1, "float32": 2, "float64": 3}
 # PyTorch's ScalarType names, which its dtype errors print
@@ -24,6 +26,9 @@ _FLOATS_ALLOWED = "a floating dtype (float16, bfloat16, float32 or float64)"
 
 def dtype_name(dtype):
     """``"float32"`` for NumPy, JAX, TensorFlow and Keras dtypes, and for ``torch.float32``."""
+    name = _TORCH_NAMES.get(dtype)  # torch's dtypes, the hot path's: one lookup
+    if name is not None:
+        return name
     if type(dtype).__module__ == "numpy.dtypes":
         # Cached: NumPy builds a dtype's .name anew on every read, a few microseconds each.
         # (NumPy's only: dtypes of two libraries are never compared, and a tracer sees no cache.)
@@ -32,6 +37,19 @@ def dtype_name(dtype):
             name = _NUMPY_NAMES[dtype] = dtype.name
         return name
     return str(getattr(dtype, "name", None) or dtype).removeprefix("torch.")
+
+
+# torch's dtypes by name, filled once at torch's import and never after: torch.compile guards
+# on the entries a traced call reads, and an entry added later would not invalidate them.
+_TORCH_NAMES: dict = {}
+
+
+def _name_torch_dtypes(torch):
+    _TORCH_NAMES.update({d: str(d).removeprefix("torch.") for d in vars(torch).values()
+                         if isinstance(d, torch.dtype)})
+
+
+when_imported("torch", _name_torch_dtypes, ready=lambda torch: hasattr(torch, "dtype"))
 
 
 def torch_scalar_name(dtype):

@@ -114,6 +114,16 @@ def native(name, *types):
     return None if find is None else find(name, types)
 
 
+def concrete_backend(*types):
+    """The backend of these types when its arrays are always concrete (NumPy): there the
+    general path's math, with its decisions taken once, is a plan of its own; else None."""
+    try:
+        xp = backend_of_types(*types)
+    except TypeError:
+        return None
+    return xp if xp.name == "numpy" else None
+
+
 def one_float_dtype(sig, count):
     """Whether the first ``count`` arrays of a :func:`signature` share one floating dtype."""
     dtype = sig[1]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .._dispatch import namespace_of
 from .._dtypes import float_name, promote_floats, torch_float_kernel
-from .._plan import Plans, kernel, native
-from .._reduction import TORCH_REDUCTIONS
+from .._plan import Plans, concrete_backend, kernel, native
+from .._reduction import TORCH_REDUCTIONS, reduce
 from ..losses import regression
 from ._common import (
     _Loss,
@@ -23,17 +23,34 @@ _FLOAT_KERNELS = {regression.squared_error: "mse_loss", regression.huber: "huber
                   regression.smooth_l1: "smooth_l1_loss"}
 
 
+_MATH = {"l1_loss": regression.absolute_error, "mse_loss": regression.squared_error,
+         "huber_loss": regression.huber, "smooth_l1_loss": regression.smooth_l1}
+
+
 def _decide(name, input_type, input_dtype, target_type, target_dtype, reduction, option=None, value=None):
-    """torch's own function for a pair of plain tensors of one float dtype and one shape, with
-    no weight and a valid reduction and option (``delta`` > 0, ``beta`` >= 0): the whole call."""
+    """For a pair of arrays of one float dtype and one shape (checked per call), with no weight
+    and a valid reduction and option (``delta`` > 0, ``beta`` >= 0), the general path has
+    nothing to check, promote or broadcast: on torch, torch's own function is the whole call;
+    on NumPy, the loss and its reduction."""
     if reduction not in TORCH_REDUCTIONS or input_dtype != target_dtype or float_name(input_dtype) is None:
         return None
     if option is not None and not (type(value) in (float, int) and (value > 0 or option == "beta" and value == 0)):
         return None
+    options = {} if option is None else {option: value}
     fn = native(name, input_type, target_type)
-    if fn is None:
-        return None
-    return kernel(fn, same_shape=True, reduction=reduction, **({} if option is None else {option: value}))
+    if fn is not None:
+        return kernel(fn, same_shape=True, reduction=reduction, **options)
+    xp = concrete_backend(input_type, target_type)
+    return None if xp is None else _math_plan(xp, _MATH[name], reduction, options)
+
+
+def _math_plan(xp, loss, reduction, options):
+    def run(input, target):
+        if input.shape != target.shape:
+            return None
+        return reduce(xp, loss(xp, input, target, **options), reduction, empty="nan")
+
+    return run
 
 
 _PLANS = Plans(_decide)
