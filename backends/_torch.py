@@ -59,24 +59,29 @@ def _declining(fn, declines):
     return call
 
 
-def _generic_pair(x, y):
+def _wrapped(*arrays):
     # eager only: under torch.compile the plain function serves (see native_function)
-    return _is_functorch_wrapped(x) or _is_functorch_wrapped(y)
+    for x in arrays:
+        if _is_functorch_wrapped(x):
+            return True
+    return False
 
 
 def _empty_batch(x, y):
     # The mean or sum of no samples is uninitialised memory in the margin kernels; the
     # mirror gives NaN or 0.
-    return x.ndim == 0 or x.shape[0] == 0 or _generic_pair(x, y)
+    return x.ndim == 0 or x.shape[0] == 0 or _wrapped(x, y)
 
 
 # The native functions that decline some calls of a plain signature, as the extensions above
-# do: torch.func's wrappers (these kernels have no batching rules), a target that wants a
-# gradient BCE's kernel doesn't give, an empty batch.
+# do: torch.func's wrappers (these kernels have no batching rules: vmap would warn and loop),
+# a target that wants a gradient BCE's kernel doesn't give, an empty margin batch.
 _DECLINING = {
-    "binary_cross_entropy": _declining(F.binary_cross_entropy, lambda p, y: y.requires_grad or _generic_pair(p, y)),
+    "binary_cross_entropy": _declining(F.binary_cross_entropy, lambda p, y: y.requires_grad or _wrapped(p, y)),
     "multi_margin_loss": _declining(F.multi_margin_loss, _empty_batch),
     "multilabel_margin_loss": _declining(F.multilabel_margin_loss, _empty_batch),
+    **{name: _declining(getattr(F, name), _wrapped)
+       for name in ("kl_div", "soft_margin_loss", "margin_ranking_loss", "triplet_margin_loss")},
 }
 
 
