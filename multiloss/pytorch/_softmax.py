@@ -15,7 +15,7 @@ import operator
 
 from .._dispatch import namespace_of
 from .._dtypes import dtype_name, float_name, promote_floats, torch_float_kernel, torch_scalar_name
-from .._plan import Plans, kernel, native, signature
+from .._plan import Plans, concrete_backend, kernel, native, signature
 from .._reduction import TORCH_REDUCTIONS
 from .._shapes import numel
 from ..losses import softmax
@@ -74,10 +74,25 @@ def _decide(name, sig, ignore_index, reduction, label_smoothing=0.0):
     if probabilities and ignore_index >= 0:
         return None
     fn = native(name, input_type, target_type)
-    if fn is None:
+    if fn is not None:
+        options = {"label_smoothing": label_smoothing} if name == "cross_entropy" else {}
+        return kernel(fn, same_shape=probabilities, ignore_index=ignore_index, reduction=reduction, **options)
+    xp = concrete_backend(input_type, target_type)
+    if xp is None or probabilities or ndim != 2:
         return None
-    options = {"label_smoothing": label_smoothing} if name == "cross_entropy" else {}
-    return kernel(fn, same_shape=probabilities, ignore_index=ignore_index, reduction=reduction, **options)
+    return _index_plan(xp, ignore_index, reduction, float(label_smoothing), name == "cross_entropy")
+
+
+def _index_plan(xp, ignore_index, reduction, label_smoothing, from_logits):
+    """NumPy's plan for ``(N, C)`` scores and ``(N,)`` int64 indices: the backend's ``nll_loss``,
+    every shape and dtype check passed once the batch sizes agree (checked per call)."""
+
+    def run(input, target):
+        if input.shape[0] != target.shape[0]:
+            return None
+        return xp.nll_loss(input, target, None, ignore_index, reduction, label_smoothing, from_logits)
+
+    return run
 
 
 _PLANS = Plans(_decide)
