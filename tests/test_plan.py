@@ -1,0 +1,122 @@
+"""A call's plan (multiloss._plan): decided once per signature, exact on every call.
+
+Expected values and errors come from torch.nn.functional itself, run in the test.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from multiloss._plan import Plans
+from multiloss.pytorch import _regression
+from multiloss.pytorch import functional as M
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+
+def test_a_signature_is_decided_once_and_the_cache_is_bounded():
+    calls = []
+    plans = Plans(lambda *key: calls.append(key) or len(calls), maxsize=2)
+    assert plans("a", 1) == plans("a", 1) == 1
+    assert plans("a", True) == 2  # cached by type: 1 and True apart
+    plans("b", 1), plans("c", 1)
+    assert plans._cached.cache_info().currsize == 2
+    assert plans(["unhashable"]) is None and len(calls) == 4
+
+
+def test_a_batch_size_that_changes_keeps_its_plan():
+    _regression._PLANS.clear()
+    for n in (32, 7, 1, 32):
+        x, y = torch.randn(n, 3), torch.randn(n, 3)
+        torch.testing.assert_close(M.mse_loss(x, y), F.mse_loss(x, y), rtol=0, atol=0)
+    info = _regression._PLANS._cached.cache_info()
+    assert info.misses == 1 and info.hits == 3
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16])
+def test_plain_torch_calls_equal_the_original_bit_for_bit(dtype):
+    x, y = torch.randn(5, 4, dtype=dtype), torch.randn(5, 4, dtype=dtype)
+    t = torch.randint(0, 4, (5,))
+    for name, args, kw in [("mse_loss", (x, y), {}), ("huber_loss", (x, y), {"delta": 0.5}),
+                           ("smooth_l1_loss", (x, y), {"beta": 0.0}), ("cross_entropy", (x, t), {}),
+                           ("cross_entropy", (x, torch.softmax(y, 1)), {"label_smoothing": 0.1}),
+                           ("binary_cross_entropy_with_logits", (x, torch.sigmoid(y)), {"reduction": "sum"})]:
+        assert torch.equal(getattr(M, name)(*args, **kw), getattr(F, name)(*args, **kw)), name
+
+
+def test_value_checks_stay_per_call():
+    x = torch.randn(4, 3)
+    good, bad = torch.tensor([0, 1, 2, 0]), torch.tensor([0, 1, 3, 0])
+    M.cross_entropy(x, good)  # the signature's plan is made here
+    for _ in range(2):
+        with pytest.raises(IndexError):
+            F.cross_entropy(x, bad)
+        with pytest.raises(IndexError):
+            M.cross_entropy(x, bad)
+    p = torch.rand(4, 3)
+    M.binary_cross_entropy(p, p)
+    with pytest.raises(RuntimeError):
+        F.binary_cross_entropy(p + 1, p)
+    with pytest.raises(RuntimeError, match="between 0 and 1"):
+        M.binary_cross_entropy(p + 1, p)
+
+
+def test_the_broadcast_warning_fires_on_every_call_as_in_torch():
+    x, y = torch.randn(4, 3), torch.randn(4, 1)
+    for fn in (F.mse_loss, M.mse_loss):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(3):
+                fn(x, y)
+        assert len([w for w in caught if "target size" in str(w.message)]) == 3, fn
+
+
+def test_an_unhashable_option_takes_the_general_path():
+    x = torch.randn(3)
+    with pytest.raises(ValueError):
+        F.mse_loss(x, x, reduction=["mean"])
+    with pytest.raises(ValueError):
+        M.mse_loss(x, x, reduction=["mean"])
+
+
+@pytest.mark.parametrize("name", ["kl_div", "soft_margin_loss", "binary_cross_entropy"])
+def test_torch_func_wrappers_take_the_general_path_without_warnings(name):
+    x = torch.rand(3, 4, 5) * 0.8 + 0.1
+    y = torch.rand(3, 4, 5) * 0.8 + 0.1 if name != "soft_margin_loss" else torch.sign(torch.randn(3, 4, 5))
+    kw = {"reduction": "sum"}
+    expected = torch.stack([getattr(F, name)(a, b, **kw) for a, b in zip(x, y)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # torch's "no batching rule" warning would be one
+        got = torch.func.vmap(lambda a, b: getattr(M, name)(a, b, **kw))(x, y)
+    torch.testing.assert_close(got, expected)
+
+
+def test_numpy_plans_give_the_general_paths_values():
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((6, 4)), rng.standard_normal((6, 4))
+    t = rng.integers(0, 4, 6)
+    tx, ty, tt = torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(t)
+    for name, a, b, kw in [("mse_loss", x, y, {}), ("l1_loss", x, y, {"reduction": "sum"}),
+                           ("huber_loss", x, y, {"delta": 0.3}), ("cross_entropy", x, t, {"label_smoothing": 0.2}),
+                           ("nll_loss", x, t, {"ignore_index": 1})]:
+        for _ in range(2):  # the second call runs the plan
+            np.testing.assert_allclose(getattr(M, name)(a, b, **kw),
+                                       getattr(F, name)(torch.from_numpy(a), torch.from_numpy(b), **kw).numpy(),
+                                       rtol=1e-12)
+    assert tx is not None and ty is not None and tt is not None
+
+
+def test_a_compiled_call_does_not_recompile_when_eager_calls_add_plans():
+    counters = torch._dynamo.utils.counters
+    torch._dynamo.reset()
+    counters.clear()
+    compiled = torch.compile(lambda a, b: M.mse_loss(a, b), backend="eager", fullgraph=True)
+    x, y = torch.randn(4, 3), torch.randn(4, 3)
+    compiled(x, y)
+    frames = counters["stats"]["unique_graphs"]
+    for dtype in (torch.float64, torch.float16):  # new signatures, new plans, in eager mode
+        M.mse_loss(x.to(dtype), y.to(dtype))
+    torch.testing.assert_close(compiled(x, y), F.mse_loss(x, y))
+    assert counters["stats"]["unique_graphs"] == frames
