@@ -77,11 +77,11 @@ class Plans:
         self.decide = decide
         self._cached = functools.lru_cache(maxsize, typed=True)(decide)
 
-    def __call__(self, *signature, **options):
+    def __call__(self, *signature):
         if compiling():
-            return self.decide(*signature, **options)
+            return self.decide(*signature)
         try:
-            return self._cached(*signature, **options)
+            return self._cached(*signature)
         except TypeError:  # an unhashable option
             return None
 
@@ -93,9 +93,17 @@ def signature(a, b, c=None):
     """What a plan may depend on of up to three arrays: ``(type, dtype, rank)`` of each, flat
     (a Python value or ``None`` has its type and ``None``, ``None``). No size: a batch that
     changes from call to call keeps its plan."""
+    if c is None:
+        try:  # the common case, two arrays, in the fewest steps
+            return type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, _NONE, None, None
+        except AttributeError:
+            pass
     return (type(a), getattr(a, "dtype", None), getattr(a, "ndim", None),
             type(b), getattr(b, "dtype", None), getattr(b, "ndim", None),
             type(c), getattr(c, "dtype", None), getattr(c, "ndim", None))
+
+
+_NONE = type(None)
 
 
 def native(name, *types):

@@ -24,21 +24,21 @@ KL_MEAN_WARNING = (
 )
 
 
-# name -> the reductions its plan serves (kl_div's 'mean' warns), and whether its options are plain
+# name -> the reductions its plan serves (kl_div's 'mean' warns), its options, whether they are plain
 _PLAIN = {
-    "kl_div": (("none", "sum", "batchmean"), lambda log_target: type(log_target) is bool),
-    "poisson_nll_loss": (("none", "mean", "sum"), lambda log_input, full, eps: type(log_input) is bool
-                         and type(full) is bool and type(eps) in (float, int)),
+    "kl_div": (("none", "sum", "batchmean"), ("log_target",), lambda log_target: type(log_target) is bool),
+    "poisson_nll_loss": (("none", "mean", "sum"), ("log_input", "full", "eps"), lambda log_input, full, eps:
+                         type(log_input) is bool and type(full) is bool and type(eps) in (float, int)),
 }
 
 
-def _decide(name, sig, reduction, **options):
+def _decide(name, sig, reduction, *options):
     """torch's own function for two plain tensors of one float dtype, rank >= 1 and one shape
     (checked per call), a reduction that does not warn and plain options: the whole call."""
-    reductions, plain = _PLAIN[name]
-    if reduction not in reductions or not plain(**options) or not one_float_dtype(sig, 2) or not sig[2]:
+    reductions, names, plain = _PLAIN[name]
+    if reduction not in reductions or not plain(*options) or not one_float_dtype(sig, 2) or not sig[2]:
         return None
-    return native_kernel(name, sig, True, reduction=reduction, **options)
+    return native_kernel(name, sig, True, reduction=reduction, **dict(zip(names, options)))
 
 
 _PLANS = Plans(_decide)
@@ -69,7 +69,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     The two arrays broadcast against each other.
     """
     if size_average is None and reduce is None:
-        plan = _PLANS("kl_div", signature(input, target), reduction, log_target=log_target)
+        plan = _PLANS("kl_div", signature(input, target), reduction, log_target)
         out = None if plan is None else plan(input, target)
         if out is not None:
             return out
@@ -110,7 +110,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     where ``target > 1`` (0 elsewhere, negative targets included). The arrays broadcast.
     """
     if size_average is None and reduce is None:
-        plan = _PLANS("poisson_nll_loss", signature(input, target), reduction, log_input=log_input, full=full, eps=eps)
+        plan = _PLANS("poisson_nll_loss", signature(input, target), reduction, log_input, full, eps)
         out = None if plan is None else plan(input, target)
         if out is not None:
             return out
