@@ -155,7 +155,9 @@ def fused(fn, context=None):
     @functools.wraps(fn)
     def call(*args, **kwargs):
         jax = sys.modules.get("jax")
-        if jax is None or getattr(_state, "eager", False) or deferred_flags() is not None:
+        if jax is None or args and _kinds.get(type(args[0])) is _NEITHER:  # another framework's array
+            return fn(*args, **kwargs)
+        if getattr(_state, "eager", False) or deferred_flags() is not None:
             return fn(*args, **kwargs)
         found = _signature(jax, args, kwargs)
         if found is None:
