@@ -16,8 +16,9 @@ parts:
 - the general path: the whole interface, as the original's semantics ask.
 
 :class:`Plans` caches ``decide`` per signature in a bounded LRU
-(``functools.lru_cache``, C code: a hit costs about 0.1 µs), so the steady-state
-call is one lookup and the kernels. The signature holds no size that the
+(``functools.lru_cache``: a hit is one C-level lookup), so the steady-state
+call is one lookup and the kernels (``mse_loss`` on torch: 23 Python-level
+calls per call where the general path makes 88 and torch's own function 12). The signature holds no size that the
 decision does not need, so a batch size that changes from call to call (a last
 short batch, variable lengths) hits the same plan; a plan re-checks the cheap
 per-call facts it relies on (two shapes equal) and hands anything else to the
@@ -28,7 +29,14 @@ probability outside [0, 1]): value checks stay per call.
 Under ``torch.compile`` the cache is bypassed: a lookup in a Python dict inside
 a compiled region would make torch guard on the cache's entries (and recompile
 whenever another signature fills one), so the trace runs ``decide`` itself,
-whose few constants are all it guards on.
+whose few constants are all it guards on (``mse_loss``: 63 guards where the
+general path has 131 and torch's own function 13).
+
+Where the framework's own function is the original (the PyTorch interface on
+torch), the plan is that function; the backend declines the calls it can't
+serve exactly (:meth:`TorchBackend.native_function`: torch.func's wrappers where
+a kernel has no batching rule, an empty margin batch). On NumPy the plan is the
+general path's math and reduction, with nothing left to check.
 """
 
 from __future__ import annotations
