@@ -26,7 +26,10 @@ _FLOATS_ALLOWED = "a floating dtype (float16, bfloat16, float32 or float64)"
 
 def dtype_name(dtype):
     """``"float32"`` for NumPy, JAX, TensorFlow and Keras dtypes, and for ``torch.float32``."""
-    name = _TORCH_NAMES.get(dtype)  # torch's dtypes, the hot path's: one lookup
+    try:
+        name = _TORCH_NAMES.get(dtype)  # torch's dtypes, the hot path's: one lookup
+    except TypeError:  # an unhashable dtype object
+        name = None
     if name is not None:
         return name
     if type(dtype).__module__ == "numpy.dtypes":
