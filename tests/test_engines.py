@@ -1,0 +1,93 @@
+"""Engine conventions a catalog row can't express: gradients at the points where frameworks differ,
+compiled calls with shapes and scalars that vary, and the dtype a Keras class is built with.
+
+Every expected value comes from the original, run here on the same inputs.
+"""
+
+import numpy as np
+import pytest
+
+from multiloss.testing._frameworks import gradient, installed, to_native, to_numpy, x64
+
+BACKENDS = [b for b in ("torch", "tensorflow", "jax") if installed(b)]
+
+
+def _grad(backend, fn, arrays, role):
+    """d sum(fn(arrays)) / d arrays[role] on ``backend``, float64, as NumPy."""
+    with x64(backend):
+        native = {k: to_native(backend, v) for k, v in arrays.items()}
+        out = to_numpy(fn(native))
+        return gradient(backend, fn, native, role, np.ones(out.shape, out.dtype))
+
+
+def _same(got, expected):
+    """Equal where finite, with NaN and each infinity in the same places."""
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+    np.testing.assert_array_equal(np.isposinf(got), np.isposinf(expected))
+    np.testing.assert_array_equal(np.isneginf(got), np.isneginf(expected))
+    finite = np.isfinite(expected)
+    np.testing.assert_allclose(got[finite], expected[finite], rtol=1e-6, atol=1e-9)
+
+
+# -- kl_div: the target's gradient at a zero entry ---------------------------------------------
+
+_LOG_Q = np.array([[-1.0, -2.0, -np.inf, -0.5, -1.2, -0.7], [-0.1, -np.inf, -3.0, -1.0, -2.0, -0.4]])
+_P = np.array([[0.0, 0.3, 0.0, 0.7, -0.0, -0.2], [0.5, 0.0, 0.0, 0.5, 0.0, 1.0]])
+_LOG_P = np.array([[-np.inf, -1.0, -np.inf, 0.0, -2.0, -0.5], [-0.7, -np.inf, 0.0, -np.inf, -1.0, np.inf]])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("log_target", [False, True])
+@pytest.mark.parametrize("role", ["input", "target"])
+@pytest.mark.parametrize("reduction", ["none", "batchmean"])
+@pytest.mark.parametrize("style", ["function", "class"])
+def test_kl_div_gradients_at_zero_targets_are_torchs(backend, log_target, role, reduction, style):
+    import torch
+
+    import multiloss.pytorch as mp
+
+    arrays = {"input": _LOG_Q, "target": _LOG_P if log_target else _P}
+
+    def call(module, functional):
+        def fn(a):
+            if style == "class":
+                return module.KLDivLoss(reduction=reduction, log_target=log_target)(a["input"], a["target"])
+            return functional.kl_div(a["input"], a["target"], reduction=reduction, log_target=log_target)
+        return fn
+
+    expected = _grad("torch", call(torch.nn, torch.nn.functional), arrays, role)
+    got = _grad(backend, call(mp, mp.functional), arrays, role)
+    _same(got, expected)
+
+
+# -- Keras cosine similarity: a zero vector's gradient -----------------------------------------
+
+_ZERO_ROWS = {
+    "y_true": np.array([[0.6, 0.8, 0.0], [0.0, 0.0, 0.0], [1.0, 2.0, 2.0], [0.0, 0.0, 0.0]], np.float32),
+    "y_pred": np.array([[0.0, 0.0, 0.0], [0.3, 0.1, 0.2], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], np.float32),
+}
+
+
+def _gradient32(backend, fn, arrays, role):
+    native = {k: to_native(backend, v) for k, v in arrays.items()}
+    out = to_numpy(fn(native))
+    return gradient(backend, fn, native, role, np.ones(out.shape, out.dtype))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("role", ["y_true", "y_pred"])
+@pytest.mark.parametrize("style", ["function", "class"])
+def test_keras_cosine_similarity_zero_vectors_have_keras_finite_gradient(backend, role, style):
+    import keras
+
+    import multiloss.keras as mk
+
+    def call(module):
+        if style == "class":
+            return lambda a: module.CosineSimilarity()(a["y_true"], a["y_pred"])
+        return lambda a: module.cosine_similarity(a["y_true"], a["y_pred"])
+
+    expected = _gradient32("tensorflow", call(keras.losses), _ZERO_ROWS, role)
+    assert np.isfinite(expected).all() and np.abs(expected).max() > 1e6  # the 1 / epsilon scale
+    got = _gradient32(backend, call(mk), _ZERO_ROWS, role)
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
