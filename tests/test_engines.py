@@ -91,3 +91,33 @@ def test_keras_cosine_similarity_zero_vectors_have_keras_finite_gradient(backend
     assert np.isfinite(expected).all() and np.abs(expected).max() > 1e6  # the 1 / epsilon scale
     got = _gradient32(backend, call(mk), _ZERO_ROWS, role)
     np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+# -- Keras classes built with a 16-bit dtype ---------------------------------------------------
+
+
+def _keras_class_rows():
+    from multiloss.catalog import ENTRIES
+
+    return [e for e in ENTRIES if e.path.startswith("multiloss.keras.") and e.style == "class"]
+
+
+def _dtype_of(x):
+    return str(x.dtype).removeprefix("torch.").removeprefix("<dtype: '").removesuffix("'>")
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_keras_classes_honour_a_16_bit_dtype(backend, dtype):
+    from multiloss.testing import _arrays, _invoke, _native_arrays, _resolve
+
+    wrong = []
+    for entry in _keras_class_rows():
+        options = {**entry.options[0], "dtype": dtype}
+        arrays = _arrays(entry, np.float32)
+        expected = _invoke(entry, _resolve(entry.original), _native_arrays("tensorflow", arrays), options)
+        got = _invoke(entry, entry.resolve(), _native_arrays(backend, arrays), options)
+        want, value = _dtype_of(expected), np.asarray(to_numpy(expected), np.float64)
+        if _dtype_of(got) != want or not np.allclose(np.asarray(to_numpy(got), np.float64), value, rtol=2e-2):
+            wrong.append(f"{entry.path}: {_dtype_of(got)} {to_numpy(got)}, Keras {want} {value}")
+    assert not wrong, "\n".join(wrong)
