@@ -319,6 +319,10 @@ class TensorflowBackend(Backend):
     def arange(self, start, stop=None, step=1, dtype=None):
         return tf.range(start, stop, step, dtype=dtype or tf.int64)
 
+    def cumulative_sum(self, x, /, *, axis=None, dtype=None):
+        # The standard's name for tf.math.cumsum (a 1-D x needs no axis).
+        return tf.math.cumsum(x if dtype is None else tf.cast(x, dtype), axis=0 if axis is None else axis)
+
     def reshape(self, x, shape, copy=None):
         return tf.reshape(x, shape)
 

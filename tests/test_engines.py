@@ -121,3 +121,32 @@ def test_keras_classes_honour_a_16_bit_dtype(backend, dtype):
         if _dtype_of(got) != want or not np.allclose(np.asarray(to_numpy(got), np.float64), value, rtol=2e-2):
             wrong.append(f"{entry.path}: {_dtype_of(got)} {to_numpy(got)}, Keras {want} {value}")
     assert not wrong, "\n".join(wrong)
+
+
+# -- Keras circle on another device -------------------------------------------------------------
+
+
+def _circle_rows():
+    from multiloss.catalog import ENTRIES
+
+    return [e for e in ENTRIES if e.path in ("multiloss.keras.circle", "multiloss.keras.Circle")]
+
+
+@pytest.mark.skipif("torch" not in BACKENDS, reason="torch is not installed")
+@pytest.mark.parametrize("entry", _circle_rows(), ids=lambda e: e.path)
+def test_keras_circle_makes_its_arrays_on_the_inputs_device(entry):
+    """torch's ``meta`` device fails as a GPU does where an array is made on the CPU; the values
+    are the CPU ones, held to Keras' by the conformance suite."""
+    import torch
+
+    from multiloss.testing import _arrays, _invoke
+
+    for options in entry.options:
+        arrays = _arrays(entry, np.float32)
+        on_cpu = _invoke(entry, entry.resolve(), {k: to_native("torch", v) for k, v in arrays.items()}, options)
+        meta = {k: to_native("torch", v).to("meta") for k, v in arrays.items()}
+        meta[entry.grad].requires_grad_(True)
+        out = _invoke(entry, entry.resolve(), meta, options)
+        out.sum().backward()
+        assert out.device.type == "meta" and meta[entry.grad].grad.device.type == "meta", options
+        assert out.shape == on_cpu.shape and out.dtype == on_cpu.dtype, options

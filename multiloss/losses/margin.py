@@ -268,8 +268,7 @@ def circle(xp, labels, embeddings, ref_labels, ref_embeddings, remove_diagonal=T
     positive = xp.expand_dims(labels, axis=1) == xp.expand_dims(ref_labels, axis=0)
     negative = xp.logical_not(positive)
     if remove_diagonal:
-        rows = xp.arange(_length(xp, labels), dtype=labels.dtype)
-        columns = xp.arange(_length(xp, ref_labels), dtype=labels.dtype)
+        rows, columns = _positions(xp, labels), _positions(xp, ref_labels)
         positive = xp.logical_and(positive, xp.expand_dims(rows, axis=1) != xp.expand_dims(columns, axis=0))
     positive_weights = hinge_at_zero_passes(xp, (margin + distances) * xp.astype(positive, distances.dtype))
     negative_weights = hinge_at_zero_passes(xp, (1 + margin - distances) * xp.astype(negative, distances.dtype))
@@ -301,9 +300,10 @@ def _masked_logsumexp(xp, logits, mask):
     return xp.where(any_kept, xp.log(total) + xp.squeeze(peak, axis=1), xp.full_like(total, -math.inf))
 
 
-def _length(xp, vector):
-    # A batch size known only at run time (TF's None) is read from the array instead.
-    return vector.shape[0] if vector.shape[0] is not None else xp.size(vector)
+def _positions(xp, vector):
+    """``0, 1, ..., n - 1`` for a vector of length n, made from the vector itself, so on its device
+    (``arange`` makes its array on the default device) and with a length known only at run time."""
+    return xp.cumulative_sum(xp.ones_like(vector)) - 1
 
 
 # -- TF v1 -----------------------------------------------------------------------------------
