@@ -83,12 +83,14 @@ class Backend:
             return self.ones_like(x)
         return x**exponent
 
-    def xlogy(self, x, y):
-        # Double where: the log is taken of 1 where x == 0, so that neither the
-        # value nor the gradient of the discarded branch can be nan.
+    def xlogx(self, x):
+        # Double where: the log is taken of 1 where x == 0, so the value there is 0, not
+        # 0 * -inf. The branch taken at 0 is sqrt(x) - sqrt(x): value 0, derivative
+        # inf - inf = NaN, PyTorch's (xlogy's y-gradient x / y). A product such as
+        # 0 * sqrt(x) would not do: TensorFlow's gradient kernels give 0 for a zero upstream.
         zero = x == 0
-        safe_y = self.where(zero, self.ones_like(y), y)
-        return self.where(zero, self.zeros_like(x * safe_y), x * self.log(safe_y))
+        safe = self.where(zero, self.ones_like(x), x)
+        return self.where(zero, self.sqrt(x) - self.sqrt(x), x * self.log(safe))
 
     def even_maximum(self, a, b):
         # The tie written out: a / 2 + b / 2 is exactly a there (infinities included; a

@@ -92,11 +92,6 @@ class JaxBackend(Backend):
     softplus = staticmethod(jax.nn.softplus)
     stop_gradient = staticmethod(jax.lax.stop_gradient)
 
-    def xlogy(self, x, y):
-        # jax.scipy.special.xlogy's gradient with respect to y is nan at x == y == 0;
-        # the generic double-where form is exact there.
-        return Backend.xlogy(self, x, y)
-
     def clip(self, x, /, min=None, max=None):
         if isinstance(min, int | float | None) and isinstance(max, int | float | None):
             return _clip_cached(x, min, max)

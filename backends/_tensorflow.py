@@ -204,11 +204,6 @@ class TensorflowBackend(Backend):
             return Backend.half_sum_of_squares(self, x)
         return tf.raw_ops.L2Loss(t=x)
 
-    def xlogy(self, x, y):
-        # TF's kernel has the contract's value (0 where x == 0, whatever y) and gradients
-        # (0 for both where x == 0), in one pass.
-        return tf.raw_ops.Xlogy(x=_like(x, y), y=_like(y, x))
-
     def logaddexp(self, x1, x2):
         x1, x2 = _like(x1, x2), _like(x2, x1)
         big = tf.maximum(x1, x2)
@@ -323,6 +318,10 @@ class TensorflowBackend(Backend):
 
     def arange(self, start, stop=None, step=1, dtype=None):
         return tf.range(start, stop, step, dtype=dtype or tf.int64)
+
+    def cumulative_sum(self, x, /, *, axis=None, dtype=None):
+        # The standard's name for tf.math.cumsum (a 1-D x needs no axis).
+        return tf.math.cumsum(x if dtype is None else tf.cast(x, dtype), axis=0 if axis is None else axis)
 
     def reshape(self, x, shape, copy=None):
         return tf.reshape(x, shape)

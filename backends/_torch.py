@@ -147,13 +147,9 @@ class TorchBackend(Backend):
             return x.to(dtype)
         return namespace.astype(x, dtype, copy=copy)
 
-    def xlogy(self, x, y):
-        # torch.xlogy in one pass where it agrees with the contract: for xlogy(p, p) (kl_div's
-        # entropy term) x == 0 means y == 0, never NaN, so the values are the same; its
-        # gradient there is NaN (0 / 0), so a tensor that wants one takes the generic form.
-        if x is y and not (x.requires_grad or _functorch_wrapped(x)):
-            return torch.xlogy(x, y)
-        return super().xlogy(x, y)
+    def xlogx(self, x):
+        # torch.xlogy(x, x) in one pass: the contract's value, and PyTorch's own gradient.
+        return torch.xlogy(x, x)
 
     def squared_difference(self, x, y):
         # One fused pass instead of a subtraction and a product.

@@ -219,6 +219,7 @@ def _loss_call(loss, y_true, y_pred, sample_weight):
     dtype = getattr(xp, loss._dtype)
     y_true, y_pred = as_array(xp, y_true, dtype), as_array(xp, y_pred, dtype)
     values, out_mask = loss._call_with_mask(y_true, y_pred)
+    values = as_array(xp, values, dtype)  # Keras reduces in the loss' dtype, whatever call computed in
     mask = _both_masks(xp, in_mask, out_mask)
     if sample_weight is not None:
         sample_weight = as_array(xp, sample_weight, dtype)

@@ -13,11 +13,11 @@ def kl_div(xp, log_q, p):
 
     Written as PyTorch 2.13 writes it, ``xlogy(p, p) - p * log_q``: 0 where
     ``p == 0`` (unless ``log_q`` is -inf, then ``0 * -inf`` is NaN, as in
-    PyTorch), NaN where ``p < 0``. ``xlogy`` takes the log of 1 where ``p == 0``
-    (a double where), so no NaN reaches the gradient from the untaken branch.
+    PyTorch), NaN where ``p < 0``. The gradient with respect to ``p`` is PyTorch's
+    too: ``log p + 1 - log_q``, and NaN at ``p == 0`` (``xlogx``'s derivative there).
     Kullback & Leibler (1951).
     """
-    return xp.xlogy(p, p) - p * log_q
+    return xp.xlogx(p) - p * log_q
 
 
 def kl_div_log_target(xp, log_q, log_p):

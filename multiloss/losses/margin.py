@@ -230,14 +230,20 @@ def keras_l2_normalize(xp, x, axis=-1, epsilon=1e-7):
     """Keras' ``normalize``: ``x * min(1 / sqrt(sum(x**2)), 1 / epsilon)``.
 
     A vector whose norm is below ``epsilon`` is scaled by ``1 / epsilon`` only, so it
-    is not brought to unit length (a zero vector stays zero). Keras converts the bound to
-    ``x``'s dtype: in float16, 1e7 is ``inf`` and there is no bound (a zero vector is NaN).
+    is not brought to unit length (a zero vector stays zero), and its gradient is
+    ``1 / epsilon`` times the other side: the bound is a constant, and TensorFlow's
+    ``minimum`` sends nothing into the ``rsqrt`` it did not take (whose derivative at a
+    zero vector is infinite). A double where does the same on every backend: the
+    root is taken of 1 where the bound holds. Keras converts the bound to ``x``'s
+    dtype: in float16, 1e7 is ``inf`` and there is no bound (a zero vector is NaN).
     """
     squares = xp.sum(x * x, axis=axis, keepdims=True)
     bound = 1.0 / epsilon
     if bound > xp.finfo(x.dtype).max:  # it overflows x's dtype: inf, which torch's full_like refuses
-        bound = math.inf
-    return x * xp.minimum(1.0 / xp.sqrt(squares), xp.full_like(squares, bound))
+        return x * (1.0 / xp.sqrt(squares))
+    bounded = 1.0 / xp.sqrt(squares) > bound  # Keras' minimum takes the bound only when it is below
+    safe = xp.where(bounded, xp.ones_like(squares), squares)
+    return x * xp.where(bounded, xp.full_like(squares, bound), 1.0 / xp.sqrt(safe))
 
 
 def negative_cosine_similarity(xp, y_true, y_pred, axis=-1, epsilon=1e-7):
@@ -262,8 +268,7 @@ def circle(xp, labels, embeddings, ref_labels, ref_embeddings, remove_diagonal=T
     positive = xp.expand_dims(labels, axis=1) == xp.expand_dims(ref_labels, axis=0)
     negative = xp.logical_not(positive)
     if remove_diagonal:
-        rows = xp.arange(_length(xp, labels), dtype=labels.dtype)
-        columns = xp.arange(_length(xp, ref_labels), dtype=labels.dtype)
+        rows, columns = _positions(xp, labels), _positions(xp, ref_labels)
         positive = xp.logical_and(positive, xp.expand_dims(rows, axis=1) != xp.expand_dims(columns, axis=0))
     positive_weights = hinge_at_zero_passes(xp, (margin + distances) * xp.astype(positive, distances.dtype))
     negative_weights = hinge_at_zero_passes(xp, (1 + margin - distances) * xp.astype(negative, distances.dtype))
@@ -295,9 +300,10 @@ def _masked_logsumexp(xp, logits, mask):
     return xp.where(any_kept, xp.log(total) + xp.squeeze(peak, axis=1), xp.full_like(total, -math.inf))
 
 
-def _length(xp, vector):
-    # A batch size known only at run time (TF's None) is read from the array instead.
-    return vector.shape[0] if vector.shape[0] is not None else xp.size(vector)
+def _positions(xp, vector):
+    """``0, 1, ..., n - 1`` for a vector of length n, made from the vector itself, so on its device
+    (``arange`` makes its array on the default device) and with a length known only at run time."""
+    return xp.cumulative_sum(xp.ones_like(vector)) - 1
 
 
 # -- TF v1 -----------------------------------------------------------------------------------

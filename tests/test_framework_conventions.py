@@ -1,0 +1,152 @@
+"""Engine conventions a catalog row can't express: gradients at the points where frameworks differ,
+compiled calls with shapes and scalars that vary, and the dtype a Keras class is built with.
+
+Every expected value comes from the original, run here on the same inputs.
+"""
+
+import numpy as np
+import pytest
+
+from multiloss.testing._frameworks import gradient, installed, to_native, to_numpy, x64
+
+BACKENDS = [b for b in ("torch", "tensorflow", "jax") if installed(b)]
+
+
+def _grad(backend, fn, arrays, role):
+    """d sum(fn(arrays)) / d arrays[role] on ``backend``, float64, as NumPy."""
+    with x64(backend):
+        native = {k: to_native(backend, v) for k, v in arrays.items()}
+        out = to_numpy(fn(native))
+        return gradient(backend, fn, native, role, np.ones(out.shape, out.dtype))
+
+
+def _same(got, expected):
+    """Equal where finite, with NaN and each infinity in the same places."""
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+    np.testing.assert_array_equal(np.isposinf(got), np.isposinf(expected))
+    np.testing.assert_array_equal(np.isneginf(got), np.isneginf(expected))
+    finite = np.isfinite(expected)
+    np.testing.assert_allclose(got[finite], expected[finite], rtol=1e-6, atol=1e-9)
+
+
+# -- kl_div: the target's gradient at a zero entry ---------------------------------------------
+
+_LOG_Q = np.array([[-1.0, -2.0, -np.inf, -0.5, -1.2, -0.7], [-0.1, -np.inf, -3.0, -1.0, -2.0, -0.4]])
+_P = np.array([[0.0, 0.3, 0.0, 0.7, -0.0, -0.2], [0.5, 0.0, 0.0, 0.5, 0.0, 1.0]])
+_LOG_P = np.array([[-np.inf, -1.0, -np.inf, 0.0, -2.0, -0.5], [-0.7, -np.inf, 0.0, -np.inf, -1.0, np.inf]])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("log_target", [False, True])
+@pytest.mark.parametrize("role", ["input", "target"])
+@pytest.mark.parametrize("reduction", ["none", "batchmean"])
+@pytest.mark.parametrize("style", ["function", "class"])
+def test_kl_div_gradients_at_zero_targets_are_torchs(backend, log_target, role, reduction, style):
+    import torch
+
+    import multiloss.pytorch as mp
+
+    arrays = {"input": _LOG_Q, "target": _LOG_P if log_target else _P}
+
+    def call(module, functional):
+        def fn(a):
+            if style == "class":
+                return module.KLDivLoss(reduction=reduction, log_target=log_target)(a["input"], a["target"])
+            return functional.kl_div(a["input"], a["target"], reduction=reduction, log_target=log_target)
+        return fn
+
+    expected = _grad("torch", call(torch.nn, torch.nn.functional), arrays, role)
+    got = _grad(backend, call(mp, mp.functional), arrays, role)
+    _same(got, expected)
+
+
+# -- Keras cosine similarity: a zero vector's gradient -----------------------------------------
+
+_ZERO_ROWS = {
+    "y_true": np.array([[0.6, 0.8, 0.0], [0.0, 0.0, 0.0], [1.0, 2.0, 2.0], [0.0, 0.0, 0.0]], np.float32),
+    "y_pred": np.array([[0.0, 0.0, 0.0], [0.3, 0.1, 0.2], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], np.float32),
+}
+
+
+def _gradient32(backend, fn, arrays, role):
+    native = {k: to_native(backend, v) for k, v in arrays.items()}
+    out = to_numpy(fn(native))
+    return gradient(backend, fn, native, role, np.ones(out.shape, out.dtype))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("role", ["y_true", "y_pred"])
+@pytest.mark.parametrize("style", ["function", "class"])
+def test_keras_cosine_similarity_zero_vectors_have_keras_finite_gradient(backend, role, style):
+    import keras
+
+    import multiloss.keras as mk
+
+    def call(module):
+        if style == "class":
+            return lambda a: module.CosineSimilarity()(a["y_true"], a["y_pred"])
+        return lambda a: module.cosine_similarity(a["y_true"], a["y_pred"])
+
+    expected = _gradient32("tensorflow", call(keras.losses), _ZERO_ROWS, role)
+    assert np.isfinite(expected).all() and np.abs(expected).max() > 1e6  # the 1 / epsilon scale
+    got = _gradient32(backend, call(mk), _ZERO_ROWS, role)
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+# -- Keras classes built with a 16-bit dtype ---------------------------------------------------
+
+
+def _keras_class_rows():
+    from multiloss.catalog import ENTRIES
+
+    return [e for e in ENTRIES if e.path.startswith("multiloss.keras.") and e.style == "class"]
+
+
+def _dtype_of(x):
+    return str(x.dtype).removeprefix("torch.").removeprefix("<dtype: '").removesuffix("'>")
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_keras_classes_honour_a_16_bit_dtype(backend, dtype):
+    from multiloss.testing import _arrays, _invoke, _native_arrays, _resolve
+
+    wrong = []
+    for entry in _keras_class_rows():
+        options = {**entry.options[0], "dtype": dtype}
+        arrays = _arrays(entry, np.float32)
+        expected = _invoke(entry, _resolve(entry.original), _native_arrays("tensorflow", arrays), options)
+        got = _invoke(entry, entry.resolve(), _native_arrays(backend, arrays), options)
+        want, value = _dtype_of(expected), np.asarray(to_numpy(expected), np.float64)
+        if _dtype_of(got) != want or not np.allclose(np.asarray(to_numpy(got), np.float64), value, rtol=2e-2):
+            wrong.append(f"{entry.path}: {_dtype_of(got)} {to_numpy(got)}, Keras {want} {value}")
+    assert not wrong, "\n".join(wrong)
+
+
+# -- Keras circle on another device -------------------------------------------------------------
+
+
+def _circle_rows():
+    from multiloss.catalog import ENTRIES
+
+    return [e for e in ENTRIES if e.path in ("multiloss.keras.circle", "multiloss.keras.Circle")]
+
+
+@pytest.mark.skipif("torch" not in BACKENDS, reason="torch is not installed")
+@pytest.mark.parametrize("entry", _circle_rows(), ids=lambda e: e.path)
+def test_keras_circle_makes_its_arrays_on_the_inputs_device(entry):
+    """torch's ``meta`` device fails as a GPU does where an array is made on the CPU; the values
+    are the CPU ones, held to Keras' by the conformance suite."""
+    import torch
+
+    from multiloss.testing import _arrays, _invoke
+
+    for options in entry.options:
+        arrays = _arrays(entry, np.float32)
+        on_cpu = _invoke(entry, entry.resolve(), {k: to_native("torch", v) for k, v in arrays.items()}, options)
+        meta = {k: to_native("torch", v).to("meta") for k, v in arrays.items()}
+        meta[entry.grad].requires_grad_(True)
+        out = _invoke(entry, entry.resolve(), meta, options)
+        out.sum().backward()
+        assert out.device.type == "meta" and meta[entry.grad].grad.device.type == "meta", options
+        assert out.shape == on_cpu.shape and out.dtype == on_cpu.dtype, options
