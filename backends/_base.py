@@ -113,7 +113,7 @@ class Backend:
         return self.where(x < 0, self.zeros_like(x), x)
 
     def one_hot(self, indices, num_classes, dtype):
-        classes = self.arange(num_classes, dtype=indices.dtype)
+        classes = self.arange(num_classes, dtype=indices.dtype, device=self.device(indices))
         return self.astype(self.expand_dims(indices, axis=-1) == classes, dtype)
 
     def take_along_axis(self, x, indices, axis=-1):
@@ -122,7 +122,7 @@ class Backend:
         axis = axis % x.ndim
         inner = math.prod(x.shape[axis + 1:])
         per_outer = indices.shape[axis] * inner
-        position = self.arange(math.prod(indices.shape), dtype=indices.dtype)
+        position = self.arange(math.prod(indices.shape), dtype=indices.dtype, device=self.device(indices))
         flat = self.reshape(indices, (-1,))
         flat = ((position // per_outer) * x.shape[axis] + flat) * inner + position % inner
         return self.reshape(self.take(self.reshape(x, (-1,)), flat, axis=0), indices.shape)
@@ -206,7 +206,7 @@ class Backend:
         if any_true(self, bad):
             # The first offending index in memory order, as PyTorch's loop meets it.
             flat, bad = self.reshape(indices, (-1,)), self.reshape(bad, (-1,))
-            position = self.arange(self.size(flat), dtype=flat.dtype)
+            position = self.arange(self.size(flat), dtype=flat.dtype, device=self.device(flat))
             first = self.min(self.where(bad, position, self.full_like(position, self.size(flat))))
             value = self.sum(self.where(position == first, flat, self.zeros_like(flat)))
             raise IndexError(f"Target {int(value)} is out of bounds.")
@@ -290,3 +290,12 @@ class Backend:
 
     def is_concrete(self, x):
         return True
+
+    def device(self, x):
+        return getattr(x, "device", None)
+
+    def on_host(self, x):
+        return True
+
+    def device_assert(self, ok, message):
+        pass  # the frameworks but torch check nothing on an accelerator

@@ -77,6 +77,11 @@ def _explicitly_sharded(x, axis):
     return axis < len(spec) and spec[axis] is not None
 
 
+@functools.cache
+def _first_cpu():
+    return jax.local_devices(backend="cpu")[0]
+
+
 class JaxBackend(Backend):
     name = "jax"
 
@@ -155,6 +160,20 @@ class JaxBackend(Backend):
 
     def is_concrete(self, x):
         return not isinstance(x, jax.core.Tracer)
+
+    def device(self, x):
+        # A new array goes where a committed single-device input is; elsewhere (a tracer, a
+        # sharded or an uncommitted array) JAX places it, and moves it as it combines.
+        if isinstance(x, jax.core.Tracer) or not getattr(x, "committed", False):
+            return None
+        devices = x.devices()
+        return next(iter(devices)) if len(devices) == 1 else None
+
+    def on_host(self, x):
+        # Host memory: CPU devices. A single-device array on a CPU device other than the first
+        # stands in for an accelerator (the devices check runs there without a GPU).
+        devices = x.devices()
+        return all(d.platform == "cpu" for d in devices) and (len(devices) > 1 or devices == {_first_cpu()})
 
 
 def backend():

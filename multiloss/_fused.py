@@ -129,10 +129,27 @@ def _compiled(jax, fn, args, kwargs, where):
             flags = _state.flags
         finally:
             _state.flags = outer
-        failed = jax.numpy.any(jax.numpy.stack([jax.numpy.any(f) for f in flags])) if flags else None
-        return out, failed
+        return out, _verdict(jax, flags, False), _verdict(jax, flags, True)
 
     return jax.jit(run, compiler_options=_AS_EAGER)
+
+
+def _verdict(jax, flags, read_everywhere):
+    """Whether any check failed: all of them, or those the original reads on every device."""
+    chosen = [found for found, reads_device in flags if reads_device or not read_everywhere]
+    return jax.numpy.any(jax.numpy.stack([jax.numpy.any(f) for f in chosen])) if chosen else None
+
+
+def _failed(failed, always):
+    """Whether to run eagerly again to raise: a verdict is read on the host's devices only
+    (the rule in ``multiloss.backends``), save one the original reads everywhere."""
+    if always is not None and bool(always):
+        return True
+    if failed is None:
+        return False
+    from .backends import load
+
+    return load("jax").on_host(failed) and bool(failed)
 
 
 def _plain(fn, args, kwargs):
@@ -173,7 +190,7 @@ def fused(fn, context=None):
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
-                    out, failed = compiled(*arrays)
+                    out, failed, always = compiled(*arrays)
             except Exception:
                 caught = True
             if caught:
@@ -181,8 +198,8 @@ def fused(fn, context=None):
                 return _plain(fn, args, kwargs)
             seen[key] = compiled
         else:
-            out, failed = compiled(*arrays)
-        if failed is not None and bool(failed):
+            out, failed, always = compiled(*arrays)
+        if _failed(failed, always):
             return _plain(fn, args, kwargs)  # raises the eager check's exact error
         return out
 

@@ -25,6 +25,9 @@ performs these checks and returns one :class:`Finding` each:
   integer inputs (every float input as int64 or int32, int64 labels beside a
   float32 prediction, an int64 prediction beside float32 labels) give the
   original's promotion, cast and value, or its exception class.
+- ``devices``: on a device other than the host's (torch ``meta``, a second JAX
+  CPU device, TensorFlow's ``/CPU:1``) the result stays there, with no host read
+  the row does not declare (see ``_devices``).
 
 Tolerances (``TOLERANCES``) are chosen by the dtype of the result: float64
 within 1e-12 relative, float32 within 1e-5 relative and 1e-6 absolute.
@@ -43,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..catalog import Arg, Entry, _resolve
-from . import kinds
+from . import _devices, kinds
 from ._conventions import CONVENTIONS, DRAWS, run_convention, run_mapped
 from ._frameworks import (
     FRAMEWORKS,
@@ -58,7 +61,7 @@ from ._frameworks import (
     x64,
 )
 
-CHECKS = ("values", "edges", "gradients", "compiled", "errors", "conventions", "precisions")
+CHECKS = ("values", "edges", "gradients", "compiled", "errors", "conventions", "precisions", "devices")
 TOLERANCES = {"float64": {"rtol": 1e-12, "atol": 1e-12}, "float32": {"rtol": 1e-5, "atol": 1e-6}}
 DTYPES = (np.float32, np.float64)
 
@@ -505,6 +508,7 @@ _CHECKERS = {
     "errors": _check_errors,
     "conventions": _check_conventions,
     "precisions": _check_precisions,
+    "devices": _devices.check,
 }
 
 

@@ -26,6 +26,9 @@ def import_all():
     """Import every installed framework in a safe order; Keras on TensorFlow."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from ._devices import prepare
+
+    prepare()  # a second host device for the devices check, before JAX starts
     # torch.compile's dynamo loads triton (in CUDA builds of torch), and torchvision, which holds the
     # originals of the torchvision rows, loads dynamo: imported after TensorFlow, triton crashes the process.
     for module in ("torch", "torch._dynamo", "torchvision", "tensorflow", "jax"):
@@ -37,6 +40,7 @@ def import_all():
         # The compiled check makes a new tf.function per option set on purpose;
         # TF's retracing warning about that would drown the report.
         tf.get_logger().setLevel("ERROR")
+        prepare()  # and a second logical CPU, before TensorFlow starts
 
 
 def framework_of_path(path):
