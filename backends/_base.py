@@ -192,18 +192,19 @@ class Backend:
         # PyTorch's kernel check, with one host read in eager mode; skipped when tracing.
         from .._checks import any_true, concrete  # the checks' one home (and their deferral)
 
-        if concrete(self, indices) and any_true(self, self.logical_or(indices < low, indices >= high)):
+        if concrete(self, indices) and any_true(self, self.logical_or(indices < low, indices >= high), message):
             raise RuntimeError(message)
 
-    def _check_targets(self, indices, classes):
+    def _check_targets(self, indices, classes, reads_device=False):
         # PyTorch's kernel check, done here with one host read (bool of a reduction,
         # which is a replicated scalar even for an array sharded over processes).
+        # ``reads_device``: a kernel has refused an index already, so the read waits for nothing.
         from .._checks import any_true, concrete  # the checks' one home (and their deferral)
 
         if not concrete(self, indices):
             return
         bad = self.logical_or(indices < 0, indices >= classes)
-        if any_true(self, bad):
+        if any_true(self, bad, "Target is out of bounds.", reads_device=reads_device):
             # The first offending index in memory order, as PyTorch's loop meets it.
             flat, bad = self.reshape(indices, (-1,)), self.reshape(bad, (-1,))
             position = self.arange(self.size(flat), dtype=flat.dtype, device=self.device(flat))
@@ -267,7 +268,7 @@ class Backend:
             return
         bad_input, bad_target = self._outside_unit_interval(p), self._outside_unit_interval(y)
         either = self.logical_or(bad_input, bad_target)
-        if not any_true(self, either):
+        if not any_true(self, either, "all elements of input and target should be between 0 and 1"):
             return
         first = int(self.argmax(self.astype(either, self.int8)))
         name = "input" if bool(bad_input[first]) else "target"

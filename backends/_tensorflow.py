@@ -175,7 +175,7 @@ class TensorflowBackend(Backend):
             picked = tf.raw_ops.GatherV2(params=log_probs, indices=safe, axis=_constant(1, tf.int32),
                                          batch_dims=1)
         except tf.errors.InvalidArgumentError:
-            self._check_targets(safe, classes)  # the kernel refused an index: PyTorch's message
+            self._check_targets(safe, classes, reads_device=True)  # the kernel refused an index: PyTorch's message
             raise
         # where, not a product: the gradient at an ignored place is exactly 0.
         return tf.raw_ops.SelectV2(condition=ignored, t=_constant(0, log_probs.dtype), e=tf.raw_ops.Neg(x=picked))
