@@ -109,7 +109,8 @@ def _torch(name, inputs, call, grad, options, cases, style="function", differenc
 
 _CHECKED_EAGERLY = ("The negative-var check runs in eager mode only; under jit/tf.function/torch.compile and "
                     "torch.func's transforms it is skipped. PyTorch's own gaussian_nll_loss fails under "
-                    "torch.func.vmap (its check reads a value); multiloss' works there.")
+                    "torch.func.vmap (its check reads a value); multiloss' works there. PyTorch reads the check "
+                    "on every device (a GPU waits for it), and so does multiloss.")
 
 # torch.nn.functional.gaussian_nll_loss raises its ValueError from Python on any device.
 _VAR_READ = ("torch.any(var < 0), read in Python to raise ValueError('var has negative entry/entries'): "
