@@ -15,7 +15,10 @@ for what matters here:
   (``XLA_FLAGS=--xla_force_host_platform_device_count=2``, set by :func:`prepare`
   before JAX starts); the result must be on that device. JAX's transfer guard
   does not fire on CPU devices (their memory is the host's), so reads are
-  counted where every read goes: ``jax.Array._value``.
+  counted where every read goes: ``jax.Array._value``. An array made on the
+  first device and moved over by JAX as it combines is not seen (only its cost
+  on a GPU would show it). The first option set is called twice: the second
+  call of a signature runs multiloss' fused program (``multiloss._fused``).
 - TensorFlow: tensors on a second logical CPU device, ``/CPU:1`` (made by
   :func:`prepare` before TensorFlow starts), called inside ``tf.device`` as
   TensorFlow users pick a device; reads are counted where every read goes:
