@@ -82,6 +82,15 @@ def _first_cpu():
     return jax.local_devices(backend="cpu")[0]
 
 
+@functools.lru_cache(maxsize=256)
+def _sharding_on_host(sharding):
+    # Host memory: CPU devices. A single-device array on a CPU device other than the first
+    # stands in for an accelerator (the devices check runs there without a GPU). Cached by
+    # sharding: a fused call asks once per call, and a set of devices costs more than a lookup.
+    devices = sharding.device_set
+    return all(d.platform == "cpu" for d in devices) and (len(devices) > 1 or devices == {_first_cpu()})
+
+
 class JaxBackend(Backend):
     name = "jax"
 
@@ -170,10 +179,7 @@ class JaxBackend(Backend):
         return next(iter(devices)) if len(devices) == 1 else None
 
     def on_host(self, x):
-        # Host memory: CPU devices. A single-device array on a CPU device other than the first
-        # stands in for an accelerator (the devices check runs there without a GPU).
-        devices = x.devices()
-        return all(d.platform == "cpu" for d in devices) and (len(devices) > 1 or devices == {_first_cpu()})
+        return _sharding_on_host(x.sharding)
 
 
 def backend():

@@ -11,8 +11,9 @@ shapes, a last batch of another size), a repeated one costs one dispatch.
 Eager semantics are kept exactly:
 
 - the value checks (:mod:`multiloss._checks`) are deferred while tracing: each
-  returns its verdict from the compiled call, read with one host read; when one
-  is set, the call is run again eagerly, which raises the exact error;
+  returns its verdict from the compiled call, read with one host read (on another
+  device only a verdict the original reads there too: the rule in ``multiloss.backends``);
+  when one is set, the call is run again eagerly, which raises the exact error;
 - a call whose trace fails (a shape, dtype or argument error, a value read in
   Python) or emits a warning stays eager for that signature, so that its
   errors and warnings come exactly as without this module;
@@ -143,13 +144,13 @@ def _verdict(jax, flags, read_everywhere):
 def _failed(failed, always):
     """Whether to run eagerly again to raise: a verdict is read on the host's devices only
     (the rule in ``multiloss.backends``), save one the original reads everywhere."""
-    if always is not None and bool(always):
-        return True
-    if failed is None:
+    if failed is None:  # no check at all (``failed`` covers every check, ``always`` some of them)
         return False
     from .backends import load
 
-    return load("jax").on_host(failed) and bool(failed)
+    if load("jax").on_host(failed):
+        return bool(failed)
+    return always is not None and bool(always)
 
 
 def _plain(fn, args, kwargs):
