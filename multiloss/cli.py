@@ -313,9 +313,10 @@ def _run_check(args):
     from .testing import FRAMEWORKS
 
     backends = args.backend or list(FRAMEWORKS)
-    from .testing._frameworks import use_device
+    if args.worker is None:
+        from .testing._frameworks import use_device
 
-    use_device(args.device)  # through the environment: the workers inherit it
+        use_device(args.device)  # through the environment, which the workers inherit
     if args.worker is not None:
         _quiet.frameworks()
         return _worker([int(i) for i in args.worker.split(",") if i], backends)

@@ -6,6 +6,8 @@ losses written to fail it. The devices themselves come from ``multiloss.testing.
 (run by ``import_all`` in conftest): a second JAX CPU device and TensorFlow's ``/CPU:1``.
 """
 
+import os
+
 import jax
 import numpy as np
 import pytest
@@ -194,3 +196,5 @@ def test_cli_device_option(capsys, on_device):
     report = json.loads(out)
     cells = report["results"][0]["backends"]
     assert code == 0 and cells["jax"]["status"] == "PASS" and cells["numpy"]["status"] == "N/A", cells
+    # The worker processes of a parallel check (--jobs) inherit the device through the environment.
+    assert os.environ[_frameworks.DEVICE_VARIABLE] == "cpu:1"
