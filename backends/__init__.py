@@ -74,7 +74,27 @@ written in standard names only and are what the strict test runs):
 - ``is_concrete(x)``: True when ``x`` holds values that can be inspected now
   (eager mode); False under ``jax.jit``/``vmap``/``grad``, ``tf.function``,
   ``torch.compile`` and torch's functorch transforms (``torch.func.vmap``, ``grad``).
+- ``device(x)``: the device to make new arrays on beside ``x`` (``device=`` of ``arange``, ``zeros``,
+  ``full``, ``asarray``), so that nothing is made on another device; ``None`` where the framework
+  places them itself (TensorFlow: the ``tf.device`` scope; JAX: a tracer, a sharded or uncommitted array).
+- ``on_host(x)``: True where reading ``x``'s values in Python costs no wait for a device (see below).
+- ``device_assert(ok, message)``: on a device, fail asynchronously where ``ok`` is False, as torch's
+  CUDA kernels do (``torch._assert_async``); nothing on the other frameworks, whose kernels check nothing there.
 - ``name``: the framework's name.
+
+Value checks on devices. An eager value check (a class index out of range, a
+probability outside [0, 1], a negative variance) reads one verdict on the host.
+Where the array is in host memory (``on_host``: NumPy, torch's ``cpu``, TensorFlow's
+``CPU:0``, JAX's CPU devices), it does, and raises the original's error. On any
+other device (a GPU, a TPU, torch's ``meta``; and, standing in for an accelerator
+so that the ``devices`` check runs without one, a second TensorFlow logical CPU or a
+JAX array committed to a CPU device other than the first) a read would wait for
+the device, so the check does what the original does there: torch's kernels
+assert on the device with no wait (``device_assert``, or the kernel itself where
+multiloss calls it), and TensorFlow's and JAX's check nothing (TensorFlow's GPU
+gather gives 0 or NaN for an index out of range). Where the original itself reads
+the value in Python to raise (torch's ``gaussian_nll_loss`` tests ``any(var < 0)``),
+multiloss reads it too, on every device, and the catalog row says so in ``host_reads``.
 
 Two standard names carry a gradient rule that every adapter keeps, whatever its
 framework's own op does: ``clip`` passes the whole gradient at a bound (as TF's
@@ -121,6 +141,9 @@ EXTENSIONS = (
     "size",
     "shape",
     "is_concrete",
+    "device",
+    "on_host",
+    "device_assert",
 )
 
 # framework name -> module of its adapter (relative to this package)

@@ -115,7 +115,7 @@ class Backend:
         return self.where(x < 0, self.zeros_like(x), x)
 
     def one_hot(self, indices, num_classes, dtype):
-        classes = self.arange(num_classes, dtype=indices.dtype)
+        classes = self.arange(num_classes, dtype=indices.dtype, device=self.device(indices))
         return self.astype(self.expand_dims(indices, axis=-1) == classes, dtype)
 
     def take_along_axis(self, x, indices, axis=-1):
@@ -124,7 +124,7 @@ class Backend:
         axis = axis % x.ndim
         inner = math.prod(x.shape[axis + 1:])
         per_outer = indices.shape[axis] * inner
-        position = self.arange(math.prod(indices.shape), dtype=indices.dtype)
+        position = self.arange(math.prod(indices.shape), dtype=indices.dtype, device=self.device(indices))
         flat = self.reshape(indices, (-1,))
         flat = ((position // per_outer) * x.shape[axis] + flat) * inner + position % inner
         return self.reshape(self.take(self.reshape(x, (-1,)), flat, axis=0), indices.shape)
@@ -194,21 +194,22 @@ class Backend:
         # PyTorch's kernel check, with one host read in eager mode; skipped when tracing.
         from .._checks import any_true, concrete  # the checks' one home (and their deferral)
 
-        if concrete(self, indices) and any_true(self, self.logical_or(indices < low, indices >= high)):
+        if concrete(self, indices) and any_true(self, self.logical_or(indices < low, indices >= high), message):
             raise RuntimeError(message)
 
-    def _check_targets(self, indices, classes):
+    def _check_targets(self, indices, classes, reads_device=False):
         # PyTorch's kernel check, done here with one host read (bool of a reduction,
         # which is a replicated scalar even for an array sharded over processes).
+        # ``reads_device``: a kernel has refused an index already, so the read waits for nothing.
         from .._checks import any_true, concrete  # the checks' one home (and their deferral)
 
         if not concrete(self, indices):
             return
         bad = self.logical_or(indices < 0, indices >= classes)
-        if any_true(self, bad):
+        if any_true(self, bad, "Target is out of bounds.", reads_device=reads_device):
             # The first offending index in memory order, as PyTorch's loop meets it.
             flat, bad = self.reshape(indices, (-1,)), self.reshape(bad, (-1,))
-            position = self.arange(self.size(flat), dtype=flat.dtype)
+            position = self.arange(self.size(flat), dtype=flat.dtype, device=self.device(flat))
             first = self.min(self.where(bad, position, self.full_like(position, self.size(flat))))
             value = self.sum(self.where(position == first, flat, self.zeros_like(flat)))
             raise IndexError(f"Target {int(value)} is out of bounds.")
@@ -269,7 +270,7 @@ class Backend:
             return
         bad_input, bad_target = self._outside_unit_interval(p), self._outside_unit_interval(y)
         either = self.logical_or(bad_input, bad_target)
-        if not any_true(self, either):
+        if not any_true(self, either, "all elements of input and target should be between 0 and 1"):
             return
         first = int(self.argmax(self.astype(either, self.int8)))
         name = "input" if bool(bad_input[first]) else "target"
@@ -292,3 +293,12 @@ class Backend:
 
     def is_concrete(self, x):
         return True
+
+    def device(self, x):
+        return getattr(x, "device", None)
+
+    def on_host(self, x):
+        return True
+
+    def device_assert(self, ok, message):
+        pass  # the frameworks but torch check nothing on an accelerator

@@ -77,6 +77,20 @@ def _explicitly_sharded(x, axis):
     return axis < len(spec) and spec[axis] is not None
 
 
+@functools.cache
+def _first_cpu():
+    return jax.local_devices(backend="cpu")[0]
+
+
+@functools.lru_cache(maxsize=256)
+def _sharding_on_host(sharding):
+    # Host memory: CPU devices. A single-device array on a CPU device other than the first
+    # stands in for an accelerator (the devices check runs there without a GPU). Cached by
+    # sharding: a fused call asks once per call, and a set of devices costs more than a lookup.
+    devices = sharding.device_set
+    return all(d.platform == "cpu" for d in devices) and (len(devices) > 1 or devices == {_first_cpu()})
+
+
 class JaxBackend(Backend):
     name = "jax"
 
@@ -150,6 +164,17 @@ class JaxBackend(Backend):
 
     def is_concrete(self, x):
         return not isinstance(x, jax.core.Tracer)
+
+    def device(self, x):
+        # A new array goes where a committed single-device input is; elsewhere (a tracer, a
+        # sharded or an uncommitted array) JAX places it, and moves it as it combines.
+        if isinstance(x, jax.core.Tracer) or not getattr(x, "committed", False):
+            return None
+        devices = x.devices()
+        return next(iter(devices)) if len(devices) == 1 else None
+
+    def on_host(self, x):
+        return _sharding_on_host(x.sharding)
 
 
 def backend():

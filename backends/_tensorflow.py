@@ -175,7 +175,7 @@ class TensorflowBackend(Backend):
             picked = tf.raw_ops.GatherV2(params=log_probs, indices=safe, axis=_constant(1, tf.int32),
                                          batch_dims=1)
         except tf.errors.InvalidArgumentError:
-            self._check_targets(safe, classes)  # the kernel refused an index: PyTorch's message
+            self._check_targets(safe, classes, reads_device=True)  # the kernel refused an index: PyTorch's message
             raise
         # where, not a product: the gradient at an ignored place is exactly 0.
         return tf.raw_ops.SelectV2(condition=ignored, t=_constant(0, log_probs.dtype), e=tf.raw_ops.Neg(x=picked))
@@ -259,7 +259,7 @@ class TensorflowBackend(Backend):
         return tf.nn.softmax(x, axis=axis)
 
     # -- creation, dtype and shape
-    def asarray(self, obj, dtype=None, copy=None):
+    def asarray(self, obj, dtype=None, device=None, copy=None):
         return tf.convert_to_tensor(obj, dtype=dtype)
 
     def astype(self, x, dtype, copy=True):
@@ -310,13 +310,13 @@ class TensorflowBackend(Backend):
     def full_like(self, x, fill_value, dtype=None):
         return tf.fill(tf.shape(x), tf.constant(fill_value, dtype=dtype or x.dtype))
 
-    def zeros(self, shape, dtype=None):
+    def zeros(self, shape, dtype=None, device=None):
         return tf.zeros(shape, dtype=dtype or tf.float32)
 
-    def ones(self, shape, dtype=None):
+    def ones(self, shape, dtype=None, device=None):
         return tf.ones(shape, dtype=dtype or tf.float32)
 
-    def arange(self, start, stop=None, step=1, dtype=None):
+    def arange(self, start, stop=None, step=1, dtype=None, device=None):
         return tf.range(start, stop, step, dtype=dtype or tf.int64)
 
     def cumulative_sum(self, x, /, *, axis=None, dtype=None):
@@ -337,7 +337,14 @@ class TensorflowBackend(Backend):
         return tf.linalg.matmul(x1, x2)
 
     def moveaxis(self, x, source, destination):
-        return tf.experimental.numpy.moveaxis(x, source, destination)
+        # A transpose by a permutation known in Python: tf.experimental.numpy.moveaxis computes the
+        # rank as a tensor and reads it back, which waits for the device.
+        rank = x.shape.rank
+        if rank is None or not isinstance(source, int) or not isinstance(destination, int):
+            return tf.experimental.numpy.moveaxis(x, source, destination)
+        order = [i for i in range(rank) if i != source % rank]
+        order.insert(destination % rank, source % rank)
+        return tf.transpose(x, order)
 
     def concat(self, arrays, axis=0):
         return tf.concat(list(arrays), axis=axis)
@@ -359,9 +366,9 @@ class TensorflowBackend(Backend):
         rank = len(x.shape)
         axis = axis % rank
         if axis != rank - 1:
-            x, indices = tf.experimental.numpy.moveaxis(x, axis, -1), tf.experimental.numpy.moveaxis(indices, axis, -1)
+            x, indices = self.moveaxis(x, axis, -1), self.moveaxis(indices, axis, -1)
         out = tf.gather(x, indices, axis=-1, batch_dims=rank - 1)
-        return out if axis == rank - 1 else tf.experimental.numpy.moveaxis(out, -1, axis)
+        return out if axis == rank - 1 else self.moveaxis(out, -1, axis)
 
     def one_hot(self, indices, num_classes, dtype):
         return tf.one_hot(indices, num_classes, dtype=dtype)
@@ -377,6 +384,15 @@ class TensorflowBackend(Backend):
 
     def shape(self, x):
         return tuple(x.shape.as_list()) if x.shape.rank is not None else None
+
+    def device(self, x):
+        return None  # TensorFlow places a new tensor by the tf.device scope, as its users pick a device
+
+    def on_host(self, x):
+        # Host memory: the first CPU device. Another logical CPU stands in for an accelerator
+        # (the devices check runs there without a GPU).
+        device = getattr(x, "device", "") or ""
+        return not device or device.endswith("CPU:0")
 
     def is_concrete(self, x):
         # Inside tf.function tensors are symbolic: they have no .numpy().

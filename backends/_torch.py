@@ -318,6 +318,16 @@ class TorchBackend(Backend):
             return Backend.one_hot(self, indices, num_classes, dtype)
         return F.one_hot(indices.long(), num_classes).to(dtype)
 
+    def device(self, x):
+        return x.device
+
+    def on_host(self, x):
+        return x.device.type == "cpu"
+
+    def device_assert(self, ok, message):
+        # As torch's own CUDA kernels check an index: a device-side assert, no wait for the device.
+        torch._assert_async(ok, message)
+
     def is_concrete(self, x):
         # Under torch.compile the tensors are fakes, and under torch.func's transforms
         # (vmap, grad, jacrev) they are wrappers: their values can't be read as one tensor's.

@@ -25,12 +25,23 @@ def concrete(xp, *arrays):
     return all(xp.is_concrete(a) for a in arrays if a is not None)
 
 
-def any_true(xp, condition):
+def any_true(xp, condition, message="a value check failed", reads_device=False):
     """``bool(any(condition))`` (empty counts as False); False when the answer is not
-    concrete (inside a trace), so that a check is skipped rather than failing there."""
+    concrete (inside a trace), so that a check is skipped rather than failing there.
+
+    On a device other than the host's, the verdict is not read (the rule in
+    ``multiloss.backends``): torch asserts ``message`` on the device, as its kernels do,
+    and the other frameworks check nothing there, as theirs. ``reads_device``: the
+    original reads this verdict on every device to raise its error, so it is read there too.
+    """
     found = xp.any(condition)
     flags = deferred_flags()
     if flags is not None:  # a fused call returns the verdict, and runs eagerly again if it is set
-        flags.append(found)
+        flags.append((found, reads_device))
         return False
-    return xp.is_concrete(found) and bool(found)
+    if not xp.is_concrete(found):
+        return False
+    if not (reads_device or xp.on_host(found)):
+        xp.device_assert(xp.logical_not(found), message)
+        return False
+    return bool(found)

@@ -11,8 +11,9 @@ shapes, a last batch of another size), a repeated one costs one dispatch.
 Eager semantics are kept exactly:
 
 - the value checks (:mod:`multiloss._checks`) are deferred while tracing: each
-  returns its verdict from the compiled call, read with one host read; when one
-  is set, the call is run again eagerly, which raises the exact error;
+  returns its verdict from the compiled call, read with one host read (on another
+  device only a verdict the original reads there too: the rule in ``multiloss.backends``);
+  when one is set, the call is run again eagerly, which raises the exact error;
 - a call whose trace fails (a shape, dtype or argument error, a value read in
   Python) or emits a warning stays eager for that signature, so that its
   errors and warnings come exactly as without this module;
@@ -129,10 +130,27 @@ def _compiled(jax, fn, args, kwargs, where):
             flags = _state.flags
         finally:
             _state.flags = outer
-        failed = jax.numpy.any(jax.numpy.stack([jax.numpy.any(f) for f in flags])) if flags else None
-        return out, failed
+        return out, _verdict(jax, flags, False), _verdict(jax, flags, True)
 
     return jax.jit(run, compiler_options=_AS_EAGER)
+
+
+def _verdict(jax, flags, read_everywhere):
+    """Whether any check failed: all of them, or those the original reads on every device."""
+    chosen = [found for found, reads_device in flags if reads_device or not read_everywhere]
+    return jax.numpy.any(jax.numpy.stack([jax.numpy.any(f) for f in chosen])) if chosen else None
+
+
+def _failed(failed, always):
+    """Whether to run eagerly again to raise: a verdict is read on the host's devices only
+    (the rule in ``multiloss.backends``), save one the original reads everywhere."""
+    if failed is None:  # no check at all (``failed`` covers every check, ``always`` some of them)
+        return False
+    from .backends import load
+
+    if load("jax").on_host(failed):
+        return bool(failed)
+    return always is not None and bool(always)
 
 
 def _plain(fn, args, kwargs):
@@ -175,7 +193,7 @@ def fused(fn, context=None):
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
-                    out, failed = compiled(*arrays)
+                    out, failed, always = compiled(*arrays)
             except Exception:
                 caught = True
             if caught:
@@ -183,8 +201,8 @@ def fused(fn, context=None):
                 return _plain(fn, args, kwargs)
             seen[key] = compiled
         else:
-            out, failed = compiled(*arrays)
-        if failed is not None and bool(failed):
+            out, failed, always = compiled(*arrays)
+        if _failed(failed, always):
             return _plain(fn, args, kwargs)  # raises the eager check's exact error
         return out
 

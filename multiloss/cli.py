@@ -32,6 +32,8 @@ def _select(losses):
 def _cell(findings):
     if all(f.status == "NOT INSTALLED" for f in findings):
         return "not installed", None
+    if all(f.status == "N/A" for f in findings):  # e.g. no such --device in this framework
+        return "N/A", None
     failed = [f for f in findings if f.status == "FAIL"]
     worst = max((f.deviation for f in findings if f.status == "PASS"), default=0.0)
     return ("FAIL" if failed else "PASS"), worst
@@ -282,6 +284,9 @@ def _add_check(sub, frameworks):
                    help="only this backend (repeatable); default: all four")
     p.add_argument("--loss", action="append", help="only rows whose path contains this (repeatable)")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
+    p.add_argument("--device", default="cpu",
+                   help="every array, the original's and multiloss', on this device: cpu (default), cuda, "
+                        "cuda:1, gpu (JAX, TensorFlow), meta (torch: shapes and dtypes only), cpu:1")
     p.add_argument("--jobs", type=int, default=None,
                    help=f"worker processes, each checking a group of backends (default {_default_jobs()} here; "
                         "1: everything in this process)")
@@ -308,6 +313,10 @@ def _run_check(args):
     from .testing import FRAMEWORKS
 
     backends = args.backend or list(FRAMEWORKS)
+    if args.worker is None:
+        from .testing._frameworks import use_device
+
+        use_device(args.device)  # through the environment, which the workers inherit
     if args.worker is not None:
         _quiet.frameworks()
         return _worker([int(i) for i in args.worker.split(",") if i], backends)

@@ -18,6 +18,9 @@ from .losses import box, overlap, sigmoid
 __all__ = ["balanced_sigmoid_cross_entropy", "iou_loss", "dice_loss"]
 
 
+_BETA_RANGE = "all elements of beta should be between 0 and 1"
+
+
 def balanced_sigmoid_cross_entropy(input, target, beta=None, reduction="mean"):
     """Class-balanced sigmoid cross-entropy of HED, from logits.
 
@@ -64,8 +67,8 @@ def balanced_sigmoid_cross_entropy(input, target, beta=None, reduction="mean"):
     elif isinstance(beta, int | float):
         if not 0 <= beta <= 1:
             raise ValueError(f"beta must be between 0 and 1, got {beta}")
-    elif concrete(xp, beta) and any_true(xp, xp.logical_not(xp.logical_and(beta >= 0, beta <= 1))):
-        raise ValueError("all elements of beta should be between 0 and 1")
+    elif concrete(xp, beta) and any_true(xp, xp.logical_not(xp.logical_and(beta >= 0, beta <= 1)), _BETA_RANGE):
+        raise ValueError(_BETA_RANGE)
     loss = sigmoid.balanced_sigmoid_cross_entropy(xp, input, target, beta)
     return reduce(xp, loss, reduction, empty="nan")
 

@@ -3,6 +3,10 @@
 Importing TensorFlow before torch, torch.compile's dynamo (triton, in CUDA builds) or torchvision
 crashes the process; a test that imports TensorFlow itself (the README's examples) must find them
 already loaded.
+
+``import_all`` also gives JAX a second CPU device and TensorFlow a second logical CPU before either
+starts (``multiloss.testing._devices.prepare``), for the ``devices`` check; the first stays the default,
+so nothing else sees a difference. ``tests/distributed`` scripts set their own device counts.
 """
 
 import os

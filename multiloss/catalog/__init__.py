@@ -70,6 +70,10 @@ class Entry:
     # memory, or an error where multiloss returns the empty result): ``differences`` says
     # what multiloss gives, and the property tests only require that it gives it quietly.
     original_defines_empty: bool = True
+    # Where the original itself reads a value on the host to raise its error (so that on a GPU
+    # it waits for the device): which value and why. The devices check allows those reads; a
+    # row without it must give its result on any device with no host read.
+    host_reads: str = ""
 
     @property
     def name(self):

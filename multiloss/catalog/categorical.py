@@ -17,7 +17,8 @@ _INVALID_ARGUMENT = (
     "Where TensorFlow raises tf.errors.InvalidArgumentError (a subclass of Exception only), multiloss "
     "raises multiloss.tf.errors.InvalidArgumentError, a ValueError of the same name, on every backend. "
     "The label range is checked in eager mode only; under jit an out-of-range label gives a NaN loss, "
-    "as TF's XLA and GPU kernels do."
+    "as TF's XLA and GPU kernels do. On a device other than the host's (a GPU) it is not read either, "
+    "as TF's GPU kernels check nothing: the loss is NaN there, or torch's device-side assert on torch tensors."
 )
 _SPARSE_TF = (
     "Keras on TensorFlow clips probabilities to [1e-7, 1 - 1e-7] before it normalises them (the other "

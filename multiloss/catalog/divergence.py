@@ -91,7 +91,7 @@ _GAUSSIAN_VAR_SHAPES = (
 )
 
 
-def _torch(name, inputs, call, grad, options, cases, style="function", differences=""):
+def _torch(name, inputs, call, grad, options, cases, style="function", differences="", host_reads=""):
     prefix, original = ("functional.", "nn.functional.") if style == "function" else ("", "nn.")
     return Entry(
         path=f"multiloss.pytorch.{prefix}{name}",
@@ -103,12 +103,18 @@ def _torch(name, inputs, call, grad, options, cases, style="function", differenc
         style=style,
         cases=cases,
         differences=differences,
+        host_reads=host_reads,
     )
 
 
 _CHECKED_EAGERLY = ("The negative-var check runs in eager mode only; under jit/tf.function/torch.compile and "
                     "torch.func's transforms it is skipped. PyTorch's own gaussian_nll_loss fails under "
-                    "torch.func.vmap (its check reads a value); multiloss' works there.")
+                    "torch.func.vmap (its check reads a value); multiloss' works there. PyTorch reads the check "
+                    "on every device (a GPU waits for it), and so does multiloss.")
+
+# torch.nn.functional.gaussian_nll_loss raises its ValueError from Python on any device.
+_VAR_READ = ("torch.any(var < 0), read in Python to raise ValueError('var has negative entry/entries'): "
+             "on a GPU PyTorch waits for the device there, and so does multiloss on every backend.")
 
 # -- Keras ---------------------------------------------------------------------------------
 
@@ -158,7 +164,7 @@ ENTRIES = (
            _GAUSSIAN_ERRORS + _GAUSSIAN_VAR_SHAPES + (
                Case("float var", edge="float_var"),
                Case("float var, full", {"full": True, "reduction": "none"}, edge="float_var"),
-           ), differences=_CHECKED_EAGERLY),
+           ), differences=_CHECKED_EAGERLY, host_reads=_VAR_READ),
     _torch("KLDivLoss", "distributions", ("input", "target"), "input",
            ({}, {"reduction": "batchmean"}, {"reduction": "none", "log_target": True}, {"reduce": False},
             {"size_average": False, "reduction": "batchmean"}),
@@ -176,7 +182,8 @@ ENTRIES = (
     # The class row differentiates var: the clamp at eps must be invisible to autodiff, as in PyTorch.
     _torch("GaussianNLLLoss", "gaussian", ("input", "target", "var"), "var",
            ({}, {"reduction": "sum"}, {"reduction": "none"}, {"full": True}, {"eps": 0.5, "reduction": "none"}),
-           _GAUSSIAN_ERRORS + _GAUSSIAN_VAR_SHAPES, style="class", differences=_CHECKED_EAGERLY),
+           _GAUSSIAN_ERRORS + _GAUSSIAN_VAR_SHAPES, style="class", differences=_CHECKED_EAGERLY,
+           host_reads=_VAR_READ),
     _keras("kl_divergence", "distributions", "prediction", _KL_KERAS_CASES),
     _keras("kld", "distributions", "prediction", _KL_KERAS_CASES, original="keras.losses.kl_divergence",
            differences=_ALIAS),

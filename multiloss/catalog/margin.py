@@ -16,7 +16,9 @@ _EMPTY_BATCH = ("The mean or sum of an empty batch is uninitialised memory in Py
                 "NaN for the mean and 0 for the sum (as the other PyTorch losses do), so those two are not "
                 "compared with the original.")
 _CLASS_RANGE = ("A class index out of range is a value check, made in eager mode on every backend and skipped "
-                "under jax.jit, tf.function and torch.compile.")
+                "under jax.jit, tf.function and torch.compile. On a device other than the host's (a GPU) it "
+                "is not read: torch's kernels assert on the device, as PyTorch's do; JAX and TensorFlow give "
+                "an unspecified value.")
 _SOFT_MARGIN = ("log(1 + exp(-y x)) is computed naively, as in PyTorch, so -y x above about 88 (float32) or 709 "
                 "(float64) overflows to inf with a NaN gradient: a mirror gives the original's numbers.")
 

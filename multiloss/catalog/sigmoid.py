@@ -11,7 +11,9 @@ PROBS, LOGITS = "binary_probabilities", "binary_logits"
 _CHECKED_EAGERLY = ("Values that only a concrete array reveals (probabilities or targets outside [0, 1], "
                     "NaN) are checked in eager mode on every backend and not under jax.jit, tf.function or "
                     "torch.compile, where a probability outside [0, 1] gives NaN and a target outside it is "
-                    "used as it is, instead of an error.")
+                    "used as it is, instead of an error. On a device other than the host's (a GPU) they are "
+                    "not read: torch's kernel asserts on the device, as PyTorch's CUDA kernel does; JAX and "
+                    "TensorFlow compute with the values as they are.")
 _INFINITE = ("Infinite logits give what this original gives: NaN wherever a zero weight meets an infinite "
              "log term. The originals disagree here (torch, TensorFlow and optax each differ).")
 _BCE_GRADIENT = (
@@ -180,7 +182,9 @@ _HED_CASES = (
 )
 _HED_DIFFERENCES = (
     "multiloss' own loss (Xie & Tu, HED, ICCV 2015); its original is an independent torch transcription of the "
-    "paper's formula. A numeric beta outside [0, 1] raises ValueError; an array beta is checked in eager mode only."
+    "paper's formula. A numeric beta outside [0, 1] raises ValueError; an array beta is checked in eager mode only, "
+    "and on a device other than the host's (a GPU) with no read: torch asserts it on the device, JAX and "
+    "TensorFlow leave it unchecked."
 )
 
 

@@ -143,7 +143,9 @@ _INDEX_DIFFERENCES = (
     "int64). The range of the indices is checked in eager mode only: under jax.jit, tf.function and "
     "torch.compile an index outside [0, C) gives an unspecified value, not IndexError. With "
     "reduction='none' PyTorch checks the range in parallel and may name any offending index; "
-    "multiloss names the first."
+    "multiloss names the first. On a device other than the host's (a GPU) the range is not read: on torch "
+    "the kernels assert on the device as PyTorch's CUDA kernels do; on JAX and TensorFlow an index out of "
+    "range gives an unspecified value, as their own GPU kernels do."
 )
 _UNBATCHED_DIFFERENCES = _INDEX_DIFFERENCES + (
     " A (1,) target for (C,) logits: PyTorch's forward reads it as one sample but its backward fails "

@@ -91,7 +91,7 @@ def multi_margin(xp, input, target, p=1, margin=1.0, weight=None):
     Source: ATen ``multi_margin_loss`` (CPU kernel).
     """
     classes = input.shape[-1]
-    is_target = xp.arange(classes, dtype=target.dtype) == xp.expand_dims(target, axis=-1)
+    is_target = xp.arange(classes, dtype=target.dtype, device=xp.device(target)) == xp.expand_dims(target, axis=-1)
     others = xp.logical_not(is_target)
     # x[y] by a masked sum over the classes: no gather, and a NaN elsewhere in the row stays out
     picked = xp.sum(xp.where(is_target, input, xp.zeros_like(input)), axis=-1, keepdims=True)
@@ -117,7 +117,7 @@ def multilabel_margin(xp, input, target):
     Source: ATen ``multilabel_margin_loss`` (CPU kernel).
     """
     classes = input.shape[-1]
-    position = xp.arange(classes, dtype=target.dtype)
+    position = xp.arange(classes, dtype=target.dtype, device=xp.device(target))
     # The targets before the first negative one; positions from it on are padding.
     first_negative = xp.min(xp.where(target < 0, position, xp.full_like(target, classes)), axis=-1, keepdims=True)
     listed = position < first_negative
@@ -205,8 +205,9 @@ def triplet_margin(xp, positive_distance, negative_distance, margin=1.0, swap_di
 def binary_to_signed_labels(xp, y):
     """Keras' label conversion: ``2 y - 1`` when *every* label is 0 or 1, else ``y`` unchanged."""
     binary = xp.all(xp.logical_or(y == 0, y == 1))
-    if xp.is_concrete(binary):
-        # Keras' cond reads the verdict too; a where would be a full pass (4 ms per 1e6 on torch's CPU).
+    if xp.is_concrete(binary) and xp.on_host(binary):
+        # On the host Keras' cond reads the verdict too; a where would be a full pass (4 ms per
+        # 1e6 on torch's CPU). On a device a read would wait for it: the where computes the same.
         return 2.0 * y - 1.0 if bool(binary) else y
     return xp.where(binary, 2.0 * y - 1.0, y)
 

@@ -138,7 +138,7 @@ def _check_var(xp, input, var):
     if not hasattr(var, "shape"):
         # PyTorch accepts a float or a tensor; an int reaches torch.any(bool) and raises TypeError.
         raise TypeError(f"var must be a tensor or a float, got {type(var).__name__}")
-    if concrete(xp, var) and any_true(xp, var < 0):
+    if concrete(xp, var) and any_true(xp, var < 0, reads_device=True):  # torch reads it on any device
         raise ValueError("var has negative entry/entries")
     input_shape, var_shape = tuple(input.shape), tuple(var.shape)
     if _same(var_shape, input_shape):

@@ -8,6 +8,7 @@ TensorFlow backend, which is the reference for Keras semantics.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import importlib.util
 import os
@@ -26,6 +27,9 @@ def import_all():
     """Import every installed framework in a safe order; Keras on TensorFlow."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from ._devices import prepare
+
+    prepare()  # a second host device for the devices check, before JAX starts
     # torch.compile's dynamo loads triton (in CUDA builds of torch), and torchvision, which holds the
     # originals of the torchvision rows, loads dynamo: imported after TensorFlow, triton crashes the process.
     for module in ("torch", "torch._dynamo", "torchvision", "tensorflow", "jax"):
@@ -37,6 +41,7 @@ def import_all():
         # The compiled check makes a new tf.function per option set on purpose;
         # TF's retracing warning about that would drown the report.
         tf.get_logger().setLevel("ERROR")
+        prepare()  # and a second logical CPU, before TensorFlow starts
 
 
 def framework_of_path(path):
@@ -46,39 +51,155 @@ def framework_of_path(path):
             "jax": "jax", "optax": "jax"}.get(root, "numpy")
 
 
-def x64(framework):
-    """JAX computes in float32 unless x64 is on: the harness turns it on around its own runs only."""
+# -- the device the harness runs on (``multiloss check --device``) ----------------------------
+
+# In the environment, so that the worker processes of a parallel check inherit it.
+DEVICE_VARIABLE = "MULTILOSS_CHECK_DEVICE"
+
+
+def use_device(spec):
+    """Run every array of the harness, the originals' and multiloss', on ``spec``: ``"cpu"``
+    (the default), ``"cuda"``, ``"cuda:1"``, ``"gpu"`` (JAX's and TensorFlow's name), ``"meta"``
+    (torch: no values, so only shapes, dtypes and what runs are compared), ``"cpu:1"`` (a second
+    JAX or TensorFlow CPU device). A framework without that device runs an original on the host;
+    its own rows are reported N/A."""
+    if spec in (None, "", "cpu"):
+        os.environ.pop(DEVICE_VARIABLE, None)
+    else:
+        os.environ[DEVICE_VARIABLE] = spec
+
+
+def device_spec():
+    return os.environ.get(DEVICE_VARIABLE) or "cpu"
+
+
+def device_of(framework):
+    """The framework's device for the chosen spec; None for its default (the host's);
+    LookupError where it has no such device."""
+    return _device(framework, device_spec())
+
+
+@functools.cache
+def _device(framework, spec):
+    if spec == "cpu":
+        return None
+    kind, _, index = spec.partition(":")
+    index = int(index or 0)
+    if framework == "numpy":
+        raise LookupError("NumPy arrays live on the host")
+    if framework == "torch":
+        import torch
+
+        kind = {"gpu": "cuda"}.get(kind, kind)
+        if kind == "cpu":
+            return None  # torch has one CPU device
+        return torch.device(kind) if kind == "meta" else torch.device(kind, index)
     if framework == "jax":
         import jax
 
-        return jax.enable_x64(True)
-    return contextlib.nullcontext()
+        try:
+            devices = jax.devices({"cuda": "gpu", "rocm": "gpu"}.get(kind, kind))
+        except RuntimeError as exc:
+            raise LookupError(f"JAX has no {kind} device") from exc
+        if index >= len(devices):
+            raise LookupError(f"JAX has {len(devices)} {kind} device(s), not {spec}")
+        return devices[index]
+    import tensorflow as tf
+
+    name = {"cuda": "GPU", "gpu": "GPU", "cpu": "CPU"}.get(kind)
+    if name is None or index >= len(tf.config.list_logical_devices(name)):
+        raise LookupError(f"TensorFlow has no {spec} device")
+    return f"/{name}:{index}"
+
+
+def device_missing(framework):
+    """Why ``framework``'s rows can't run on the chosen device, or "" where they can."""
+    try:
+        device_of(framework)
+    except LookupError as exc:
+        return str(exc)
+    return ""
+
+
+def _placed(framework):
+    """The framework's own way to make new arrays on the chosen device (the host where it has none)."""
+    try:
+        device = device_of(framework)
+    except LookupError:
+        device = None
+    if device is None:
+        return contextlib.nullcontext()
+    if framework == "torch":
+        return device  # a torch.device is a context manager: factory functions make their tensors there
+    if framework == "tensorflow":
+        import tensorflow as tf
+
+        return tf.device(device)
+    import jax
+
+    return jax.default_device(device)
+
+
+def x64(framework):
+    """JAX computes in float32 unless x64 is on: the harness turns it on around its own runs only.
+    Every run goes through here, so it also places the run on the chosen device (``use_device``)."""
+    stack = contextlib.ExitStack()
+    if framework == "jax":
+        import jax
+
+        stack.enter_context(jax.enable_x64(True))
+    stack.enter_context(_placed(framework))
+    return stack
 
 
 def to_native(framework, value):
-    """A NumPy array as an array of ``framework``; anything else unchanged."""
+    """A NumPy array as an array of ``framework``, on the chosen device; anything else unchanged."""
     if not isinstance(value, np.ndarray):
         return value
     if framework == "numpy":
         return value.copy()
+    try:
+        device = device_of(framework)
+    except LookupError:
+        device = None
     if framework == "torch":
         import torch
 
         if value.dtype.name == "bfloat16":  # torch reads no ml_dtypes array: convert through float32
-            return torch.from_numpy(value.astype(np.float32)).to(torch.bfloat16)
-        return torch.from_numpy(value.copy())
+            return torch.from_numpy(value.astype(np.float32)).to(device=device, dtype=torch.bfloat16)
+        return torch.from_numpy(value.copy()).to(device)
     if framework == "tensorflow":
         import tensorflow as tf
 
-        return tf.constant(value)
+        if device is None:
+            return tf.constant(value)
+        with tf.device(device):
+            return tf.identity(tf.constant(value))
+    import jax
     import jax.numpy as jnp
 
-    return jnp.asarray(value)
+    return jnp.asarray(value) if device is None else jax.device_put(value, device)
+
+
+class NoValues(np.ndarray):
+    """What a meta tensor holds: its shape and dtype, no values (NaN). ``compare`` checks the shape only."""
+
+
+def _no_values(x):
+    import ml_dtypes
+
+    name = str(x.dtype).removeprefix("torch.")
+    dtype = np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
+    fill = np.nan if dtype.kind == "f" or name == "bfloat16" else 0
+    return np.full(tuple(x.shape), fill, dtype=dtype).view(NoValues)
 
 
 def to_numpy(x):
     if hasattr(x, "detach"):
         x = x.detach()
+        if x.device.type == "meta":
+            return _no_values(x)
+        x = x.cpu()
         if str(x.dtype) == "torch.bfloat16":  # torch has no NumPy bfloat16: go through float32
             import ml_dtypes
 

@@ -38,7 +38,7 @@ def _scale_by_sample_weight(xp, losses, sample_weight):
     """``losses_util.scale_losses_by_sample_weight``: both in float32 (whatever their dtype, as
     TensorFlow does), the weights' rank aligned by one trailing axis, then multiplied."""
     losses = xp.astype(losses, xp.float32)
-    sample_weight = xp.astype(as_tensor(xp, sample_weight), xp.float32)
+    sample_weight = xp.astype(as_tensor(xp, sample_weight, like=losses), xp.float32)
     if xp.ndim(sample_weight) - xp.ndim(losses) == 1 and xp.ndim(sample_weight) > 0:
         if sample_weight.shape[-1] not in (1, None):
             raise InvalidArgumentError(f"Can not squeeze dim[{xp.ndim(sample_weight) - 1}], "
@@ -105,7 +105,7 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     _check_global_batch_size(xp, global_batch_size)
     loss = xp.sum(per_example_loss)
     if isinstance(global_batch_size, int):
-        denominator = xp.asarray(global_batch_size, dtype=dtype)
+        denominator = xp.asarray(global_batch_size, dtype=dtype, device=xp.device(loss))
     else:
         denominator = xp.astype(global_batch_size, dtype)
     quotient = _true_division_dtype(xp, dtype)  # div_no_nan of integers is a true division

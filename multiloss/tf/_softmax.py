@@ -27,11 +27,12 @@ def dtype_name(dtype):
     return getattr(dtype, "name", None) or str(dtype).rpartition(".")[2]
 
 
-def as_tensor(xp, x):
-    """``tf.convert_to_tensor``: arrays unchanged; Python floats become float32, ints int32."""
+def as_tensor(xp, x, like=None):
+    """``tf.convert_to_tensor``: arrays unchanged; Python floats become float32, ints int32
+    (on the device of the array ``like``, where given)."""
     if hasattr(x, "dtype") and hasattr(x, "shape"):
         return x
-    x = xp.asarray(x)
+    x = xp.asarray(x, device=None if like is None else xp.device(like))
     if xp.isdtype(x.dtype, "real floating"):
         return xp.astype(x, xp.float32)
     return xp.astype(x, xp.int32) if xp.isdtype(x.dtype, "integral") else x
