@@ -37,6 +37,7 @@ import time
 import numpy as np
 
 from .. import catalog
+from .._labels import label as _label
 
 BACKENDS = ("numpy", "torch", "tensorflow", "jax")
 MODES = ("eager", "compiled")
@@ -243,8 +244,6 @@ def _error(exc):
 
 def measure(entry, backend, size, mode, quick):
     """One result dict: times, ratios, memory and notes of one row, backend, size and mode."""
-    from ..cli import _label
-
     arrays = arrays_for(entry, size)
     native = _to_native(backend, arrays)
     result = {"loss": _label(entry, catalog.ENTRIES), "path": entry.path, "interface": entry.interface,
