@@ -6,7 +6,9 @@
 installed backend and prints one row per loss, one column per backend: the
 largest deviation found (in units of the tolerance: 1 is the limit) and
 PASS/FAIL. It exits non-zero if anything fails. A backend that is not
-installed is reported as such, not as a failure.
+installed is reported as such, not as a failure. Rows are checked by a pool of
+worker processes, one per core (``--jobs``), each importing the frameworks once;
+the report comes in catalog order whichever worker finishes first.
 """
 
 from __future__ import annotations

@@ -170,6 +170,6 @@ def test_the_readme_lines_give_overhead_ratios_and_the_worst_line_per_backend():
                line(1.03, "compiled", "large", "pytorch.A")]
     (text,) = report.backend_lines(results).splitlines()
     assert text.startswith("- **torch**: overhead per call 15 µs (median; the most 15 µs, `pytorch.A`)")
-    assert "large 1.05x (median; the most 1.05x, `pytorch.A`)" in text
+    assert "at 1e6 elements 1.05x (median; the most 1.05x, `pytorch.A`)" in text
     assert "compiled 1.03x (median; the most 1.03x, `pytorch.A`)" in text
     assert text.endswith("worst line `pytorch.A` eager small 2.00x.")
