@@ -6,17 +6,21 @@
 installed backend and prints one row per loss, one column per backend: the
 largest deviation found (in units of the tolerance: 1 is the limit) and
 PASS/FAIL. It exits non-zero if anything fails. A backend that is not
-installed is reported as such, not as a failure.
+installed is reported as such, not as a failure. Rows are checked by a pool of
+worker processes, one per core (``--jobs``), each importing the frameworks once;
+the report comes in catalog order whichever worker finishes first.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
 
 from . import catalog, plot
+from ._labels import label as _label
 from .docs import catalog_table
 
 
@@ -56,72 +60,140 @@ def _cells_inline(entries, backends):
             yield index, backend, _check_cell(entry, backend)
 
 
-# Backends by the time their checks take (compilation dominates), slowest first, so that
-# dealing them round-robin to the worker processes gives each a similar share.
-_COST_ORDER = ("tensorflow", "torch", "jax", "numpy")
+_WORKER_MARKER = "MULTILOSS-CHECK "
+_RESTARTS = 2  # per worker: a process that dies (a crash in a framework) is replaced this often
 
 
-def _worker_groups(backends, jobs):
-    ordered = sorted(backends, key=lambda b: _COST_ORDER.index(b) if b in _COST_ORDER else len(_COST_ORDER))
-    groups = [ordered[i::jobs] for i in range(min(jobs, len(ordered)))]
-    return [g for g in groups if g]
+class _Worker:
+    """A ``multiloss check --worker`` process: it imports the frameworks once, then checks each row
+    (a catalog index) sent on its stdin on every backend, one JSON line per cell on its stdout."""
+
+    def __init__(self, backends, env, events):
+        import subprocess
+        import tempfile
+        import threading
+
+        self.log = tempfile.TemporaryFile()
+        cmd = [sys.executable, "-m", "multiloss", "check", "--worker"]
+        for backend in backends:
+            cmd += ["--backend", backend]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                     text=True, env=env)
+        self.row = None  # the catalog index it is checking
+        threading.Thread(target=self._read, args=(events,), daemon=True).start()
+
+    def _read(self, events):
+        for line in self.proc.stdout:
+            if line.startswith(_WORKER_MARKER):
+                events.put((self, json.loads(line[len(_WORKER_MARKER):])))
+        self.proc.wait()
+        events.put((self, None))
+
+    def send(self, index):
+        self.row = index
+        with contextlib.suppress(OSError):  # it died: its reader reports that
+            self.proc.stdin.write(f"{index}\n")
+            self.proc.stdin.flush()
+
+    def finish(self):
+        self.row = None
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+
+    def last_words(self):
+        self.log.seek(0)
+        tail = " | ".join(self.log.read().decode(errors="replace").strip().splitlines()[-3:])
+        return f"exited with status {self.proc.returncode} ({tail[-300:]})"
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
 
 
 def _cells_parallel(entries, backends, jobs):
-    """As :func:`_cells_inline`, from worker processes (``multiloss check --worker``), each
-    checking a group of backends; cells arrive in the order they finish."""
+    """As :func:`_cells_inline`, from a pool of ``jobs`` worker processes (:class:`_Worker`).
+
+    Rows are handed out one at a time, in catalog order, to whichever worker is free, so a slow
+    row holds up one worker only; cells arrive as they finish (the caller puts them in order).
+    The workers share one JAX compilation cache, so a program one of them compiled (the same
+    operation on the same shapes, in another row) the others load instead of compiling again.
+    """
     import os
     import queue
-    import subprocess
     import tempfile
-    import threading
 
-    indices = ",".join(str(catalog.ENTRIES.index(e)) for e in entries)
-    position = {catalog.ENTRIES.index(e): i for i, e in enumerate(entries)}
+    where = {id(e): i for i, e in enumerate(catalog.ENTRIES)}
+    indices = [where[id(e)] for e in entries]
+    position = {index: i for i, index in enumerate(indices)}
+    pending = list(reversed(indices))
     events = queue.Queue()
-    procs = []
+    cache = tempfile.TemporaryDirectory(prefix="multiloss-check-jax-")
+    env = _worker_environment(cache.name)
+    workers, restarts = set(), {"left": _RESTARTS * jobs}
+    got = {}  # worker -> the cells of its current row received so far
 
-    def read(proc, group, log):
-        seen = set()
-        for line in proc.stdout:
-            if line.startswith(_WORKER_MARKER):
-                index, backend, cell = json.loads(line[len(_WORKER_MARKER):])
-                seen.add((index, backend))
-                events.put((position[index], backend, cell))
-        code = proc.wait()
-        log.seek(0)
-        tail = " | ".join(log.read().decode(errors="replace").strip().splitlines()[-3:])
-        for index in position:
-            for backend in group:
-                if (index, backend) not in seen:  # the worker died before this cell
-                    events.put((position[index], backend, {"status": "FAIL", "deviation": None, "failures": [
-                        f"worker: the process checking {', '.join(group)} exited with status {code} "
-                        f"before this row ({tail[-300:]})"]}))
-        events.put(None)
+    def start():
+        worker = _Worker(backends, env, events)
+        workers.add(worker)
+        feed(worker)
+
+    def feed(worker):
+        got[worker] = set()
+        if pending:
+            worker.send(pending.pop())
+        else:
+            worker.finish()
+
+    try:
+        for _ in range(min(jobs, len(indices))):
+            start()
+        while workers:
+            worker, message = events.get()
+            if message is not None:
+                index, backend, cell = message
+                got[worker].add(backend)
+                yield position[index], backend, cell
+                if len(got[worker]) == len(backends):
+                    feed(worker)
+                continue
+            workers.discard(worker)  # its stdout closed: it finished, or died
+            if worker.row is not None:  # died within a row: its missing cells fail, the rest go on
+                for backend in backends:
+                    if backend not in got[worker]:
+                        yield position[worker.row], backend, _died(worker, backends)
+                if pending and restarts["left"] > 0:
+                    restarts["left"] -= 1
+                    start()
+                elif not workers:  # no process left to check the rows not yet started
+                    while pending:
+                        index = pending.pop()
+                        for backend in backends:
+                            yield position[index], backend, _died(worker, backends)
+    finally:
+        for worker in workers:
+            worker.kill()
+        cache.cleanup()
+
+
+def _died(worker, backends):
+    return {"status": "FAIL", "deviation": None, "failures": [
+        f"worker: the process checking {', '.join(backends)} {worker.last_words()} before this row was done"]}
+
+
+def _worker_environment(jax_cache):
+    """The workers' environment: this checkout first on the path; one intra-op thread per framework
+    (the inputs are tiny, and the workers already take the cores); the shared JAX cache, every
+    program written to it however fast it compiled."""
+    import os
 
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_checkout(), env.get("PYTHONPATH")]))
-    groups = _worker_groups(backends, jobs)
-    try:
-        for group in groups:
-            log = tempfile.TemporaryFile()
-            cmd = [sys.executable, "-m", "multiloss", "check", "--worker", indices]
-            for backend in group:
-                cmd += ["--backend", backend]
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
-            procs.append(proc)
-            threading.Thread(target=read, args=(proc, group, log), daemon=True).start()
-        finished = 0
-        while finished < len(groups):
-            event = events.get()
-            if event is None:
-                finished += 1
-            else:
-                yield event
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+        env.setdefault(var, "1")
+    env.setdefault("JAX_COMPILATION_CACHE_DIR", jax_cache)
+    env.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+    env.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
+    return env
 
 
 def _checkout():
@@ -130,12 +202,12 @@ def _checkout():
     return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-_WORKER_MARKER = "MULTILOSS-CHECK "
-
-
-def _worker(indices, backends):
-    """Check catalog rows ``indices`` on ``backends``; one JSON line per finished cell."""
-    for index in indices:
+def _worker(backends):
+    """Check each catalog row whose index arrives on stdin on ``backends``; one JSON line per cell."""
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        index = int(line)
         for backend in backends:
             cell = _check_cell(catalog.ENTRIES[index], backend)
             sys.stdout.write(_WORKER_MARKER + json.dumps([index, backend, cell]) + "\n")
@@ -179,7 +251,7 @@ def _terminal_width():
 def check(entries, backends, fmt, out=None, *, jobs=1, fail_fast=False, progress=False):
     """Check ``entries`` on ``backends`` and report in ``fmt``; 1 if anything failed.
 
-    ``jobs`` > 1 checks groups of backends in that many worker processes;
+    ``jobs`` > 1 checks rows in that many worker processes (each row on every backend);
     ``fail_fast`` stops at the first failure; ``progress`` shows a status line
     (for a terminal) while rows are checked.
     """
@@ -187,7 +259,10 @@ def check(entries, backends, fmt, out=None, *, jobs=1, fail_fast=False, progress
     labels = [_label(entry, entries) for entry in entries]
     rows = [{"loss": labels[i], "original": e.original, "backends": {}} for i, e in enumerate(entries)]
     status = _Progress(out, len(entries) * len(backends), progress and fmt == "text")
-    cells = _cells_parallel(entries, backends, jobs) if jobs > 1 else _cells_inline(entries, backends)
+    # workers find a row by its catalog index: rows made up by the caller are checked here
+    in_catalog = {id(e) for e in entries} <= {id(e) for e in catalog.ENTRIES}
+    parallel = jobs > 1 and in_catalog
+    cells = _cells_parallel(entries, backends, jobs) if parallel else _cells_inline(entries, backends)
     printed = complete = 0
     try:
         for index, backend, cell in cells:
@@ -231,16 +306,6 @@ def _print_failures(results, entries, out):
                 out.write(f"FAIL {row['loss']} [{backend}] {failure}\n")
             if cell["failures"]:
                 out.write(f"  rerun: multiloss check --loss {entry.path} --backend {backend}\n")
-
-
-def _label(entry, entries):
-    """The row's name; a loss with several rows (input kinds, argument roles) names what differs."""
-    label = entry.path.removeprefix("multiloss.")
-    twins = [e for e in entries if e.path == entry.path]
-    if len(twins) > 1:
-        same_kind = sum(e.inputs == entry.inputs for e in twins) > 1
-        label += f" [{entry.inputs}" + (f": {', '.join(entry.call)}]" if same_kind else "]")
-    return label
 
 
 def _format_cell(cell):
@@ -288,24 +353,24 @@ def _add_check(sub, frameworks):
                    help="every array, the original's and multiloss', on this device: cpu (default), cuda, "
                         "cuda:1, gpu (JAX, TensorFlow), meta (torch: shapes and dtypes only), cpu:1")
     p.add_argument("--jobs", type=int, default=None,
-                   help=f"worker processes, each checking a group of backends (default {_default_jobs()} here; "
-                        "1: everything in this process)")
-    p.add_argument("--worker", help=argparse.SUPPRESS)  # catalog indices, for the parallel workers
+                   help=f"worker processes checking rows side by side (default: one per core, {_default_jobs()} "
+                        "here; 1: everything in this process)")
+    p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # a pool's process (rows on stdin)
     p.set_defaults(run=_run_check)
 
 
 def _default_jobs():
-    """One process on two cores or fewer; on more, a worker per two cores (at most one per backend).
+    """One worker process per core this process may run on.
 
-    Each worker imports every framework (about 20 s here) and the checks are single-threaded
-    Python and XLA/inductor compilation, so on a 2-core machine two workers only contend:
-    19 pytorch.functional rows took 163 s in one process and 193 s with --jobs 2 (measured on
-    the shared 2-core machine this project is developed on; more cores were not measured).
+    The checks are single-threaded Python, XLA, TensorFlow and inductor tracing and
+    compilation, so each core takes one worker; the workers run one intra-op thread each.
     """
     import os
 
-    cores = os.cpu_count() or 1
-    return 1 if cores <= 2 else cores // 2
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity on this platform
+        return os.cpu_count() or 1
 
 
 def _run_check(args):
@@ -313,15 +378,15 @@ def _run_check(args):
     from .testing import FRAMEWORKS
 
     backends = args.backend or list(FRAMEWORKS)
-    if args.worker is None:
+    if not args.worker:
         from .testing._frameworks import use_device
 
         use_device(args.device)  # through the environment, which the workers inherit
-    if args.worker is not None:
+    if args.worker:
         _quiet.frameworks()
-        return _worker([int(i) for i in args.worker.split(",") if i], backends)
+        return _worker(backends)
     entries = _select(args.loss)
-    jobs = max(1, min(args.jobs or _default_jobs(), len(backends)))
+    jobs = max(1, min(args.jobs or _default_jobs(), len(entries)))
     if jobs == 1:
         _quiet.frameworks()
     if args.format == "text":
@@ -335,7 +400,8 @@ def _run_check(args):
     code = check(entries, backends, args.format, jobs=jobs, fail_fast=args.fail_fast,
                  progress=sys.stdout.isatty())
     if args.format == "text":
-        sys.stdout.write(f"({time.perf_counter() - started:.0f} s; deviation = largest |got - expected| "
+        workers = f"{jobs} worker processes" if jobs > 1 else "one process"
+        sys.stdout.write(f"({time.perf_counter() - started:.0f} s, {workers}; deviation = largest |got - expected| "
                          "/ (atol + rtol |expected|) over all checks, 1 is the limit)\n")
     return code
 

@@ -97,17 +97,46 @@ def test_the_progress_line_is_drawn_only_when_asked_and_erased_before_the_table(
         .split("(")[0] == plain.getvalue().split("(")[0]
 
 
-def test_worker_processes_give_the_same_cells_as_one_process():
-    (entry,) = catalog.find("tf.nn.l2_loss")
-    inline, parallel = io.StringIO(), io.StringIO()
-    assert cli.check([entry], ["numpy"], "json", inline, jobs=1) == 0
-    assert cli.check([entry], ["numpy"], "json", parallel, jobs=2) == 0
+def _cheap_rows():
+    return [catalog.find(name)[0] for name in ("tf.nn.l2_loss", "keras.MAPE", "tf.nn.log_poisson_loss")]
+
+
+def test_worker_processes_give_the_same_cells_in_the_same_order_as_one_process():
+    rows = _cheap_rows()
+    inline, parallel, shown = io.StringIO(), io.StringIO(), io.StringIO()
+    assert cli.check(rows, ["numpy"], "json", inline, jobs=1) == 0
+    assert cli.check(rows, ["numpy"], "json", parallel, jobs=2) == 0
     assert json.loads(parallel.getvalue()) == json.loads(inline.getvalue())
+    # the text report, progress line included, as one process draws it
+    assert cli.check(rows, ["numpy"], "text", shown, jobs=2, progress=True) == 0
+    text = shown.getvalue()
+    assert "\r\033[K[3/3 rows, ~0 s left]" in text
+    table = [line.split()[0] for line in text.replace("\r\033[K", "\n").splitlines() if line.endswith(" ")]
+    assert table == ["tf.nn.l2_loss", "keras.MAPE", "tf.nn.log_poisson_loss"]
 
 
-def test_workers_split_the_backends_slowest_first():
-    assert cli._worker_groups(["numpy", "torch", "tensorflow", "jax"], 2) == [["tensorflow", "jax"], ["torch", "numpy"]]
-    assert cli._worker_groups(["numpy", "jax"], 4) == [["jax"], ["numpy"]]
+def test_a_worker_that_dies_fails_its_rows_and_says_how(monkeypatch):
+    monkeypatch.setattr(cli.sys, "executable", "/bin/false")  # every worker exits at once, status 1
+    out = io.StringIO()
+    assert cli.check(_cheap_rows(), ["numpy"], "json", out, jobs=2) == 1
+    report = json.loads(out.getvalue())
+    assert [r["loss"] for r in report["results"]] == ["tf.nn.l2_loss", "keras.MAPE", "tf.nn.log_poisson_loss"]
+    for row in report["results"]:
+        (failure,) = row["backends"]["numpy"]["failures"]
+        assert failure.startswith("worker: the process checking numpy exited with status 1")
+
+
+def test_rows_made_up_by_the_caller_are_checked_in_this_process():
+    pytest.importorskip("torch")
+    out = io.StringIO()
+    assert cli.check([_wrong_l1()], ["numpy"], "json", out, jobs=2) == 1  # not in the catalog: no index to send
+    assert json.loads(out.getvalue())["failed"] == 1
+
+
+def test_the_default_is_one_worker_per_core():
+    import os
+
+    assert cli._default_jobs() == len(os.sched_getaffinity(0))
 
 
 def test_check_prints_no_framework_start_up_logs():

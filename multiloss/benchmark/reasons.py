@@ -1,83 +1,38 @@
-"""Why each line of the benchmark that misses a target misses it: measured causes, by row.
+"""Why a line of the benchmark misses a target, where measurement cannot say it: the semantics
+that cost the extra ops (a mirrored formula, a gradient rule, a check the original makes), a
+compiler's lowering, by row.
 
-Looked up by :func:`multiloss.benchmark.report.reason`; a line with no entry here says
-"not yet analysed" on the page.
+The page puts these after the reason generated from what was measured for the line
+(``overhead``: ops, time outside them, calls per call; the spread of the re-measured rounds);
+looked up by :func:`multiloss.benchmark.report.reason`.
 """
 
-# Why a line misses a target, where the cause is measured: (row, backend, mode, size) -> reason,
+# What measurement cannot say about a line's miss: (row, backend, mode, size) -> text,
 # first match wins. ``row`` is a row's name as the page prints it without its input label
 # (``pytorch.functional.cross_entropy``), or an interface prefix ending in "." (``keras.``);
 # None in the other fields matches any value.
-_TORCH_PYTHON = (
-    "torch's own kernel (the reference's) is called once; the rest is per-call Python: dispatch, the "
-    "shape, dtype and argument checks torch makes in C++, the reduction: 5-8 µs against a 2-7 µs kernel")
 _TORCH_KERNEL_AND_MEAN = (
     "torch's own kernel, unreduced, then the mean (taken by multiloss so that an empty batch gives "
-    "NaN or 0 where torch returns uninitialised memory), plus 5-8 µs of per-call Python checks "
-    "against a 2-4 µs kernel (11.3 µs vs 2.2 µs measured for multi_margin_loss)")
-_TORCH_GUARDS = (
-    "the same one-kernel graph as the reference; torch.compile re-checks about 100 guards on "
-    "multiloss' Python state per call against the reference's 10 (1.0x measured alone, 80 vs 81 µs; "
-    "the gap shows under load)")
+    "NaN or 0 where torch returns uninitialised memory): one op more than the reference's")
 _TORCH_TF_SIGMOID = (
     "TensorFlow's formula, max(x, 0) - x y + log1p(exp(-|x|)), in 8 passes; the reference is torch's "
     "fused BCE-with-logits kernel, which gives NaN where TensorFlow gives inf (x = -inf, y = 1) and "
     "cannot stand in. Both are bound by torch's CPU log1p, which is not vectorised: 8.5 ms per 1e6 "
     "float32 against 1.0 ms for log (measured)")
-_TORCH_KERAS_FLOOR = (
-    "Keras 3 on torch is this line's Keras comparison (for a keras. row, its reference): the same few "
-    "torch ops behind Keras' Python layer, 22-240 µs per call; multiloss runs as many torch ops behind "
-    "its own dispatch and checks, 15-80 µs (bench JSON, eager small: mean_squared_error 14.6 vs 30.2 µs, "
-    "categorical_crossentropy 17.2 vs 22.2, binary_crossentropy from logits 24.3 vs 30.4, "
-    "kl_divergence 19.2 vs 56.8): 5x would need a call cheaper than its torch ops alone")
-_TORCH_INTERFACE_PYTHON = (
-    "the same torch kernels as the reference (profiled: huber_loss is huber_loss + mean, kl_div is "
-    "xlogy, mul, sub, mean, as torch's own), behind the interface's per-call Python: dispatch, "
-    "PyTorch's size warning and broadcast checks, dtype promotion, the reduction (cProfile of "
-    "huber_loss 32x5: 28 µs vs 11 µs for torch's, 0 extra kernels)")
-_TORCH_TF_PYTHON = (
-    "the reference is a bare torch expression of the math, with none of TF's checks; multiloss runs "
-    "the same torch ops (absolute_difference: sub, abs, mean) behind TF v1's Python: each argument "
-    "converted and cast, the shapes' compatibility, compute_weighted_loss's weight and reduction "
-    "handling (cProfile 32x5: 10-20 µs of Python around a 5 µs kernel)")
 _TORCH_COMPILED_GUARDS = (
     "both sides compile to the same fused inductor graph; multiloss' Python (dispatch cache, defaults, "
-    "dtype and shape checks) is traced into guards that torch.compile re-checks on every call, a fixed "
-    "10-30 µs that shows at 32 samples and in the loaded machine's large lines (cross_entropy: about "
-    "100 guards against the reference's 10, 1.0x measured alone)")
-_TORCH_LARGE_NOISE = (
-    "the same kernels and passes as the reference (torch.profiler op list identical: the loss's kernel, "
-    "then its mean); timed alone, interleaved, 1000x1000: huber_loss 242 vs 234 µs, mse_loss 292-314 vs "
-    "477-639 µs, kl_div's xlogy/mul/sub/mean as torch's own. The page's gap is the shared machine (load 4-8 "
-    "on 2 cores during the run)")
+    "dtype and shape checks) is traced into guards that torch.compile re-checks on every call "
+    "(cross_entropy: about 100 guards against the reference's 10)")
 _TORCH_WHERE = (
     "torch.where and bool masks are not vectorised on torch's CPU (a where over 1e6 float32: 3.7-4.1 ms "
     "against 0.09 ms for clamp); without a gradient these rows now take relu and amax, and the 0/1 "
-    "label test reads its verdict as Keras' cond does. Timed alone at 1000x1000, best of 27 "
-    "interleaved: CategoricalHinge 4.3-4.9 ms vs Keras 4.8-5.2 ms, Hinge 14.0-16.9 vs 12.3-14.9 ms (the "
-    "label test's two == and an all, which Keras makes too, dominate); the page's 4-8x for the classes "
-    "against 0.1-1.2x for the same functions in one run is the loaded machine. Under autograd TF's "
-    "derivative at the kink keeps the where")
-_TORCH_KERAS_LARGE_NOISE = (
-    "the same torch ops as Keras' own, and aliases of one function measure apart in the same run: "
-    "poisson 0.45x vs Poisson 2.44x, log_cosh 0.98x vs LogCosh 3.30x, msle 1.14x, MSLE 1.26x, "
-    "mean_squared_logarithmic_error 2.45x, MeanSquaredLogarithmicError 0.71x: the gap is the shared "
-    "machine (load 4-8 on 2 cores), not the loss")
-_TORCH_TF_LARGE_NOISE = (
-    "no extra full-size pass against the reference (softmax_cross_entropy: torch's cross_entropy on "
-    "probabilities, as the reference, plus a (N,) weighting; timed alone at 1000x1000: 6.89 vs 6.61 ms, "
-    "v1 wrapper 7.14 ms); these lines moved by 0.1-0.5x between two runs of unchanged code "
-    "(sparse_softmax_cross_entropy_with_logits 1.00x, then 1.24x)")
+    "label test reads its verdict as Keras' cond does (its two == and an all, which Keras makes too). "
+    "Under autograd TF's derivative at the kink keeps the where")
 _TORCH_KERAS_BCE_MEMORY = (
     "multiloss computes Keras-on-TensorFlow's formula (the mirrored one: the clip, then "
     "y log(p + eps) + (1 - y) log(1 - p + eps)), with up to 5 input-sized temporaries alive; Keras on "
     "torch, the reference, hands the clipped probabilities to torch's fused BCE kernel (logs clamped at "
     "-100, another value near 0 and 1), 2 buffers. It is 6x faster than that reference all the same")
-_TORCH_IOU = (
-    "the same op list as the reference (two torch.where for torchvision's masked intersection, the "
-    "areas, the clamped log; the reference also computes three terms it doesn't use); timed alone, "
-    "best of 45 interleaved: 9.3 vs 8.3 ms at 250000 boxes, while the reference's own time moved from "
-    "8.3 to 23 ms between rounds on the loaded machine")
 _TORCH_KERAS_SPARSE = (
     "Keras-on-TensorFlow's formula (the mirrored one): log of the clipped probabilities taken as "
     "logits, then a log-softmax: clamp, log and log_softmax passes over 1e6 elements (torch.profiler: "
@@ -87,18 +42,10 @@ _TORCH_KERAS_SPARSE = (
 _JAX_HANDOFF = (
     "both compiled programs estimate at least the 1000 flops (XLA's cost analysis) above which "
     "PJRT's CPU client runs a call on a worker thread instead of inline, so the time is that "
-    "thread hand-off (5 to 100 µs on the loaded machine) and the ratio its noise: at 32x5 "
+    "thread hand-off: at 32x5 "
     "weighted_cross_entropy 1600 vs 1600, LogCosh 1792 vs 1792, nll_loss K-dim 2879 vs 1537, "
     "circle 75k vs 48k; or both below and both inline, a 6 µs call where the extra 32-64 flops "
     "(sparse_categorical_crossentropy 992 vs 960) are within the noise")
-_JAX_SAME_PROGRAM = (
-    "the same compiled program as the reference's by XLA's cost analysis (equal flops, equal bytes "
-    "accessed, as many fusions and reductions, within 0.1%): what is left is timing noise of the "
-    "loaded machine on a memory-bound pass")
-_JAX_FEWER_FLOPS = (
-    "the compiled program estimates fewer flops than the reference's (7 against 8 Mflop) over the "
-    "same or fewer bytes (7.6 MB; keras.huber 7.6 against 15.3) in as many fusions: timing noise of "
-    "the loaded machine, not more work")
 _JAX_IGNORE_INDEX = (
     "class indices: torch's ignore_index (a select per target and the mean over the targets not "
     "ignored) adds one fusion and one reduction to the reference's program (7 fusions and 4 "
@@ -126,26 +73,17 @@ _JAX_CIRCLE = (
     "the ops that cause it")
 
 REASONS = {
-    ("pytorch.functional.binary_cross_entropy_with_logits", "torch", None, None): (
-        "per-call Python work (dispatch, the argument and broadcast checks torch makes in C++, the "
-        "reduction) around torch's own kernel, which it calls"),
-    ("pytorch.BCEWithLogitsLoss", "torch", None, None): "as binary_cross_entropy_with_logits",
     # -- torch ---------------------------------------------------------------------------------
     # Eager, small: the loss is torch's own kernel (the reference's), called once; what is left is
     # per-call Python. Measured on the bench page: 11.6 µs vs 3.8 µs for nll_loss (32x4x2x3),
     # 11.3 vs 2.2 for multi_margin_loss, 11.4 vs 6.8 for cross_entropy (32x5); the unbatched and
     # K-dim "large" inputs of nll_loss are µs-sized calls too.
-    **{(row, "torch", "eager", None): _TORCH_PYTHON for row in (
-        "pytorch.functional.cross_entropy", "pytorch.functional.nll_loss", "pytorch.CrossEntropyLoss",
-        "pytorch.NLLLoss", "pytorch.functional.binary_cross_entropy", "pytorch.BCELoss",
-        "pytorch.functional.binary_cross_entropy_with_logits", "pytorch.BCEWithLogitsLoss",
-        "pytorch.functional.pairwise_distance", "pytorch.PairwiseDistance")},
     **{(row, "torch", "eager", "small"): _TORCH_KERNEL_AND_MEAN for row in (
         "pytorch.functional.multi_margin_loss", "pytorch.MultiMarginLoss",
         "pytorch.functional.multilabel_margin_loss", "pytorch.MultiLabelMarginLoss")},
     # Compiled: both sides trace to the same graph of torch's kernel (TORCH_LOGS=graph_code);
     # multiloss' Python (dispatch cache, defaults, checks) adds guards: about 100 against 10.
-    **{(row, "torch", "compiled", None): _TORCH_GUARDS for row in (
+    **{(row, "torch", "compiled", None): _TORCH_COMPILED_GUARDS for row in (
         "pytorch.functional.cross_entropy", "pytorch.functional.nll_loss", "pytorch.CrossEntropyLoss",
         "pytorch.NLLLoss", "pytorch.functional.multi_margin_loss", "pytorch.MultiMarginLoss",
         "pytorch.functional.multilabel_margin_loss", "pytorch.MultiLabelMarginLoss",
@@ -158,27 +96,15 @@ REASONS = {
     ("keras.BinaryCrossentropy", "torch", None, "large"): _TORCH_TF_SIGMOID,
     ("keras.sparse_categorical_crossentropy", "torch", None, "large"): _TORCH_KERAS_SPARSE,
     ("keras.SparseCategoricalCrossentropy", "torch", None, "large"): _TORCH_KERAS_SPARSE,
-    ("keras.", "torch", "eager", "small"): _TORCH_KERAS_FLOOR,
     **{(row, "torch", None, "large"): _TORCH_WHERE for row in (
         "keras.hinge", "keras.squared_hinge", "keras.categorical_hinge", "keras.Hinge", "keras.SquaredHinge",
         "keras.CategoricalHinge")},
-    ("pytorch.", "torch", "eager", "small"): _TORCH_INTERFACE_PYTHON,
-    ("tf.", "torch", "eager", "small"): _TORCH_TF_PYTHON,
-    ("torchvision.", "torch", "eager", "small"): _TORCH_KERAS_FLOOR,
     ("pytorch.", "torch", "compiled", None): _TORCH_COMPILED_GUARDS,
     ("tf.", "torch", "compiled", None): _TORCH_COMPILED_GUARDS,
     ("torchvision.", "torch", "compiled", None): _TORCH_COMPILED_GUARDS,
     ("keras.", "torch", "compiled", None): _TORCH_COMPILED_GUARDS,
-    ("pytorch.", "torch", "eager", "large"): _TORCH_LARGE_NOISE,
     ("keras.bce", "torch", "eager", "large"): _TORCH_KERAS_BCE_MEMORY,
     ("keras.BCE", "torch", "eager", "large"): _TORCH_KERAS_BCE_MEMORY,
-    ("keras.circle", "torch", "eager", "large"): (
-        "not profiled: the class and the function (the same code) both measure 1.26-1.39x in one run, "
-        "and the compiled line 0.99x; its pairwise matmul and masks are the reference's"),
-    ("keras.Circle", "torch", "eager", "large"): "as keras.circle",
-    ("keras.", "torch", "eager", "large"): _TORCH_KERAS_LARGE_NOISE,
-    ("tf.", "torch", "eager", "large"): _TORCH_TF_LARGE_NOISE,
-    ("iou_loss", "torch", None, "large"): _TORCH_IOU,
     ("balanced_sigmoid_cross_entropy", "torch", "compiled", None): _TORCH_COMPILED_GUARDS,
     ("dice_loss", "torch", "compiled", None): _TORCH_COMPILED_GUARDS,
     # -- jax ----------------------------------------------------------------------------------
@@ -188,8 +114,7 @@ REASONS = {
     ("pytorch.KLDivLoss", "jax", "eager", None): "as kl_div: its default 'mean' warns on every call",
     ("pytorch.functional.binary_cross_entropy", "jax", "eager", None): (
         "one compiled call plus one host read of its [0, 1] check verdict (torch checks in its kernel, "
-        "the native expression checks nothing): 144 µs vs 31 µs for the same program under jax.jit "
-        "without the read (min of 11 interleaved rounds, loaded machine)"),
+        "the native expression checks nothing)"),
     ("pytorch.BCELoss", "jax", "eager", None): "as binary_cross_entropy: the host read of the [0, 1] check",
     ("tf.nn.softmax_cross_entropy_with_logits", "jax", None, None): (
         "TF's gradient for labels whose rows don't sum to 1 needs lse - stop_gradient(lse), a second "
@@ -205,18 +130,6 @@ REASONS = {
     **{(row, "jax", "compiled", "small"): _JAX_HANDOFF for row in ("keras.", "pytorch.", "tf.")},
     # Compiled, large: the two compiled programs compared by XLA's cost analysis (flops, bytes
     # accessed) and their fusions and reductions, at the benchmark's 1000x1000.
-    **{(row, "jax", "compiled", "large"): _JAX_SAME_PROGRAM for row in (
-        "pytorch.MSELoss", "keras.mean_absolute_percentage_error", "keras.mean_squared_logarithmic_error",
-        "keras.log_cosh", "keras.mse", "keras.MAPE", "keras.MeanSquaredError",
-        "keras.MeanAbsolutePercentageError", "keras.LogCosh", "tf.losses.compute_weighted_loss",
-        "keras.CategoricalFocalCrossentropy", "keras.binary_crossentropy", "keras.BinaryCrossentropy",
-        "keras.KLDivergence", "keras.Poisson", "keras.dice", "keras.tversky", "keras.Dice", "keras.Tversky",
-        "keras.categorical_hinge", "keras.CategoricalHinge", "keras.categorical_generalized_cross_entropy",
-        "keras.CategoricalGeneralizedCrossEntropy")},
-    **{(row, "jax", "compiled", "large"): _JAX_FEWER_FLOPS for row in (
-        "pytorch.functional.huber_loss", "pytorch.functional.smooth_l1_loss", "pytorch.HuberLoss",
-        "pytorch.SmoothL1Loss", "keras.huber", "keras.Huber", "tf.losses.huber_loss",
-        "pytorch.functional.kl_div")},
     ("pytorch.functional.cross_entropy", "jax", "compiled", "large"): _JAX_IGNORE_INDEX,
     ("pytorch.CrossEntropyLoss", "jax", "compiled", "large"): _JAX_IGNORE_INDEX,
     ("pytorch.NLLLoss", "jax", "compiled", "large"): (
@@ -261,11 +174,6 @@ REASONS = {
         "in [0, 1], as torch makes it (13 ops and one host read), and the zero-valued term that carries "
         "torch's backward formula (p - y) / max(p (1 - p), 1e-12) (8 ops)"),
     ("pytorch.BCELoss", "tensorflow", "eager", None): "as pytorch.functional.binary_cross_entropy",
-    ("keras.", "tensorflow", "eager", "small"): (
-        "Keras 3 on TensorFlow, the reference of these rows, runs the same TF kernels: eager ops per "
-        "call, Keras / multiloss, counted: mean_squared_error 3 / 2, MeanAbsolutePercentageError 12 / 8, "
-        "categorical_crossentropy 8 / 8, binary_crossentropy from logits 11 / 11, BinaryCrossentropy "
-        "17 / 13; what is left to gain is Keras' Python layer, 1-4x here, not 5x"),
     ("pytorch.functional.gaussian_nll_loss", "tensorflow", "eager", None): (
         "PyTorch's clamp of var without its gradient (clip, two stop_gradients, var - var, the where: "
         "5 eager ops the reference's plain maximum doesn't make) and the eager var >= 0 check (Less, "
@@ -288,22 +196,15 @@ REASONS = {
     ("keras.Hinge", "tensorflow", "eager", "large"): "as keras.hinge: the kink's where",
     ("keras.squared_hinge", "tensorflow", "eager", "large"): "as keras.hinge: the kink's where",
     ("keras.SquaredHinge", "tensorflow", "eager", "large"): "as keras.hinge: the kink's where",
-    ("keras.", "tensorflow", "eager", "large"): (
-        "load noise: measured alone (interleaved, best of 15) kld 0.80x (5.8 vs 7.2 ms), "
-        "mean_absolute_percentage_error 0.94x, circle 0.89x; these lines move by 1.5-2.5x between runs"),
     ("tf.losses.sparse_softmax_cross_entropy", "tensorflow", "eager", "large"): (
         "the same fused kernel and TF v1's weighting steps as the reference (tf.compat.v1's own "
         "function); 1.27x measured alone (15.2 vs 12.0 ms), not broken down further"),
     ("tf.", "tensorflow", "eager", "large"): (
-        "TF's own formula op for op (weighted_cross_entropy_with_logits: 1.37x measured alone, 18.3 vs "
-        "13.4 ms, its relu(-x) taken as where over new zeros for TF's value at -inf) or load noise "
-        "(sigmoid_cross_entropy_with_logits 1.07x measured alone)"),
-    ("pytorch.functional.kl_div", "tensorflow", "compiled", "large"): (
-        "load noise: measured alone 0.61x (1.6 vs 2.6 ms, best of 15 interleaved)"),
+        "TF's own formula op for op (weighted_cross_entropy_with_logits: its relu(-x) taken as where "
+        "over new zeros for TF's value at -inf)"),
     ("tf.losses.absolute_difference", "tensorflow", "compiled", "large"): (
         "not explained: the same fusions as the reference (HLO compared: one loop fusion and one "
         "YNNPACK reduce each), yet 1.45x alone (2.5 vs 1.7 ms)"),
-    ("tf.losses.cosine_distance", "tensorflow", "compiled", "large"): "load noise: 1.04x measured alone",
     **{(prefix, "tensorflow", "compiled", "large"): (
         "XLA's CPU backend (TF 2.21) lowers a mean whose input fusion ends in a multiply as a tree of "
         "reduce-windows, and one ending in an add, subtract, divide or abs as its much faster YNNPACK "
@@ -313,18 +214,6 @@ REASONS = {
         "graph (HuberLoss 1.2x, smooth_l1_loss 0.9x alone); keras.Huber has the same fusions as Keras' "
         "own (HLO compared). Other lines of this kind are within 1.05-1.25x, moving between runs")
         for prefix in ("pytorch.", "keras.", "tf.")},
-    **{(prefix, "tensorflow", "compiled", "small"): (
-        "one XLA call each, 460-550 µs per call on the loaded machine, almost all tf.function's call "
-        "path; measured alone 1.02-1.14x (kl_div 512 vs 463 µs, tf.losses.sigmoid_cross_entropy 522 "
-        "vs 459 µs, keras.kl_divergence 576 vs 553 µs)")
-        for prefix in ("pytorch.", "keras.", "tf.")},
-    **{(row, "tensorflow", "eager", "small"): (
-        "Keras 3's counterpart runs the same TF kernels (binary_crossentropy from logits: 11 eager ops "
-        "in Keras and in multiloss, counted); what is left to gain over it is Keras' Python layer, "
-        "1.5-4.5x here, not 5x")
-        for row in ("torchvision.sigmoid_focal_loss", "pytorch.BCEWithLogitsLoss",
-                    "pytorch.functional.binary_cross_entropy_with_logits",
-                    "tf.nn.sigmoid_cross_entropy_with_logits", "tf.losses.log_loss")},
     # -- numpy -------------------------------------------------------------------------------------
     ("pytorch.functional.binary_cross_entropy", "numpy", "eager", None): (
         "torch's [0, 1] check of input and target (four reductions, then a host-side verdict) and "
@@ -344,21 +233,6 @@ REASONS = {
         "reductions), the divisor's cast and sum: 12 NumPy calls against the reference's 3 "
         "(take_along_axis, negative, mean), as on the small lines"),
     ("pytorch.NLLLoss", "numpy", "eager", "large"): "as pytorch.functional.nll_loss",
-    ("keras.categorical_generalized_cross_entropy", "numpy", "eager", "large"): (
-        "the one-hot product of Keras' formula (one_hot of the clipped index, the in-range mask, a where, "
-        "the product and its sum: 5 passes over N x C) is multiloss' and Keras' own; measured alone at "
-        "1000x1000 5.5 ms vs Keras' 8.5 ms (0.65x): the page's line is load noise"),
-    ("keras.CategoricalGeneralizedCrossEntropy", "numpy", "eager", "large"): (
-        "as keras.categorical_generalized_cross_entropy (the one-hot product; 0.65x measured alone)"),
-    ("keras.", "numpy", "eager", "small"): (
-        "Keras 3's NumPy backend is itself plain NumPy calls with no tensor conversion or autodiff: "
-        "28-190 µs per call at 32 samples against multiloss' 8-56 µs (page: mae 8 vs 37, "
-        "categorical_crossentropy 16 vs 28, sparse_categorical_crossentropy 54 vs 56); 5x would need "
-        "multiloss' call under Keras' by more than its fixed per-call Python"),
-    ("keras.", "numpy", "eager", "large"): (
-        "load noise: measured alone at 1e6 elements multiloss is faster than Keras' NumPy backend, the "
-        "reference (hinge 8.8 vs 11.6 ms, categorical_hinge 5.8 vs 9.1 ms, MSLE 3.4 vs 8.1 ms; Keras "
-        "makes 1000-1700 Python calls per call, multiloss 50-100)"),
     ("tf.nn.weighted_cross_entropy_with_logits", "numpy", "eager", "large"): (
         "TF's formula, op for op (its gradient at x = 0 is part of the mirrored semantics): "
         "1 + (q - 1) y, relu(-x) as where(x <= 0) over new zeros, |x|, exp, log1p, 1 - y and the "
@@ -381,29 +255,13 @@ REASONS = {
     ("pytorch.functional.kl_div", "numpy", "eager", "large"): (
         "xlogy's double where (x == 0 mask, the safe y, the product, the log, the where over new zeros) "
         "holds two input-sized temporaries more than the reference's plain target * (log target - "
-        "input); time within noise (0.86x measured alone)"),
+        "input)"),
     ("pytorch.KLDivLoss", "numpy", "eager", "large"): "as kl_div: xlogy's double where",
     ("balanced_sigmoid_cross_entropy", "numpy", "eager", "large"): (
         "peak memory at the bound, over it by less than 0.1 MB (22.9 MB vs 19.1 + 3.8 MB); time 0.2x"),
-    ("pytorch.", "numpy", "eager", "large"): (
-        "load noise: measured alone (interleaved, best of 7) l1_loss/mse_loss/kl_div/log_poisson "
-        "at 1e6 are within 1.0-1.1x of the reference (mse 508 vs 511 µs, kl_div 13.2 vs 15.4 ms); "
-        "one line (l1_loss) moved from 1.0x to 2.7x between two such runs"),
     ("tf.", "numpy", "eager", "large"): (
-        "load noise: measured alone tf.losses.sigmoid_cross_entropy is 0.84x (4.8 vs 5.7 ms) and "
-        "log_poisson_loss 1.06x; softmax_cross_entropy keeps TF's gradient term, a value-0 no-op here"),
+        "softmax_cross_entropy keeps TF's gradient term, a value-0 no-op here"),
     # Eager, small, every interface: the reference is a bare NumPy expression of 1-5 ufunc calls
     # (2-12 µs); multiloss adds the original's argument, dtype, shape and value checks, dispatch
     # and the reduction as Python calls.
-    **{(prefix, "numpy", "eager", "small"): (
-        "per-call Python around the same ufuncs: the original's argument, dtype, shape and value checks, "
-        "dispatch and the reduction, against a reference that is a bare NumPy expression with no checks; "
-        "cProfile, 32 samples: mse_loss 71 Python calls per call vs the reference's 15 (15.9 vs 11.1 µs), "
-        "log_poisson_loss 51 vs 3 (9.1 vs 2.5 µs), pairwise_distance 81 vs 10 (39 vs 5 µs), "
-        "margin_ranking_loss 105 vs 14, mean_pairwise_squared_error 94 vs 25, compute_average_loss 55 "
-        "vs 10 (25 vs 5 µs), distance_box_iou_loss 77 vs 9; the interface costs 5-60 µs per call")
-        for prefix in ("pytorch.", "tf.", "torchvision.")},
-    ("iou_loss", "numpy", "eager", "small"): (
-        "per-call Python (argument and box checks, dispatch, the reduction) around the ufuncs, as the "
-        "interfaces' small lines"),
 }
