@@ -46,11 +46,20 @@ def framework_of_path(path):
             "jax": "jax", "optax": "jax"}.get(root, "numpy")
 
 
-def x64(framework):
-    """JAX computes in float32 unless x64 is on: the harness turns it on around its own runs only."""
+def x64(framework, arrays=None):
+    """JAX computes in float32 unless x64 is on: the harness turns it on around its own runs only.
+
+    With ``arrays`` (the NumPy inputs of a run), it is on only where a JAX user would need it:
+    for float64 inputs, or integer inputs with no float beside them (which keep int64). A
+    float32 run is then JAX's default one, where the dtypes a JAX function makes itself
+    (``one_hot``, ``eye``: JAX's default float) are float32, as its users see them.
+    """
     if framework == "jax":
         import jax
 
+        if arrays is not None:
+            floats = [v.dtype for v in arrays.values() if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
+            return jax.enable_x64(not floats or np.dtype(np.float64) in floats)
         return jax.enable_x64(True)
     return contextlib.nullcontext()
 
