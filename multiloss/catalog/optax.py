@@ -137,3 +137,83 @@ ENTRIES = (
            ({"alpha": 0.1}, {"alpha": 0.2, "axis": 0}, {"alpha": 0.1, "where": Arg("where")},
             {"alpha": 0.3, "axis": None})),
 )
+
+
+def logsumexp_max(scores):
+    """A ``max_fun`` for ``make_fenchel_young_loss`` written once with multiloss' namespace: the
+    log-sum-exp over the last axis (so the loss is the softmax cross-entropy). It serves a single
+    vector (optax's call under ``jnp.vectorize``) and a whole batch (multiloss' call elsewhere) alike."""
+    from .._dispatch import namespace_of
+
+    return namespace_of(scores).logsumexp(scores, axis=-1)
+
+
+_DICE = ("predictions", "targets")
+_DICE_CASES = (
+    Case("a class absent from the targets", edge="absent_class", gradient=True),
+    Case("no spatial axis", edge="flat", gradient=True),
+)
+
+ENTRIES += (
+    # -- sparsemax and Fenchel-Young
+    _optax("sparsemax_loss", "optax_binary", _CLASSES, "logits",
+           cases=(Case("at the kinks", edge="at_margin", gradient=True),
+                  Case("infinite logits", edge="infinite"))),
+    _optax("multiclass_sparsemax_loss", "optax_classes", ("logits", "indices"), "logits",
+           cases=(Case("tied scores", edge="tied_scores", gradient=True),
+                  Case("confident scores", edge="confident", gradient=True),
+                  Case("labels counted from the end", edge="negative_index", gradient=True)),
+           differences="The simplex projection compares every pair of classes (O(C**2) per row, no sort: "
+                       "TensorFlow's adapter has none and it compiles everywhere); optax sorts each row. "
+                       "Labels must lie in [-C, C)."),
+    Entry(
+        path="multiloss.optax.make_fenchel_young_loss",
+        original="optax.losses.make_fenchel_young_loss",
+        inputs="optax_classes",
+        call=_CLASSES,
+        grad="logits",
+        options=({"max_fun": logsumexp_max},),
+        style="class",
+        cases=(Case("one-hot targets", edge="one_hot_labels", gradient=True),),
+        differences="On JAX arrays max_fun is mapped over the leading axes with jnp.vectorize and differentiated "
+                    "by JAX, as in optax. On NumPy, PyTorch and TensorFlow arrays it is called once on the whole "
+                    "array and must reduce the last axis (write it with multiloss.namespace_of, as this row's "
+                    "logsumexp_max is); a max_fun that returns another shape raises ValueError.",
+    ),
+    # -- ranking
+    _optax("ranking_softmax_loss", "optax_ranking", _CLASSES, "logits",
+           ({}, {"where": Arg("where")}, {"weights": Arg("weights")}, {"reduce_fn": None},
+            {"reduce_fn": None, "where": Arg("where")}),
+           (Case("a list masked out", {"where": Arg("where")}, edge="masked_list", gradient=True),
+            Case("every item masked out: 0", {"where": Arg("where")}, edge="all_masked"),
+            Case("every item masked out, per list", {"where": Arg("where"), "reduce_fn": None}, edge="all_masked"),
+            Case("a list of irrelevant items", edge="irrelevant_list", gradient=True)),
+           differences="The default reduce_fn is multiloss.optax._ranking.mean, jnp.mean(loss, where=...) on the "
+                       "caller's backend (optax's default, jnp.mean, is recognised too): a mean over no list is 0."),
+    # -- self-supervised
+    _optax("ntxent", "optax_embeddings", ("embeddings", "labels"), "embeddings",
+           ({}, {"temperature": 0.5}),
+           (Case("groups of 1, 3 and 4", edge="groups", gradient=True),
+            Case("no positive pair: NaN", edge="no_positive"),
+            Case("labels of another length", edge="wrong_labels", raises="ValueError"))),
+    _optax("triplet_margin_loss", "triplet", ("anchor", "positive", "negative"), "anchor",
+           ({}, {"norm_degree": 1}, {"margin": 0.5, "eps": 1e-3}, {"axis": 0}),
+           (Case("positive equal to the anchor", edge="anchor_is_positive", gradient=True),),
+           differences="As in optax, eps sits inside the root and no absolute value is taken: an odd norm_degree "
+                       "sums signed differences (PyTorch's triplet_margin_loss differs there)."),
+    # -- segmentation
+    _optax("dice_loss", "optax_segmentation", _DICE, "predictions",
+           ({}, {"reduction": "sum"}, {"reduction": "none"}, {"alpha": 0.3, "beta": 0.7, "smooth": 0.5},
+            {"class_weights": Arg("class_weights")}, {"ignore_background": True}, {"axis": (1,)}),
+           _DICE_CASES + (
+               Case("probabilities", {"apply_softmax": False}, edge="as_probabilities", gradient=True),
+               Case("probabilities that don't sum to 1", {"apply_softmax": False}, edge="not_distributions",
+                    raises="ValueError"),
+               Case("unknown reduction", {"reduction": "avg"}, raises="ValueError")),
+           differences="The check that predictions sum to 1 with apply_softmax=False reads values: it runs in eager "
+                       "mode (optax's own fails under jax.jit)."),
+    _optax("binary_dice_loss", "optax_segmentation", ("binary_predictions", "binary_targets"), "binary_predictions",
+           ({}, {"smooth": 0.5}), (Case("no spatial axis", edge="flat", gradient=True),)),
+    _optax("multiclass_generalized_dice_loss", "optax_segmentation", _DICE, "predictions",
+           ({}, {"ignore_background": True}, {"smooth": 0.1}), _DICE_CASES),
+)

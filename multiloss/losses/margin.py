@@ -358,10 +358,11 @@ def index_one_hot(xp, labels, num_classes, dtype):
     return xp.astype(xp.expand_dims(labels, axis=-1) == classes, dtype)
 
 
-def multiclass_hinge(xp, scores, one_hot):
+def multiclass_hinge(xp, shifted, scores, one_hot):
     """Crammer & Singer's multiclass hinge, optax's form: ``max(s + 1 - y) - <s, y>`` over the last
-    axis, with ``y`` the one-hot label (JMLR 2001). Tied maxima share the gradient, as in JAX."""
-    return xp.split_max(scores + 1.0 - one_hot, axis=-1) - xp.sum(scores * one_hot, axis=-1)
+    axis, with ``y`` the one-hot label and ``shifted = s + 1`` (JMLR 2001). Tied maxima share the
+    gradient, as in JAX."""
+    return xp.split_max(shifted - one_hot, axis=-1) - xp.sum(scores * one_hot, axis=-1)
 
 
 def multiclass_perceptron(xp, scores, one_hot):

@@ -8,6 +8,7 @@ NumPy, PyTorch, TensorFlow and JAX arrays alike. Importing this module imports
 no framework.
 """
 
+from .._fused import fuse_functions as _fuse_functions
 from ._classification import (
     convex_kl_divergence,
     generalized_kl_divergence,
@@ -24,7 +25,11 @@ from ._classification import (
     softmax_cross_entropy,
     softmax_cross_entropy_with_integer_labels,
 )
+from ._fenchel_young import make_fenchel_young_loss, multiclass_sparsemax_loss, sparsemax_loss
+from ._ranking import ranking_softmax_loss
 from ._regression import cosine_distance, cosine_similarity, huber_loss, l2_loss, log_cosh, squared_error
+from ._segmentation import binary_dice_loss, dice_loss, multiclass_generalized_dice_loss
+from ._self_supervised import ntxent, triplet_margin_loss
 from ._smoothing import smooth_labels
 
 __all__ = ["l2_loss", "squared_error", "huber_loss", "log_cosh", "cosine_similarity", "cosine_distance"]
@@ -33,6 +38,13 @@ __all__ += ["sigmoid_binary_cross_entropy", "sigmoid_focal_loss", "hinge_loss", 
 __all__ += ["softmax_cross_entropy", "softmax_cross_entropy_with_integer_labels", "safe_softmax_cross_entropy",
             "poly_loss_cross_entropy"]
 __all__ += ["kl_divergence", "kl_divergence_with_log_targets", "convex_kl_divergence", "generalized_kl_divergence"]
+__all__ += ["sparsemax_loss", "multiclass_sparsemax_loss", "make_fenchel_young_loss"]
+__all__ += ["ranking_softmax_loss", "ntxent", "triplet_margin_loss"]
+__all__ += ["dice_loss", "binary_dice_loss", "multiclass_generalized_dice_loss"]
 __all__ += ["smooth_labels"]
 
 # CTC: ctc_loss and ctc_loss_with_forward_probs are exported here from ._ctc.
+
+# Eager JAX calls run as one compiled program (see multiloss._fused); make_fenchel_young_loss
+# returns a function rather than a loss.
+_fuse_functions(globals(), [n for n in __all__ if n != "make_fenchel_young_loss"])

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import warnings
 
+from .._checks import concrete
 from .._dispatch import namespace_of
+from .._fused import stacklevel
 from .._dtypes import dtype_name
 from ..losses import categorical, divergence, margin, masked, sigmoid
 from ._common import (
     as_array,
     canonical_axis,
+    check_axis,
     check_floating,
     check_integer,
     check_shapes_equal,
+    jax_float,
     mask_like,
     promote,
 )
@@ -78,14 +82,13 @@ def perceptron_loss(predictor_outputs, targets):
 
 
 def _one_hot(xp, scores, labels):
-    """``jax.nn.one_hot(labels, C)`` beside ``scores``, in the dtype their sum takes in JAX: JAX's
-    default float is float32 (float64 under ``jax_enable_x64``), so half-precision scores compute in
-    float32, float64 ones in float64, and integer scores in float64 (optax's result under x64)."""
+    """``jax.nn.one_hot(labels, C)`` beside ``scores``, in JAX's default float dtype (float32, or
+    float64 under ``jax_enable_x64``), which the loss then takes: half-precision scores give float32,
+    float64 ones float64, and integer scores float64 (optax's result under x64, see ``jax_float``)."""
     name = dtype_name(scores.dtype)
     dtype = {"float64": xp.float64, "float32": xp.float32, "float16": xp.float32, "bfloat16": xp.float32}.get(
-        name, xp.float64)
-    scores = scores if name == dtype_name(dtype) else xp.astype(scores, dtype)
-    return scores, margin.index_one_hot(xp, labels, scores.shape[-1], dtype)
+        name, jax_float(xp, scores, labels))
+    return margin.index_one_hot(xp, labels, scores.shape[-1], dtype)
 
 
 def multiclass_hinge_loss(scores, labels):
@@ -95,14 +98,21 @@ def multiclass_hinge_loss(scores, labels):
     A label outside ``[0, C)`` one-hots to zeros, as in JAX.
     """
     xp = namespace_of(scores, labels)
-    scores, one_hot = _one_hot(xp, scores, as_array(xp, labels, scores))
-    return margin.multiclass_hinge(xp, scores, one_hot)
+    scores = as_array(xp, scores, None)
+    one_hot = _one_hot(xp, scores, as_array(xp, labels, scores))
+    # scores + 1 in the scores' dtype (a half-precision sum rounds there), then the one-hot's
+    shifted = scores + 1.0
+    shifted = shifted if shifted.dtype == one_hot.dtype else xp.astype(shifted, one_hot.dtype)
+    scores = scores if scores.dtype == one_hot.dtype else xp.astype(scores, one_hot.dtype)
+    return margin.multiclass_hinge(xp, shifted, scores, one_hot)
 
 
 def multiclass_perceptron_loss(scores, labels):
     """``optax.losses.multiclass_perceptron_loss``: ``max(s) - s[label]`` over the last axis."""
     xp = namespace_of(scores, labels)
-    scores, one_hot = _one_hot(xp, scores, as_array(xp, labels, scores))
+    scores = as_array(xp, scores, None)
+    one_hot = _one_hot(xp, scores, as_array(xp, labels, scores))
+    scores = scores if scores.dtype == one_hot.dtype else xp.astype(scores, one_hot.dtype)
     return margin.multiclass_perceptron(xp, scores, one_hot)
 
 
@@ -118,6 +128,7 @@ def softmax_cross_entropy(logits, labels, axis=-1, where=None):
     """
     xp = namespace_of(logits, labels, where)
     check_floating("softmax_cross_entropy", logits=logits)
+    check_axis(axis, xp.ndim(logits))
     logits, labels = promote(xp, logits, as_array(xp, labels, logits))
     where = mask_like(xp, where, xp.ndim(logits), axis)
     return categorical.masked_softmax_cross_entropy(xp, logits, labels, axis, where)
@@ -137,11 +148,12 @@ def _flatten_class_axes(xp, logits, where, axis):
     ndim = xp.ndim(logits)
     class_axes = tuple(canonical_axis(a, ndim) for a in axis)
     batch_axes = tuple(a for a in range(ndim) if a not in class_axes)
-    order = batch_axes + class_axes
+    last = tuple(range(len(batch_axes), ndim))
 
     def merge(x):
-        x = xp.permute_dims(x, order)
-        return xp.reshape(x, tuple(x.shape[:len(batch_axes)]) + (-1,))
+        # the batch axes first in their order, then the class axes in the order given
+        x = xp.moveaxis(x, class_axes, last)
+        return xp.reshape(x, tuple(-1 if d is None else d for d in x.shape[:len(batch_axes)]) + (-1,))
 
     return merge(logits), (None if where is None else merge(where)), len(batch_axes)
 
@@ -173,6 +185,7 @@ def poly_loss_cross_entropy(logits, labels, *, epsilon=2.0, axis=-1, where=None)
     PolyLoss' Poly-1 form (Leng et al., ICLR 2022). Both inputs must be floating."""
     xp = namespace_of(logits, labels, where)
     check_floating("poly_loss_cross_entropy", logits=logits, labels=labels)
+    check_axis(axis, xp.ndim(logits))
     logits, labels = promote(xp, logits, labels)
     one_minus_pt = categorical.poly_one_minus_pt(xp, logits, labels, axis, where)
     cross_entropy = categorical.masked_softmax_cross_entropy(
@@ -188,6 +201,7 @@ def kl_divergence(log_predictions, targets, axis=-1, where=None):
     a zero target's term 0 (Kullback & Leibler 1951). Both inputs must be floating."""
     xp = namespace_of(log_predictions, targets, where)
     check_floating("kl_divergence", log_predictions=log_predictions, targets=targets)
+    check_axis(axis, xp.ndim(log_predictions))
     log_predictions, targets = promote(xp, log_predictions, targets)
     return masked.masked_sum(xp, divergence.kl_div(xp, log_predictions, targets), axis, where)
 
@@ -196,6 +210,7 @@ def kl_divergence_with_log_targets(log_predictions, log_targets, axis=-1, where=
     """``optax.losses.kl_divergence_with_log_targets``: ``sum(exp(lt) (lt - log_predictions), axis)``."""
     xp = namespace_of(log_predictions, log_targets, where)
     check_floating("kl_divergence_with_log_targets", log_predictions=log_predictions, log_targets=log_targets)
+    check_axis(axis, xp.ndim(log_predictions))
     log_predictions, log_targets = promote(xp, log_predictions, log_targets)
     return masked.masked_sum(xp, divergence.kl_div_log_target(xp, log_predictions, log_targets), axis, where)
 
@@ -205,6 +220,7 @@ def generalized_kl_divergence(log_predictions, targets, axis=-1, where=None):
     the KL divergence of unnormalised measures (convex in both)."""
     xp = namespace_of(log_predictions, targets, where)
     check_floating("kl_divergence", log_predictions=log_predictions, targets=targets)
+    check_axis(axis, xp.ndim(log_predictions))
     log_predictions, targets = promote(xp, log_predictions, targets)
     kl = masked.masked_sum(xp, divergence.kl_div(xp, log_predictions, targets), axis, where)
     return kl + masked.masked_sum(xp, divergence.mass_difference(xp, log_predictions, targets), axis, where)
@@ -212,7 +228,12 @@ def generalized_kl_divergence(log_predictions, targets, axis=-1, where=None):
 
 def convex_kl_divergence(log_predictions, targets, axis=-1, where=None):
     """``optax.losses.convex_kl_divergence``: deprecated (a DeprecationWarning) in favour of
-    :func:`generalized_kl_divergence`, which it computes."""
-    warnings.warn("The function convex_kl_divergence is deprecated. Please use generalized_kl_divergence instead.",
-                  DeprecationWarning, stacklevel=2)
+    :func:`generalized_kl_divergence`, which it computes.
+
+    The warning comes in eager mode; a traced call (``jax.jit``, ``tf.function``, ``torch.compile``,
+    which cannot trace ``warnings.warn``) skips it, where optax warns while JAX traces.
+    """
+    if concrete(namespace_of(log_predictions, targets), log_predictions):
+        warnings.warn("The function convex_kl_divergence is deprecated. Please use generalized_kl_divergence "
+                      "instead.", DeprecationWarning, stacklevel=stacklevel(2))
     return generalized_kl_divergence(log_predictions, targets, axis=axis, where=where)

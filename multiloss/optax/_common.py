@@ -78,8 +78,37 @@ def canonical_axis(axis, ndim):
     raise ValueError(f"axis {axis} is out of bounds for array of dimension {ndim}")
 
 
+def check_axis(axis, ndim):
+    """JAX's check of an ``axis`` argument (an int, a tuple of ints, or None): a ValueError for an
+    axis out of range, whatever the backend would raise."""
+    if axis is None:
+        return
+    for a in axis if isinstance(axis, tuple) else (axis,):
+        canonical_axis(a, ndim)
+
+
 def mask_like(xp, where, ndim, axis):
     """optax's alignment of a ``where`` of fewer axes than the logits: a new axis at ``axis``."""
     if where is not None and xp.ndim(where) != ndim:
         where = xp.expand_dims(where, axis=axis)
     return where
+
+
+def jax_float(xp, *arrays):
+    """The float dtype JAX gives a result it makes a float of integers (``(x + 1)**2 / 4``,
+    ``one_hot``): its default float, float32, or float64 under ``jax_enable_x64``. multiloss takes
+    float64 where a float64 array is among ``arrays`` or none is a float (integers alone: JAX keeps
+    int64 only under x64, so that is optax's dtype for them), float32 otherwise."""
+    names = [dtype_name(a.dtype) for a in arrays if hasattr(a, "dtype")]
+    floats = [n for n in names if n in _FLOATS]
+    return xp.float64 if not floats or "float64" in floats else xp.float32
+
+
+def as_floats(xp, *arrays):
+    """:func:`promote`, and integers alone cast to :func:`jax_float`: where JAX's own functions
+    (``softmax``, a division) make floats of them."""
+    arrays = promote(xp, *arrays)
+    if any(hasattr(a, "dtype") and dtype_name(a.dtype) in _FLOATS for a in arrays):
+        return arrays
+    dtype = jax_float(xp, *arrays)
+    return tuple(xp.astype(a, dtype) if hasattr(a, "dtype") else a for a in arrays)

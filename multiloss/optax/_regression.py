@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._dispatch import namespace_of
 from ..losses import margin, regression
-from ._common import as_array, check_floating, check_shapes_equal, promote
+from ._common import as_array, check_axis, check_floating, check_shapes_equal, promote
 
 
 def _errors(xp, predictions, targets):
@@ -78,6 +78,7 @@ def cosine_similarity(predictions, targets, *, epsilon=0.0, axis=-1, where=None)
     """
     xp = namespace_of(predictions, targets, where)
     check_floating("cosine_similarity", predictions=predictions, targets=targets)
+    check_axis(axis, xp.ndim(predictions))
     predictions, targets = promote(xp, predictions, targets)
     return margin.masked_cosine_similarity(xp, predictions, targets, epsilon, axis, where)
 

@@ -23,8 +23,5 @@ def smooth_labels(labels, alpha, *, axis=-1, where=None):
         for a in axes:
             categories *= shape[a]
     else:
-        # JAX counts in integers and divides into its default float: half-precision labels meet
-        # float32 there and become float32.
-        wide = labels.dtype in (xp.float32, xp.float64)
-        categories = xp.sum(xp.astype(where, labels.dtype if wide else xp.float32), axis=axis, keepdims=True)
+        categories = xp.sum(xp.astype(where, labels.dtype), axis=axis, keepdims=True)
     return categorical.smooth_labels(xp, labels, alpha, categories)

@@ -58,7 +58,8 @@ def x64(framework, arrays=None):
         import jax
 
         if arrays is not None:
-            floats = [v.dtype for v in arrays.values() if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
+            floats = [v.dtype for v in arrays.values()
+                      if isinstance(v, np.ndarray) and (v.dtype.kind == "f" or v.dtype.name == "bfloat16")]
             return jax.enable_x64(not floats or np.dtype(np.float64) in floats)
         return jax.enable_x64(True)
     return contextlib.nullcontext()

@@ -222,8 +222,9 @@ def column_signs(rng, dtype):
 @kind("optax_distributions", generic=("empty", "nan"))
 def optax_distributions(rng, dtype, batch=BATCH, classes=CLASSES):
     targets = _distributions(rng, (batch, classes), np.float64)
-    targets[1, 3] = 0.0  # a zero target: its term is 0
-    targets /= targets.sum(axis=-1, keepdims=True)
+    if batch > 1:
+        targets[1, 3] = 0.0  # a zero target: its term is 0
+        targets /= targets.sum(axis=-1, keepdims=True)
     logits = rng.normal(size=(batch, classes))
     log_predictions = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
     return {
@@ -284,4 +285,153 @@ def parallel(rng, dtype):
     arrays = optax_vectors(rng, dtype)
     arrays["target"] = (arrays["prediction"] * rng.uniform(0.5, 2.0, size=(arrays["prediction"].shape[0], 1))
                         ).astype(dtype)
+    return arrays
+
+
+# -- ranking lists ---------------------------------------------------------------------------------
+
+
+@kind("optax_ranking", generic=("empty", "nan"))
+def optax_ranking(rng, dtype, batch=4, items=6):
+    shape = (batch, items)
+    return {
+        "logits": rng.normal(size=shape).astype(dtype),
+        "labels": rng.integers(0, 4, size=shape).astype(dtype),  # graded relevance 0 to 3
+        "where": _mask(rng, shape),
+        "weights": rng.uniform(0.5, 2.0, size=shape).astype(dtype),
+    }
+
+
+_empty_and_nan("optax_ranking", optax_ranking, "logits")
+
+
+@edge("optax_ranking")
+def masked_list(rng, dtype):
+    """A list whose mask keeps nothing: out of the mean."""
+    arrays = optax_ranking(rng, dtype)
+    arrays["where"][1] = False
+    return arrays
+
+
+@edge("optax_ranking")
+def all_masked(rng, dtype):
+    """No item kept anywhere: optax's mean is 0, not NaN."""
+    arrays = optax_ranking(rng, dtype)
+    arrays["where"][:] = False
+    return arrays
+
+
+@edge("optax_ranking")
+def irrelevant_list(rng, dtype):
+    """A list whose labels are all 0: its loss is 0."""
+    arrays = optax_ranking(rng, dtype)
+    arrays["labels"][2] = 0.0
+    return arrays
+
+
+# -- embeddings with labels (contrastive) ------------------------------------------------------------
+
+
+@kind("optax_embeddings", generic=("nan",))
+def optax_embeddings(rng, dtype, batch=8, features=5):
+    return {
+        "embeddings": rng.normal(size=(batch, features)).astype(dtype),
+        "labels": np.repeat(np.arange(batch // 2), 2)[rng.permutation(batch)].astype(np.int64),
+        "short_labels": np.arange(batch - 1).astype(np.int64),
+    }
+
+
+@edge("optax_embeddings", "nan")
+def _embeddings_nan(rng, dtype):
+    arrays = optax_embeddings(rng, dtype)
+    arrays["embeddings"][1, 2] = np.nan
+    return arrays
+
+
+@edge("optax_embeddings")
+def groups(rng, dtype):
+    """Labels in groups of 1, 3 and 4: a row with no positive, rows with several."""
+    arrays = optax_embeddings(rng, dtype)
+    arrays["labels"] = np.array([0, 1, 1, 1, 2, 2, 2, 2], dtype=np.int64)[rng.permutation(8)]
+    return arrays
+
+
+@edge("optax_embeddings")
+def wrong_labels(rng, dtype):
+    arrays = optax_embeddings(rng, dtype)
+    arrays["labels"] = arrays["short_labels"]
+    return arrays
+
+
+@edge("optax_embeddings")
+def no_positive(rng, dtype):
+    """Every label different: no positive pair, 0 / 0."""
+    arrays = optax_embeddings(rng, dtype)
+    arrays["labels"] = np.arange(8, dtype=np.int64)
+    return arrays
+
+
+# -- segmentation scores (batch, height, width, classes) ---------------------------------------------
+
+
+@kind("optax_segmentation", generic=("empty", "nan"))
+def optax_segmentation(rng, dtype, batch=2, classes=3):
+    shape = (batch, 3, 4, classes)
+    logits = rng.normal(size=shape)
+    probs = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+    indices = rng.integers(0, classes, size=shape[:-1])
+    return {
+        "predictions": logits.astype(dtype),
+        "targets": np.eye(classes)[indices].astype(dtype),
+        "probabilities": probs.astype(dtype),
+        "class_weights": rng.uniform(0.5, 2.0, size=(classes,)).astype(dtype),
+        "binary_predictions": rng.normal(size=shape[:-1]).astype(dtype),
+        "binary_targets": (rng.uniform(size=shape[:-1]) > 0.5).astype(dtype),
+    }
+
+
+_empty_and_nan("optax_segmentation", optax_segmentation, "predictions")
+
+
+@edge("optax_segmentation", "nan")
+def _segmentation_nan(rng, dtype):
+    arrays = optax_segmentation(rng, dtype)
+    arrays["predictions"][1, 2, 0, 1] = np.nan
+    arrays["binary_predictions"][1, 2, 0] = np.nan
+    return arrays
+
+
+@edge("optax_segmentation")
+def absent_class(rng, dtype):
+    """Class 2 absent from every target: its Dice term rests on the smoothing."""
+    arrays = optax_segmentation(rng, dtype)
+    indices = rng.integers(0, 2, size=arrays["targets"].shape[:-1])
+    arrays["targets"] = np.eye(3)[indices].astype(dtype)
+    return arrays
+
+
+@edge("optax_segmentation")
+def not_distributions(rng, dtype):
+    """Probabilities that don't sum to 1 (rejected with apply_softmax=False)."""
+    arrays = optax_segmentation(rng, dtype)
+    arrays["predictions"] = (arrays["probabilities"] * 1.5).astype(dtype)
+    return arrays
+
+
+@edge("optax_segmentation")
+def as_probabilities(rng, dtype):
+    """Probabilities as the predictions (for apply_softmax=False)."""
+    arrays = optax_segmentation(rng, dtype)
+    arrays["predictions"] = arrays["probabilities"]
+    return arrays
+
+
+@edge("optax_segmentation")
+def flat(rng, dtype):
+    """(N, C) scores: no spatial axis, one overlap per example and class."""
+    arrays = optax_segmentation(rng, dtype)
+    for role in ("predictions", "targets", "probabilities"):
+        arrays[role] = arrays[role][:, 0, 0].copy()
+    for role in ("binary_predictions", "binary_targets"):
+        arrays[role] = arrays[role][:, 0].copy()
     return arrays

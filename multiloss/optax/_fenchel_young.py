@@ -1,0 +1,82 @@
+"""optax's sparsemax losses and ``make_fenchel_young_loss`` (``optax/losses/_classification.py``,
+``_fenchel_young.py``)."""
+
+from __future__ import annotations
+
+import sys
+
+from .._dispatch import namespace_of
+from .._dtypes import dtype_name
+from ..losses import margin, sparsemax
+from ._common import as_array, jax_float
+
+
+def sparsemax_loss(logits, labels):
+    """``optax.losses.sparsemax_loss``: the binary sparsemax loss ``sparse_plus(-x)`` where the label
+    is true (nonzero), ``sparse_plus(x)`` where it is false, elementwise. Martins & Astudillo, ICML 2016.
+    """
+    xp = namespace_of(logits, labels)
+    logits = as_array(xp, logits, None)
+    labels = as_array(xp, labels, logits)
+    if dtype_name(logits.dtype) not in ("float16", "bfloat16", "float32", "float64"):
+        logits = xp.astype(logits, jax_float(xp, logits, labels))  # (x + 1)**2 / 4 is a float
+    labels = labels if dtype_name(labels.dtype) == "bool" else labels != 0
+    return sparsemax.binary_sparsemax(xp, logits, labels)
+
+
+def multiclass_sparsemax_loss(scores, labels):
+    """``optax.losses.multiclass_sparsemax_loss``: ``<p, s - s_y> + (1 - |p|**2) / 2`` per row of the
+    ``(N, C)`` scores, ``p`` their sparsemax and ``y`` the integer label. Martins & Astudillo, ICML 2016.
+
+    Labels are in ``[0, C)``; a negative one counts from the end. Half-precision scores give a
+    float32 loss, as in optax.
+    """
+    xp = namespace_of(scores, labels)
+    scores = as_array(xp, scores, None)
+    labels = as_array(xp, labels, scores)
+    if dtype_name(scores.dtype) not in ("float32", "float64"):
+        # optax's projection divides by ranks in JAX's default float: half-precision scores compute
+        # in float32, integers in float32 or float64 (see jax_float)
+        half = dtype_name(scores.dtype) in ("float16", "bfloat16")
+        scores = xp.astype(scores, xp.float32 if half else jax_float(xp, scores, labels))
+    classes = scores.shape[-1]
+    labels = xp.where(labels < 0, labels + classes, labels)
+    one_hot = xp.astype(margin.index_one_hot(xp, labels, classes, xp.float32), xp.bool)
+    return sparsemax.multiclass_sparsemax(xp, scores, one_hot)
+
+
+def make_fenchel_young_loss(max_fun):
+    """``optax.losses.make_fenchel_young_loss``: the loss ``max_fun(scores) - <targets, scores>`` over
+    the last axis, ``fenchel_young_loss(scores, targets, *args, **kwargs)``, with ``*args`` and
+    ``**kwargs`` passed to ``max_fun`` (Blondel, Martins & Niculae, JMLR 2020).
+
+    ``max_fun`` is the user's regularised max (``logsumexp`` gives the cross-entropy). What it must be:
+
+    - **JAX arrays**: as in optax, a JAX-traceable function of one score vector, ``(n,) -> ()``;
+      it is mapped over the leading axes with ``jnp.vectorize``, and the loss is differentiated
+      by JAX's autodiff through it (``jax.grad``).
+    - **NumPy, PyTorch and TensorFlow arrays**: a function written with the caller's framework,
+      or once for all with multiloss's namespace (``xp = multiloss.namespace_of(scores)``), that
+      reduces the *last* axis of the whole ``(..., n)`` array to ``(...)`` (``xp.logsumexp(scores,
+      axis=-1)``): it is called once, with no per-vector map, and differentiated by the framework's
+      own autodiff. A function that returns another shape (one written for a single vector, such as
+      ``jnp.max(scores)``) raises ValueError; multiloss cannot trace a JAX function on other arrays.
+    """
+
+    def fenchel_young_loss(scores, targets, *args, **kwargs):
+        xp = namespace_of(scores, targets)
+        if xp.name == "jax":
+            jnp = sys.modules["jax.numpy"]
+            max_value = jnp.vectorize(max_fun, signature="(n)->()")(scores, *args, **kwargs)
+        else:
+            max_value = max_fun(scores, *args, **kwargs)
+            expected = tuple(scores.shape[:-1])
+            if tuple(getattr(max_value, "shape", ())) != expected:
+                raise ValueError(
+                    f"make_fenchel_young_loss: max_fun returned shape {tuple(getattr(max_value, 'shape', ()))} "
+                    f"for scores of shape {tuple(scores.shape)}; on {xp.name} arrays it is called once on the "
+                    f"whole array and must reduce the last axis, giving shape {expected} "
+                    "(e.g. xp.logsumexp(scores, axis=-1) with xp = multiloss.namespace_of(scores))")
+        return sparsemax.fenchel_young(xp, max_value, scores, targets)
+
+    return fenchel_young_loss
