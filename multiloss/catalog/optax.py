@@ -142,10 +142,14 @@ ENTRIES = (
 def logsumexp_max(scores):
     """A ``max_fun`` for ``make_fenchel_young_loss`` written once with multiloss' namespace: the
     log-sum-exp over the last axis (so the loss is the softmax cross-entropy). It serves a single
-    vector (optax's call under ``jnp.vectorize``) and a whole batch (multiloss' call elsewhere) alike."""
+    vector (optax's call under ``jnp.vectorize``) and a whole batch (multiloss' call elsewhere) alike.
+    Integer scores become floats as ``jax.nn.logsumexp`` makes them (int32 to float32, int64 to float64)."""
     from .._dispatch import namespace_of
 
-    return namespace_of(scores).logsumexp(scores, axis=-1)
+    xp = namespace_of(scores)
+    if not xp.isdtype(scores.dtype, "real floating"):
+        scores = xp.astype(scores, xp.float64 if scores.dtype == xp.int64 else xp.float32)
+    return xp.logsumexp(scores, axis=-1)
 
 
 _DICE = ("predictions", "targets")

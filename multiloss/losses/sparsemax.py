@@ -22,7 +22,7 @@ def binary_sparsemax(xp, logits, labels):
     return sparse_plus(xp, xp.where(labels, -logits, logits))
 
 
-def simplex_projection(xp, x):
+def simplex_projection(xp, x, wide=None):
     """Euclidean projection of each row of ``x`` (last axis) onto the probability simplex:
     ``argmin_p |x - p|**2`` with ``p >= 0, sum(p) = 1`` (sparsemax), by sorting (Held et al. 1974;
     Duchi et al. 2008): with ``u`` the row sorted in decreasing order and ``c`` its running sum, the
@@ -30,6 +30,9 @@ def simplex_projection(xp, x):
     and ``p = max(x - (c_k - 1) / k, 0)``. The conditions are optax's, written the same way so that
     the rounding at a boundary falls the same way. Autodiff through the sorted values gives the
     derivative ``diag(s) - s s^T / |s|`` on the support ``s``, optax's custom one.
+
+    ``wide``: a wider float dtype for the last step, where optax's ``1 / k`` (a float32 in JAX)
+    meets half-precision scores: the sort and sums stay in ``x``'s dtype, the result is ``wide``.
     """
     classes = x.shape[-1]
     u = xp.sort(x, axis=-1, descending=True)
@@ -39,16 +42,23 @@ def simplex_projection(xp, x):
     size = xp.where(size > 0, size, xp.ones_like(size))  # a NaN row keeps no rank: read the first, NaN anyway
     last = xp.astype(size - 1, xp.__array_namespace_info__().default_dtypes()["indexing"])
     total = xp.take_along_axis(running, last, axis=-1)
-    return xp.relu(1.0 / size + (x - total / size))
+    offset = x - total / size
+    inverse = 1.0 / size
+    if wide is not None and wide != x.dtype:
+        offset, inverse = xp.astype(offset, wide), xp.astype(inverse, wide)
+    return xp.relu(inverse + offset)
 
 
-def multiclass_sparsemax(xp, scores, one_hot):
+def multiclass_sparsemax(xp, scores, one_hot, wide=None):
     """The sparsemax loss ``<p, s - s_y> + (1 - |p|**2) / 2`` over the last axis, ``p`` the
     sparsemax of the scores ``s`` and ``y`` the label (one-hot): optax's ``multiclass_sparsemax_loss``,
-    with the support's terms only (``p = 0`` entries count 0 even at an infinite score)."""
-    proba = simplex_projection(xp, scores)
+    with the support's terms only (``p = 0`` entries count 0 even at an infinite score). ``wide``:
+    as for :func:`simplex_projection`; the score differences are taken in the scores' dtype."""
+    proba = simplex_projection(xp, scores, wide)
     label_score = xp.sum(xp.where(one_hot, scores, xp.zeros_like(scores)), axis=-1, keepdims=True)
     shifted = xp.where(one_hot, xp.zeros_like(scores), scores - label_score)
+    if shifted.dtype != proba.dtype:
+        shifted = xp.astype(shifted, proba.dtype)
     kept = xp.where(proba != 0, shifted, xp.zeros_like(shifted))
     return xp.sum(proba * kept, axis=-1) + 0.5 * (1.0 - xp.sum(proba * proba, axis=-1))
 

@@ -11,9 +11,9 @@ import warnings
 from .._checks import concrete
 from .._dispatch import namespace_of
 from .._fused import stacklevel
-from .._dtypes import dtype_name
 from ..losses import categorical, divergence, margin, masked, sigmoid
 from ._common import (
+    dtype_name,
     as_array,
     canonical_axis,
     check_axis,
@@ -100,7 +100,10 @@ def multiclass_hinge_loss(scores, labels):
     xp = namespace_of(scores, labels)
     scores = as_array(xp, scores, None)
     one_hot = _one_hot(xp, scores, as_array(xp, labels, scores))
-    # scores + 1 in the scores' dtype (a half-precision sum rounds there), then the one-hot's
+    # scores + 1 in the scores' float dtype (a half-precision sum rounds there), then the
+    # one-hot's; integer scores become floats first (JAX's int + 1.0 is a float, exactly)
+    if dtype_name(scores.dtype) not in ("float16", "bfloat16", "float32", "float64"):
+        scores = xp.astype(scores, one_hot.dtype)
     shifted = scores + 1.0
     shifted = shifted if shifted.dtype == one_hot.dtype else xp.astype(shifted, one_hot.dtype)
     scores = scores if scores.dtype == one_hot.dtype else xp.astype(scores, one_hot.dtype)

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import operator
 
-from .._dtypes import dtype_name, promote_floats
+from .._dtypes import dtype_name as _framework_dtype_name
+from .._dtypes import promote_floats
 
 _FLOATS = {"float16", "bfloat16", "float32", "float64"}
 _INTEGERS = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
+
+
+def dtype_name(dtype):
+    """``float32``, ``int64``, ...: the dtype's name, for array-api-strict's dtypes too."""
+    return _framework_dtype_name(dtype).rpartition(".")[2]
 
 
 def check_floating(fn, **arrays):

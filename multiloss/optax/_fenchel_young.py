@@ -6,9 +6,8 @@ from __future__ import annotations
 import sys
 
 from .._dispatch import namespace_of
-from .._dtypes import dtype_name
 from ..losses import margin, sparsemax
-from ._common import as_array, jax_float
+from ._common import as_array, dtype_name, jax_float, promote
 
 
 def sparsemax_loss(logits, labels):
@@ -34,15 +33,15 @@ def multiclass_sparsemax_loss(scores, labels):
     xp = namespace_of(scores, labels)
     scores = as_array(xp, scores, None)
     labels = as_array(xp, labels, scores)
-    if dtype_name(scores.dtype) not in ("float32", "float64"):
-        # optax's projection divides by ranks in JAX's default float: half-precision scores compute
-        # in float32, integers in float32 or float64 (see jax_float)
-        half = dtype_name(scores.dtype) in ("float16", "bfloat16")
-        scores = xp.astype(scores, xp.float32 if half else jax_float(xp, scores, labels))
+    wide = None
+    if dtype_name(scores.dtype) in ("float16", "bfloat16"):
+        wide = xp.float32  # optax's projection adds 1 / k in JAX's default float: the loss is float32
+    elif dtype_name(scores.dtype) not in ("float32", "float64"):
+        scores = xp.astype(scores, jax_float(xp, scores, labels))
     classes = scores.shape[-1]
     labels = xp.where(labels < 0, labels + classes, labels)
     one_hot = xp.astype(margin.index_one_hot(xp, labels, classes, xp.float32), xp.bool)
-    return sparsemax.multiclass_sparsemax(xp, scores, one_hot)
+    return sparsemax.multiclass_sparsemax(xp, scores, one_hot, wide)
 
 
 def make_fenchel_young_loss(max_fun):
@@ -77,6 +76,7 @@ def make_fenchel_young_loss(max_fun):
                     f"for scores of shape {tuple(scores.shape)}; on {xp.name} arrays it is called once on the "
                     f"whole array and must reduce the last axis, giving shape {expected} "
                     "(e.g. xp.logsumexp(scores, axis=-1) with xp = multiloss.namespace_of(scores))")
+        max_value, scores, targets = promote(xp, max_value, scores, targets)
         return sparsemax.fenchel_young(xp, max_value, scores, targets)
 
     return fenchel_young_loss
