@@ -11,7 +11,8 @@ def cosine_matrix(xp, embeddings, epsilon):
     """``cos(e_i, e_j)`` for every pair of rows, each squared norm clipped below at ``epsilon``."""
     norms = xp.sqrt(xp.clip(xp.sum(embeddings * embeddings, axis=-1, keepdims=True), min=epsilon))
     unit = embeddings / norms
-    return xp.sum(xp.expand_dims(unit, axis=0) * xp.expand_dims(unit, axis=1), axis=-1)
+    # a matrix product: N**2 values, where optax's broadcast product holds N**2 D of them
+    return xp.matmul(unit, xp.moveaxis(unit, 0, 1))
 
 
 def ntxent(xp, similarities, matches, others):

@@ -66,6 +66,6 @@ def smoothed_tversky(xp, prediction, target, alpha=0.5, beta=0.5, smooth=1.0, ax
 def inverse_square_frequency_weights(xp, target):
     """Generalised Dice's class weights ``1 / (f_c**2 + 1e-7)``, ``f_c`` the target mass of each class
     (last axis) over the whole batch, scaled to sum to the number of classes (Sudre et al., 2017)."""
-    frequencies = _sum(xp, target, tuple(range(target.ndim - 1)))
+    frequencies = _sum(xp, target, tuple(range(xp.ndim(target) - 1)))
     weights = 1.0 / (frequencies * frequencies + 1e-7)
     return weights / xp.sum(weights) * weights.shape[0]

@@ -43,10 +43,9 @@ def simplex_projection(xp, x, wide=None):
     last = xp.astype(size - 1, xp.__array_namespace_info__().default_dtypes()["indexing"])
     total = xp.take_along_axis(running, last, axis=-1)
     offset = x - total / size
-    inverse = 1.0 / size
     if wide is not None and wide != x.dtype:
-        offset, inverse = xp.astype(offset, wide), xp.astype(inverse, wide)
-    return xp.relu(inverse + offset)
+        offset, size = xp.astype(offset, wide), xp.astype(size, wide)
+    return xp.relu(1.0 / size + offset)
 
 
 def multiclass_sparsemax(xp, scores, one_hot, wide=None):

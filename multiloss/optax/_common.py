@@ -100,14 +100,22 @@ def mask_like(xp, where, ndim, axis):
     return where
 
 
-def jax_float(xp, *arrays):
-    """The float dtype JAX gives a result it makes a float of integers (``(x + 1)**2 / 4``,
+def jax_float(xp, *arrays, by_width=False):
+    """The float dtype JAX gives a result it makes a float of integers (``(x + 1.0)**2 / 4``,
     ``one_hot``): its default float, float32, or float64 under ``jax_enable_x64``. multiloss takes
     float64 where a float64 array is among ``arrays`` or none is a float (integers alone: JAX keeps
-    int64 only under x64, so that is optax's dtype for them), float32 otherwise."""
+    int64 only under x64, so that is optax's dtype for them), float32 otherwise.
+
+    ``by_width``: JAX's own functions of an integer array (``exp``, ``softmax``) follow its width
+    instead when no float is there: int32 gives float32 even under x64, int64 float64.
+    """
     names = [dtype_name(a.dtype) for a in arrays if hasattr(a, "dtype")]
     floats = [n for n in names if n in _FLOATS]
-    return xp.float64 if not floats or "float64" in floats else xp.float32
+    if floats:
+        return xp.float64 if "float64" in floats else xp.float32
+    if by_width:
+        return xp.float64 if any(n in ("int64", "uint64") for n in names) else xp.float32
+    return xp.float64
 
 
 def as_floats(xp, *arrays):
@@ -116,5 +124,5 @@ def as_floats(xp, *arrays):
     arrays = promote(xp, *arrays)
     if any(hasattr(a, "dtype") and dtype_name(a.dtype) in _FLOATS for a in arrays):
         return arrays
-    dtype = jax_float(xp, *arrays)
+    dtype = jax_float(xp, *arrays, by_width=True)
     return tuple(xp.astype(a, dtype) if hasattr(a, "dtype") else a for a in arrays)

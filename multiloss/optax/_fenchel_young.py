@@ -44,6 +44,19 @@ def multiclass_sparsemax_loss(scores, labels):
     return sparsemax.multiclass_sparsemax(xp, scores, one_hot, wide)
 
 
+def _float_scores(xp, scores, targets):
+    """Integer scores as the float dtype JAX computes them in beside ``targets``: the targets' float
+    dtype, or for integer targets too, float32 for int32 scores and float64 for int64 (JAX under
+    ``jax_enable_x64``, where ``logsumexp`` of int64 is float64). Floats pass unchanged."""
+    name = dtype_name(scores.dtype)
+    if name in ("float16", "bfloat16", "float32", "float64"):
+        return scores
+    target = dtype_name(getattr(targets, "dtype", "float32"))
+    if target in ("float16", "bfloat16", "float32", "float64"):
+        return xp.astype(scores, getattr(xp, target))
+    return xp.astype(scores, xp.float64 if name == "int64" else xp.float32)
+
+
 def make_fenchel_young_loss(max_fun):
     """``optax.losses.make_fenchel_young_loss``: the loss ``max_fun(scores) - <targets, scores>`` over
     the last axis, ``fenchel_young_loss(scores, targets, *args, **kwargs)``, with ``*args`` and
@@ -60,10 +73,14 @@ def make_fenchel_young_loss(max_fun):
       axis=-1)``): it is called once, with no per-vector map, and differentiated by the framework's
       own autodiff. A function that returns another shape (one written for a single vector, such as
       ``jnp.max(scores)``) raises ValueError; multiloss cannot trace a JAX function on other arrays.
+
+    Integer scores are made floats before ``max_fun`` sees them, in the dtype JAX gives them beside
+    the targets.
     """
 
     def fenchel_young_loss(scores, targets, *args, **kwargs):
         xp = namespace_of(scores, targets)
+        scores = _float_scores(xp, scores, targets)
         if xp.name == "jax":
             jnp = sys.modules["jax.numpy"]
             max_value = jnp.vectorize(max_fun, signature="(n)->()")(scores, *args, **kwargs)

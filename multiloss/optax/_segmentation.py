@@ -9,7 +9,8 @@ from __future__ import annotations
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
 from ..losses import overlap
-from ._common import as_floats, check_rank, check_shapes_equal
+from .._dtypes import is_integer
+from ._common import as_floats, check_rank, check_shapes_equal, dtype_name, jax_float, promote
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -47,7 +48,11 @@ def dice_loss(predictions, targets, *, class_weights=None, smooth=1.0, alpha=0.5
     check_shapes_equal("dice_loss", predictions, targets)
     if not apply_softmax:
         _check_distributions(xp, predictions)
-    # JAX's softmax and sigmoid make floats of integers (in its default float)
+    if apply_softmax and predictions.shape[-1] == 1 and is_integer(predictions):
+        raise TypeError("dice_loss: predictions of one class go through a sigmoid, which takes floating "
+                        f"dtypes only (logistic does not accept dtype {dtype_name(predictions.dtype)}); "
+                        "pass float predictions")
+    # JAX's softmax makes floats of integers (float32 of int32, float64 of int64)
     predictions, targets = as_floats(xp, predictions, targets)
     probs = predictions
     if apply_softmax:
@@ -57,6 +62,7 @@ def dice_loss(predictions, targets, *, class_weights=None, smooth=1.0, alpha=0.5
     loss = overlap.smoothed_tversky(xp, probs, targets, alpha, beta, smooth, axis)
     if class_weights is not None:
         check_rank("dice_loss", "class_weights", class_weights, 1)
+        loss, class_weights = promote(xp, loss, class_weights)
         loss = loss * class_weights
     if ignore_background and probs.shape[-1] > 1:
         loss = loss[..., 1:]
@@ -77,8 +83,9 @@ def multiclass_generalized_dice_loss(predictions, targets, *, smooth=1.0, apply_
     """
     xp = namespace_of(predictions, targets)
     check_shapes_equal("multiclass_generalized_dice_loss", predictions, targets)
-    predictions, targets = as_floats(xp, predictions, targets)
-    weights = overlap.inverse_square_frequency_weights(xp, targets)
+    # the weights of integer targets are floats in JAX's default float (1 / (f**2 + 1e-7))
+    counted = targets if not is_integer(targets) else xp.astype(targets, jax_float(xp, predictions, targets))
+    weights = overlap.inverse_square_frequency_weights(xp, counted)
     return xp.mean(dice_loss(predictions, targets, class_weights=weights, smooth=smooth, apply_softmax=apply_softmax,
                              reduction="none", ignore_background=ignore_background))
 

@@ -333,7 +333,10 @@ def irrelevant_list(rng, dtype):
 
 
 @kind("optax_embeddings", generic=("nan",))
-def optax_embeddings(rng, dtype, batch=8, features=5):
+def optax_embeddings(rng, dtype):
+    """8 embeddings of 5 features, labels in pairs. No size parameters: the loss compares every pair,
+    and the benchmark's large size would make a batch of 1e6 / 5 of them (a matrix of 4e10)."""
+    batch, features = 8, 5
     return {
         "embeddings": rng.normal(size=(batch, features)).astype(dtype),
         "labels": np.repeat(np.arange(batch // 2), 2)[rng.permutation(batch)].astype(np.int64),
