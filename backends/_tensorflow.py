@@ -373,6 +373,16 @@ class TensorflowBackend(Backend):
     def one_hot(self, indices, num_classes, dtype):
         return tf.one_hot(indices, num_classes, dtype=dtype)
 
+    # -- sorting and scans: the standard's names, which tf.math lacks
+    def sort(self, x, axis=-1, descending=False, stable=True):
+        return tf.sort(x, axis=axis, direction="DESCENDING" if descending else "ASCENDING")
+
+    def cumulative_sum(self, x, axis=None, dtype=None, include_initial=False):
+        # include_initial (a leading 0) is not needed by any loss; refuse it rather than ignore it
+        if include_initial:
+            raise NotImplementedError("cumulative_sum(include_initial=True) is not mapped onto TensorFlow")
+        return tf.math.cumsum(x if dtype is None else tf.cast(x, dtype), axis=-1 if axis is None else axis)
+
     def value(self, x):
         # A variable (tf.Variable, keras.Variable) lacks array metadata such as .ndim; its value
         # is a tensor, and reading it under a GradientTape keeps the gradient to the variable.

@@ -118,7 +118,7 @@ def test_dispatch_is_safe_from_many_threads():
 def test_import_imports_no_framework():
     code = textwrap.dedent("""
         import sys
-        import multiloss, multiloss.pytorch, multiloss.keras, multiloss.tf, multiloss.catalog
+        import multiloss, multiloss.pytorch, multiloss.keras, multiloss.tf, multiloss.optax, multiloss.catalog
         print(sorted(m for m in ("torch", "tensorflow", "jax", "keras") if m in sys.modules))
     """)
     # (the import's time is measured by benchmarks/, never asserted in a test)

@@ -144,13 +144,14 @@ def _load_entries():
         distribute,
         divergence,
         margin,
+        optax,
         overlap,
         regression,
         sigmoid,
         softmax,
     )
 
-    families = (regression, softmax, categorical, sigmoid, divergence, distribute, margin, box, overlap)
+    families = (regression, softmax, categorical, sigmoid, divergence, distribute, margin, box, overlap, optax)
     return tuple(entry for family in families for entry in family.ENTRIES)
 
 

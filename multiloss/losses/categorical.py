@@ -97,3 +97,55 @@ def generalized_cross_entropy(xp, probs, indices, q):
     in_range = (indices >= 0) & (indices < classes)
     picked = xp.sum(probs * one_hot, axis=-1) * xp.astype(in_range, probs.dtype)
     return (1.0 - picked**q) / q
+
+
+# -- optax: softmax cross-entropy over the unmasked classes --------------------------------------
+
+
+def masked_softmax_cross_entropy(xp, logits, labels, axis=-1, where=None):
+    """``-sum(labels * log_softmax(logits), axis)`` over the entries where ``where`` holds (the
+    softmax normalised over them too), optax's ``softmax_cross_entropy``; without ``where``
+    it is :func:`~multiloss.losses.softmax.cross_entropy_with_log_probs` of the log-softmax.
+    A ``-inf`` logit with a zero label is ``0 * -inf = NaN``, as in optax."""
+    from . import masked
+
+    if where is None:
+        return cross_entropy_with_log_probs(xp, xp.log_softmax(logits, axis), labels, axis)
+    return -masked.masked_sum(xp, labels * masked.log_softmax(xp, logits, axis, where), axis, where)
+
+
+def wrapped_index_cross_entropy(xp, logits, labels, axis=-1, where=None):
+    """``logsumexp(logits) - logits[label]`` along ``axis``, with JAX's indexing rules (optax's
+    ``softmax_cross_entropy_with_integer_labels``): a label in ``[-C, 0)`` counts from the end,
+    one outside ``[-C, C)`` reads NaN; the log-sum-exp runs over the unmasked entries, and a row
+    with none is 0."""
+    from . import masked
+
+    classes = logits.shape[axis]
+    labels = xp.where(labels < 0, labels + classes, labels)
+    valid = xp.logical_and(labels >= 0, labels < classes)
+    safe = xp.where(valid, labels, xp.zeros_like(labels))
+    dtype = index_dtype(xp, safe)
+    safe = safe if safe.dtype == dtype else xp.astype(safe, dtype)
+    picked = xp.squeeze(xp.take_along_axis(logits, xp.expand_dims(safe, axis=axis), axis=axis), axis=axis)
+    picked = xp.where(valid, picked, xp.full_like(picked, float("nan")))
+    out = masked.logsumexp(xp, logits, axis, where) - picked
+    if where is not None:
+        out = xp.where(xp.any(where, axis=axis), out, xp.zeros_like(out))
+    return out
+
+
+def safe_softmax_cross_entropy(xp, logits, labels, axis=-1):
+    """``-sum(labels * log_softmax(logits))`` with each zero label's term 0 even at a ``-inf``
+    logit (optax's ``safe_softmax_cross_entropy``): a double where, so the masked ``0 * -inf``
+    reaches neither the value nor the gradient."""
+    terms = labels * xp.log_softmax(logits, axis)
+    return -xp.sum(xp.where(labels != 0, terms, xp.zeros_like(terms)), axis=axis)
+
+
+def poly_one_minus_pt(xp, logits, labels, axis=-1, where=None):
+    """PolyLoss' first term ``sum(labels * (1 - softmax(logits)), axis)`` (Leng et al., ICLR 2022),
+    over the unmasked entries."""
+    from . import masked
+
+    return masked.masked_sum(xp, labels * (1 - masked.softmax(xp, logits, axis, where)), axis, where)

@@ -95,3 +95,9 @@ def gaussian_nll(xp, input, target, var, eps=1e-6, full=False):
     if full:
         loss = loss + 0.5 * LOG_2PI
     return loss
+
+
+def mass_difference(xp, log_q, p):
+    """``exp(log_q) - p``: the term that makes KL a Bregman divergence of unnormalised measures
+    (the generalised KL, ``sum(p log(p / q) - p + q)``)."""
+    return xp.exp(log_q) - p

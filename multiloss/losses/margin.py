@@ -335,3 +335,67 @@ def pairwise_squared_error_terms(xp, diffs, present):
     term1 = 2.0 * divide_no_nan(xp, squares, xp.maximum(present - 1, zeros))
     term2 = 2.0 * divide_no_nan(xp, total * total, xp.maximum(present * (present - 1), zeros))
     return term1 - term2
+
+
+# -- optax -----------------------------------------------------------------------------------
+
+
+def _relu_split(xp, z):
+    """``max(0, z)`` with JAX's derivative at ``z = 0`` (``jnp.maximum`` splits a tie: 1/2);
+    integers keep their dtype (no gradient to split)."""
+    if not xp.isdtype(z.dtype, "real floating"):
+        return xp.maximum(z, xp.zeros_like(z))
+    return xp.even_maximum(xp.zeros_like(z), z)
+
+
+def signed_hinge(xp, scores, targets):
+    """``max(0, 1 - s t)`` for targets in {-1, 1} (optax's ``hinge_loss``)."""
+    return _relu_split(xp, 1 - scores * targets)
+
+
+def perceptron(xp, scores, targets):
+    """``max(0, -s t)`` for targets in {-1, 1} (optax's ``perceptron_loss``; Rosenblatt 1958)."""
+    return _relu_split(xp, -(scores * targets))
+
+
+def index_one_hot(xp, labels, num_classes, dtype):
+    """``labels`` one-hot along a new last axis, as ``jax.nn.one_hot`` makes it: a label outside
+    ``[0, num_classes)`` (negative ones too) is a row of zeros."""
+    classes = xp.arange(num_classes, dtype=labels.dtype)
+    return xp.astype(xp.expand_dims(labels, axis=-1) == classes, dtype)
+
+
+def multiclass_hinge(xp, shifted, scores, one_hot):
+    """Crammer & Singer's multiclass hinge, optax's form: ``max(s + 1 - y) - <s, y>`` over the last
+    axis, with ``y`` the one-hot label and ``shifted = s + 1`` (JMLR 2001). Tied maxima share the
+    gradient, as in JAX."""
+    return xp.split_max(shifted - one_hot, axis=-1) - xp.sum(scores * one_hot, axis=-1)
+
+
+def multiclass_perceptron(xp, scores, one_hot):
+    """``max(s) - <s, y>`` over the last axis (the multiclass perceptron; optax's form)."""
+    return xp.split_max(scores, axis=-1) - xp.sum(scores * one_hot, axis=-1)
+
+
+def masked_cosine_similarity(xp, a, b, epsilon=0.0, axis=-1, where=None):
+    """optax's cosine similarity ``<a / |a|, b / |b|>`` along ``axis``, over the entries where
+    ``where`` holds, each squared norm clipped below at ``epsilon`` (so the norm at ``sqrt(epsilon)``):
+    a zero vector is NaN at ``epsilon = 0``."""
+    from .masked import masked_sum
+
+    a_norm = xp.sqrt(xp.clip(masked_sum(xp, a * a, axis, where, keepdims=True), min=epsilon))
+    b_norm = xp.sqrt(xp.clip(masked_sum(xp, b * b, axis, where, keepdims=True), min=epsilon))
+    return masked_sum(xp, (a / a_norm) * (b / b_norm), axis, where)
+
+
+def root_distance(xp, x, y, degree=2, eps=1e-6, axis=-1):
+    """optax's triplet distance ``(sum((x - y)**degree) + eps)**(1 / degree)``: ``eps`` inside the
+    root, and no absolute value (an odd degree sums signed differences; PyTorch's ``||x - y + eps||_p``
+    differs there)."""
+    return xp.power(xp.sum(xp.power(x - y, degree), axis=axis) + eps, 1 / degree)
+
+
+def optax_triplet(xp, positive_distance, negative_distance, margin=1.0):
+    """``max(d(a, p) - d(a, n) + margin, 0)``, a tie splitting the gradient as ``jnp.maximum`` does
+    (Schroff et al., FaceNet, CVPR 2015)."""
+    return _relu_split(xp, positive_distance - negative_distance + margin)

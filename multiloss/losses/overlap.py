@@ -46,3 +46,26 @@ def tversky(xp, prediction, target, alpha=0.5, beta=0.5, axis=None, epsilon=0.0)
     false_positive = _sum(xp, prediction * (1 - target), axis)
     false_negative = _sum(xp, (1 - prediction) * target, axis)
     return 1 - true_positive / (true_positive + alpha * false_positive + beta * false_negative + epsilon)
+
+
+def smoothed_tversky(xp, prediction, target, alpha=0.5, beta=0.5, smooth=1.0, axis=None):
+    """Tversky loss with Laplace smoothing, optax's form:
+    ``1 - (I + smooth) / (I + alpha (sum(p) - I) + beta (sum(g) - I) + smooth)``, ``I = sum(p g)``;
+    ``alpha = beta = 0.5`` is the smoothed Dice loss. The sums run over ``axis`` (``()``: none).
+
+    Source: optax ``dice_loss``; Salehi et al., MLMI 2017 (Tversky); Milletari et al., 3DV 2016 (Dice).
+    """
+    intersection = _sum(xp, prediction * target, axis)
+    prediction_mass = _sum(xp, prediction, axis)
+    target_mass = _sum(xp, target, axis)
+    denominator = (intersection + alpha * (prediction_mass - intersection)
+                   + beta * (target_mass - intersection) + smooth)
+    return 1.0 - (intersection + smooth) / denominator
+
+
+def inverse_square_frequency_weights(xp, target):
+    """Generalised Dice's class weights ``1 / (f_c**2 + 1e-7)``, ``f_c`` the target mass of each class
+    (last axis) over the whole batch, scaled to sum to the number of classes (Sudre et al., 2017)."""
+    frequencies = _sum(xp, target, tuple(range(xp.ndim(target) - 1)))
+    weights = 1.0 / (frequencies * frequencies + 1e-7)
+    return weights / xp.sum(weights) * weights.shape[0]

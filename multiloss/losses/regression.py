@@ -61,6 +61,12 @@ def log_cosh(xp, prediction, target, log2=LOG2):
     return diff + xp.softplus(-2.0 * diff) - log2
 
 
+def log_cosh_logaddexp(xp, errors, log2=LOG2):
+    """``log(cosh(e))`` as ``logaddexp(e, -e) - log 2`` (optax's form): an infinite residual gives
+    ``inf``, where :func:`log_cosh`'s ``e + softplus(-2 e)`` is ``-inf + inf = NaN``."""
+    return xp.logaddexp(errors, -errors) - log2
+
+
 def absolute_relative_error(xp, prediction, target, epsilon=1e-7):
     """``|(t - p) / max(|t|, epsilon)|`` (Keras' guard against a zero target); times 100 it is a
     percentage, a scaling Keras applies after its mean (one multiply per row, not per element)."""

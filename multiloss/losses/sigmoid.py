@@ -156,3 +156,22 @@ def balanced_sigmoid_cross_entropy(xp, logits, target, beta):
     Source: Xie & Tu, "Holistically-Nested Edge Detection", ICCV 2015, eq. (2).
     """
     return -beta * target * xp.log_sigmoid(logits) - (1 - beta) * (1 - target) * xp.log_sigmoid(-logits)
+
+
+def log_sigmoid_bce(xp, logits, labels):
+    """``-y log_sigmoid(x) - (1 - y) log_sigmoid(-x)`` (optax's ``sigmoid_binary_cross_entropy``).
+
+    The log-sigmoid form: an infinite logit gives ``0 * -inf = NaN`` in the term its
+    label zeroes (optax's values there), where PyTorch's and TensorFlow's forms differ.
+    """
+    return -labels * xp.log_sigmoid(logits) - (1.0 - labels) * xp.log_sigmoid(-logits)
+
+
+def log_focal_factor(xp, logits, labels, gamma):
+    """The focal modulation ``(1 - p_t)**gamma`` as ``exp(gamma log(1 - p_t))``, with
+    ``log(1 - p_t) = log((1 - y) sigmoid(x) + y sigmoid(-x))`` a log-sum-exp of the two
+    log-sigmoids (stable for large logits), as optax computes it."""
+    log_p, log_q = xp.log_sigmoid(logits), xp.log_sigmoid(-logits)
+    peak = xp.maximum(log_p, log_q)  # <= 0 and finite for a finite logit
+    log_one_minus_p_t = peak + xp.log((1.0 - labels) * xp.exp(log_p - peak) + labels * xp.exp(log_q - peak))
+    return xp.exp(gamma * log_one_minus_p_t)

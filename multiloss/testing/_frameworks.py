@@ -140,14 +140,25 @@ def _placed(framework):
     return jax.default_device(device)
 
 
-def x64(framework):
+def x64(framework, arrays=None):
     """JAX computes in float32 unless x64 is on: the harness turns it on around its own runs only.
-    Every run goes through here, so it also places the run on the chosen device (``use_device``)."""
+    Every run goes through here, so it also places the run on the chosen device (``use_device``).
+
+    With ``arrays`` (the NumPy inputs of a run), it is on only where a JAX user would need it:
+    for float64 inputs, or integer inputs with no float beside them (which keep int64). A
+    float32 run is then JAX's default one, where the dtypes a JAX function makes itself
+    (``one_hot``, ``eye``: JAX's default float) are float32, as its users see them.
+    """
     stack = contextlib.ExitStack()
     if framework == "jax":
         import jax
 
-        stack.enter_context(jax.enable_x64(True))
+        on = True
+        if arrays is not None:
+            floats = [v.dtype for v in arrays.values()
+                      if isinstance(v, np.ndarray) and (v.dtype.kind == "f" or v.dtype.name == "bfloat16")]
+            on = not floats or np.dtype(np.float64) in floats
+        stack.enter_context(jax.enable_x64(on))
     stack.enter_context(_placed(framework))
     return stack
 
