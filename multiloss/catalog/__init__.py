@@ -137,6 +137,7 @@ def _load_entries():
     from . import (
         box,
         categorical,
+        ctc,
         distribute,
         divergence,
         margin,
@@ -146,7 +147,7 @@ def _load_entries():
         softmax,
     )
 
-    families = (regression, softmax, categorical, sigmoid, divergence, distribute, margin, box, overlap)
+    families = (regression, softmax, categorical, sigmoid, divergence, distribute, margin, box, overlap, ctc)
     return tuple(entry for family in families for entry in family.ENTRIES)
 
 
