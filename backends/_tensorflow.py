@@ -337,6 +337,9 @@ class TensorflowBackend(Backend):
         # Matrices and stacks of matrices; unlike the standard, tf.linalg.matmul takes no 1-D operand.
         return tf.linalg.matmul(x1, x2)
 
+    def permute_dims(self, x, axes):
+        return tf.transpose(x, perm=list(axes))
+
     def moveaxis(self, x, source, destination):
         return tf.experimental.numpy.moveaxis(x, source, destination)
 

@@ -170,3 +170,13 @@ def torch_ctc(xp, log_probs, targets, input_lengths, target_lengths, blank, zero
         root = xp.where(impossible, xp.sum(nothing, axis=(0, 2)), xp.ones_like(extra))
         extra = extra + xp.where(impossible, xp.sqrt(root), xp.zeros_like(extra))
     return xp.where(impossible, inf, -log_likelihood) + extra
+
+
+def tf_ctc(xp, log_probs, labels, label_lengths, frames, blank):
+    """TensorFlow's dense ``ctc_loss`` per sequence (``tf.nn.ctc_loss``, and Keras' ``ctc`` on it):
+    ``-log p(labels)`` over the frames where ``frames`` (``(T, N)``) is True, read with
+    :func:`tf_likelihood`, so that an impossible alignment (a label length beyond the labels
+    included) is TensorFlow's finite ~707 rather than ``inf``."""
+    classes = log_probs.shape[2]
+    labels = xp.clip(labels, min=0, max=classes - 1) if classes else labels
+    return -tf_likelihood(xp, forward(xp, log_probs, labels, frames, blank), label_lengths)

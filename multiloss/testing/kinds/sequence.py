@@ -138,3 +138,11 @@ def target_too_long(rng, dtype):
     arrays = sequences(rng, dtype)
     arrays["target_lengths"][1] = LABELS + 1
     return arrays
+
+
+@edge("sequences")
+def batch_major(rng, dtype):
+    """TensorFlow's batch-major layout in the time-major role: ``(N, T, C)`` logits."""
+    arrays = sequences(rng, dtype)
+    arrays["time_major_logits"] = arrays["logits"]
+    return arrays
