@@ -112,8 +112,9 @@ def test_tf_function_is_one_loop():
     def ops(frames):
         arrays = _draw()
         logits = np.repeat(arrays["time_major_logits"], frames // 12, axis=0).astype(np.float32)
-        fn = tf.function(lambda x: multiloss.tf.nn.ctc_loss(arrays["targets"], x, arrays["target_lengths"],
-                                                            arrays["input_lengths"]))
+        labels, label_length, logit_length = (tf.constant(arrays[r]) for r in
+                                              ("targets", "target_lengths", "input_lengths"))
+        fn = tf.function(lambda x: multiloss.tf.nn.ctc_loss(labels, x, label_length, logit_length))
         graph = fn.get_concrete_function(tf.TensorSpec(logits.shape, tf.float32)).graph
         return [op.type for op in graph.get_operations()]
 

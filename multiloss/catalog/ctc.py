@@ -130,7 +130,9 @@ ENTRIES = (
         grad="logits",
         options=({}, {"blank_id": _BLANK_LAST}, {"log_epsilon": -1e4}),
         cases=_ALIGNMENTS + (
-            Case("impossible alignments end at the log_epsilon floor", edge="impossible", gradient=True),
+            # Its gradient is a difference of terms near -log_epsilon = 1e5, whose float64 rounding
+            # (1e-11) depends on the order of operations: it is compared at the smaller floor below.
+            Case("impossible alignments end at the log_epsilon floor", edge="impossible"),
             Case("impossible alignments, another floor", {"log_epsilon": -50.0}, edge="impossible", gradient=True),
         ),
         differences=_OPTAX,

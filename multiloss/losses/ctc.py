@@ -68,8 +68,8 @@ def forward(xp, log_probs, labels, frames, blank, floor=FLOOR, keep=False):
     same = labels[:, :-1] == labels[:, 1:]
     repeat = xp.astype(xp.concat([same, xp.zeros_like(labels[:, :1], dtype=xp.bool)], axis=1), dtype)
     skip_penalty, blank_penalty = floor * repeat, floor * (1 - repeat)
-    emit = xp.zeros_like(emit_lp[0]) + floor
-    phi = xp.concat([xp.zeros_like(blank_lp[0]), emit], axis=1)
+    emit = xp.zeros_like(emit_lp[0, ...]) + floor
+    phi = xp.concat([xp.zeros_like(blank_lp[0, ...]), emit], axis=1)
 
     def step(carry, x):
         phi, emit = carry
@@ -88,7 +88,7 @@ def forward(xp, log_probs, labels, frames, blank, floor=FLOOR, keep=False):
     if not keep:
         return phi_last
     phis, emits = kept
-    phis = xp.concat([phis[:-1], xp.expand_dims(phi_last, axis=0)], axis=0)
+    phis = xp.concat([phis[:-1, ...], xp.expand_dims(phi_last, axis=0)], axis=0)
     return phi_last, phis, emits
 
 
