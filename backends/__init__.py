@@ -41,6 +41,9 @@ written in standard names only and are what the strict test runs):
   ``softmax - one_hot(t)``; a row whose index is outside ``[0, C)`` is NaN (TF's XLA and GPU kernels).
   ``check(indices)``, where given, raises for such an index in eager mode; it is called before the
   kernel, or only once the kernel has refused the labels where the kernel checks them itself.
+- ``ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)``: PyTorch's
+  ``ctc_loss(..., reduction="none")`` per sample, with its gradient (``exp(log_probs) - occupancy``) for
+  ``(T, N, C)`` log-probabilities and ``(N, S)`` padded or 1-D concatenated targets. torch: its own kernel.
 - ``multi_margin(x, target, p, margin, weight)``: PyTorch's ``multi_margin_loss`` per sample, for
   ``(N, C)`` scores and ``(N,)`` indices; an index outside ``[0, C)`` raises
   ``RuntimeError("target out of range")`` in eager mode (torch: inside its own kernel).
@@ -56,6 +59,9 @@ written in standard names only and are what the strict test runs):
   ``max(x, 0) - x y + log1p(exp(-|x|))``, with its gradient at ``x = 0`` and its values at infinite logits.
 - ``half_sum_of_squares(x)``: ``sum(x**2) / 2`` (TensorFlow's ``l2_loss``), in the dtype of ``x``.
 - ``stop_gradient(x)``: ``x``, seen by autodiff as a constant.
+- ``scan(step, carry, xs, keep=False)``: ``carry = step(carry, x)`` for each ``x`` along the leading
+  axis of the arrays of the tuple ``xs``, differentiable and one program when compiled (``lax.scan``,
+  ``tf.while_loop``, a Python loop); returns the last carry, and with ``keep`` also every carry stacked.
 - ``squared_difference(x, y)``: ``(x - y)**2``, in one pass where the framework has a kernel for it.
 - ``huber(x, y, delta)``: elementwise Huber of ``d = x - y``: ``0.5 d**2`` if ``|d| <= delta``, else
   ``delta (|d| - delta / 2)``; gradient ``clip(d, -delta, delta)``; one pass where the framework has a kernel.
@@ -124,6 +130,7 @@ EXTENSIONS = (
     "nll",
     "nll_loss",
     "sparse_softmax_cross_entropy",
+    "ctc_loss",
     "multi_margin",
     "multilabel_margin",
     "pairwise_distance",
@@ -131,6 +138,7 @@ EXTENSIONS = (
     "sigmoid_cross_entropy",
     "half_sum_of_squares",
     "stop_gradient",
+    "scan",
     "squared_difference",
     "huber",
     "bce_with_logits",

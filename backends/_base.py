@@ -172,6 +172,11 @@ class Backend:
         picked = self.squeeze(self.take_along_axis(shifted, safe, axis=-1), axis=-1)
         return normalizer - self.where(in_range, picked, self.full_like(picked, self.nan))
 
+    def ctc_loss(self, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
+        from ..losses import ctc
+
+        return ctc.torch_ctc(self, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
+
     def multi_margin(self, x, target, p, margin, weight):
         from ..losses import margin as margin_math
 
@@ -236,6 +241,17 @@ class Backend:
 
     def stop_gradient(self, x):
         return x
+
+    def scan(self, step, carry, xs, keep=False):
+        # A Python loop: NumPy has nothing better, and torch's autograd records it as it runs.
+        kept = []
+        for t in range(xs[0].shape[0]):
+            carry = step(carry, tuple(x[t, ...] for x in xs))
+            if keep:
+                kept.append(carry)
+        if not keep:
+            return carry
+        return carry, tuple(self.stack(parts, axis=0) for parts in zip(*kept))
 
     def squared_difference(self, x, y):
         diff = x - y

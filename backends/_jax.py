@@ -106,6 +106,15 @@ class JaxBackend(Backend):
     softplus = staticmethod(jax.nn.softplus)
     stop_gradient = staticmethod(jax.lax.stop_gradient)
 
+    def scan(self, step, carry, xs, keep=False):
+        # lax.scan: one loop in the compiled program, however many steps, and differentiable.
+        def body(c, x):
+            c = step(c, x)
+            return c, (c if keep else None)
+
+        carry, kept = jax.lax.scan(body, carry, xs)
+        return (carry, kept) if keep else carry
+
     def clip(self, x, /, min=None, max=None):
         if isinstance(min, int | float | None) and isinstance(max, int | float | None):
             return _clip_cached(x, min, max)

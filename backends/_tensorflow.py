@@ -336,6 +336,9 @@ class TensorflowBackend(Backend):
         # Matrices and stacks of matrices; unlike the standard, tf.linalg.matmul takes no 1-D operand.
         return tf.linalg.matmul(x1, x2)
 
+    def permute_dims(self, x, axes):
+        return tf.transpose(x, perm=list(axes))
+
     def moveaxis(self, x, source, destination):
         # A transpose by a permutation known in Python: tf.experimental.numpy.moveaxis computes the
         # rank as a tensor and reads it back, which waits for the device.
@@ -351,6 +354,13 @@ class TensorflowBackend(Backend):
 
     def stack(self, arrays, axis=0):
         return tf.stack(list(arrays), axis=axis)
+
+    def cumulative_sum(self, x, /, *, axis=None, dtype=None, include_initial=False):
+        # tf.math.cumsum; the standard's axis=None is allowed for a 1-D x only.
+        out = tf.math.cumsum(x if dtype is None else tf.cast(x, dtype), axis=0 if axis is None else axis)
+        if include_initial:
+            out = tf.concat([tf.zeros_like(tf.gather(out, [0], axis=axis or 0)), out], axis=axis or 0)
+        return out
 
     def broadcast_to(self, x, shape):
         return tf.broadcast_to(x, shape)
@@ -403,6 +413,22 @@ class TensorflowBackend(Backend):
         # (the devices check runs there without a GPU).
         device = getattr(x, "device", "") or ""
         return not device or device.endswith("CPU:0")
+
+    def scan(self, step, carry, xs, keep=False):
+        # tf.while_loop over the leading axis (its length may be known only at run time): one
+        # loop in the graph, which XLA compiles and GradientTape differentiates. The steps read
+        # their slices from TensorArrays, the graph's way of indexing inside a loop.
+        length = tf.shape(xs[0])[0]
+        inputs = tuple(tf.TensorArray(x.dtype, size=length).unstack(x) for x in xs)
+        carry = tuple(carry)
+        kept = tuple(tf.TensorArray(c.dtype, size=length) for c in carry) if keep else ()
+
+        def body(t, carry, kept):
+            carry = tuple(step(carry, tuple(x.read(t) for x in inputs)))
+            return t + 1, carry, tuple(k.write(t, c) for k, c in zip(kept, carry))
+
+        _, carry, kept = tf.while_loop(lambda t, *_: t < length, body, (tf.constant(0), carry, kept))
+        return (carry, tuple(k.stack() for k in kept)) if keep else carry
 
     def is_concrete(self, x):
         # Inside tf.function tensors are symbolic: they have no .numpy().

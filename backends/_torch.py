@@ -229,6 +229,15 @@ class TorchBackend(Backend):
         relu = torch.maximum(logits, logits.new_zeros(()))
         return relu - logits * labels + torch.log1p(torch.exp(-torch.abs(logits)))
 
+    def scan(self, step, carry, xs, keep=False):
+        # unbind: every frame's slice in one op, where indexing costs an op per frame.
+        kept = []
+        for x in zip(*(torch.unbind(x, 0) for x in xs)):
+            carry = step(carry, x)
+            if keep:
+                kept.append(carry)
+        return (carry, tuple(torch.stack(parts, 0) for parts in zip(*kept))) if keep else carry
+
     def take(self, x, indices, /, *, axis=None):
         # index_select directly: the compat wrapper costs six times the op on small tensors.
         return torch.index_select(_replicated_like(x, indices), 0 if axis is None else axis, indices)
@@ -288,6 +297,16 @@ class TorchBackend(Backend):
             if check is not None:
                 check(indices)
             raise
+
+    def ctc_loss(self, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
+        # PyTorch's own kernel, which this is. It has no batching rule for torch.func's
+        # transforms, and a DTensor goes op by op: those take the generic recursion, and so does
+        # torch.compile, which can't trace the kernel (its outputs' shapes depend on values).
+        if (self._generic_only(log_probs, targets) or _functorch_wrapped(input_lengths)
+                or torch.compiler.is_compiling()):
+            return super().ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=blank, reduction="none",
+                          zero_infinity=zero_infinity)
 
     def multi_margin(self, x, target, p, margin, weight):
         # PyTorch's own kernel: it checks the range inside, with no host read. It has no

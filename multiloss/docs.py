@@ -68,7 +68,7 @@ _SYNONYMS = {
                                                 "distance_box_iou_loss", "complete_box_iou_loss"),
     "Dice": ("dice", "dice_loss", "binary_dice_loss", "multiclass_generalized_dice_loss"),
     "Tversky": ("tversky",),
-    "connectionist temporal classification": ("ctc", "ctc_loss"),
+    "connectionist temporal classification": ("ctc", "ctc_loss", "tf_ctc_loss", "optax_ctc_loss"),
 }
 _CONCEPT = {name: concept for concept, names in _SYNONYMS.items() for name in names}
 

@@ -71,6 +71,7 @@ def _numpy_ops():
         bce_logits=bce_logits, huber=None, clamp_min=np.maximum, sqrt=np.sqrt, atan=np.arctan,
         arange=lambda n, like: np.arange(n, dtype=like.dtype),
         amin=lambda x, axis: np.min(x, axis=axis, keepdims=True), any=np.any,
+        ctc=None, ctc_padded=None,  # NumPy has no CTC kernel
     )
 
 
@@ -94,6 +95,7 @@ def _torch_ops():
         clamp_min=lambda x, low: torch.clamp(x, min=low), sqrt=torch.sqrt, atan=torch.atan,
         arange=lambda n, like: torch.arange(n, dtype=like.dtype, device=like.device),
         amin=lambda x, axis: torch.amin(x, dim=axis, keepdim=True), any=lambda x, axis: torch.any(x, dim=axis),
+        ctc=_torch_ctc, ctc_padded=_padded_ctc(_torch_ctc, torch),
     )
 
 
@@ -122,6 +124,7 @@ def _tensorflow_ops():
         bce_logits=lambda x, t: tf.nn.sigmoid_cross_entropy_with_logits(labels=t, logits=x), huber=None,
         clamp_min=tf.maximum, sqrt=tf.sqrt, atan=tf.atan, arange=lambda n, like: tf.range(n, dtype=like.dtype),
         amin=lambda x, axis: tf.reduce_min(x, axis=axis, keepdims=True), any=tf.reduce_any,
+        ctc=_tf_ctc, ctc_padded=_padded_ctc(_tf_ctc, tf),
     )
 
 
@@ -144,7 +147,51 @@ def _jax_ops():
         huber=lambda p, t, delta: optax.huber_loss(p, t, delta=delta),
         clamp_min=jnp.maximum, sqrt=jnp.sqrt, atan=jnp.arctan, arange=lambda n, like: jnp.arange(n, dtype=like.dtype),
         amin=lambda x, axis: jnp.min(x, axis=axis, keepdims=True), any=jnp.any,
+        ctc=_jax_ctc, ctc_padded=optax.ctc_loss,
     )
+
+
+# The frameworks' CTC kernels, ctc(log_probs (T, N, C), targets (N, S), input_lengths, target_lengths,
+# per_length=False): the loss per sequence (divided by its target length, at least 1, with per_length).
+def _torch_ctc(log_probs, targets, input_lengths, target_lengths, per_length=False):
+    import torch
+    import torch.nn.functional as F
+
+    loss = F.ctc_loss(log_probs, targets, input_lengths, target_lengths, reduction="none")
+    return loss / torch.clamp(target_lengths, min=1).to(loss.dtype) if per_length else loss
+
+
+def _tf_ctc(log_probs, targets, input_lengths, target_lengths, per_length=False):
+    import tensorflow as tf
+
+    loss = tf.nn.ctc_loss(targets, log_probs, target_lengths, input_lengths)  # log_softmax is idempotent
+    return loss / tf.cast(tf.maximum(target_lengths, 1), loss.dtype) if per_length else loss
+
+
+def _jax_ctc(log_probs, targets, input_lengths, target_lengths, per_length=False):
+    import jax.numpy as jnp
+    import optax
+
+    frames, labels = log_probs.shape[0], targets.shape[1]
+    loss = optax.ctc_loss(jnp.transpose(log_probs, (1, 0, 2)), jnp.arange(frames) >= input_lengths[:, None],
+                          targets, jnp.arange(labels) >= target_lengths[:, None])
+    return loss / jnp.maximum(target_lengths, 1) if per_length else loss
+
+
+def _padded_ctc(ctc, module):
+    """optax's layout ((N, T, C) logits, 1.0 on padding) on another framework's CTC kernel."""
+    def run(logits, logit_paddings, labels, label_paddings):
+        sums = getattr(module, "reduce_sum", None) or module.sum
+        input_lengths = logit_paddings.shape[1] - sums(logit_paddings, 1)
+        target_lengths = label_paddings.shape[1] - sums(label_paddings, 1)
+        log_probs = module.nn.functional.log_softmax(logits, -1) if module.__name__ == "torch" \
+            else module.nn.log_softmax(logits, axis=-1)
+        perm = (1, 0, 2)
+        log_probs = log_probs.permute(perm) if module.__name__ == "torch" else module.transpose(log_probs, perm)
+        as_int = (lambda x: x.long()) if module.__name__ == "torch" else (lambda x: module.cast(x, module.int64))
+        return ctc(log_probs, labels, as_int(input_lengths), as_int(target_lengths))
+
+    return run
 
 
 _OPS = {"numpy": _numpy_ops, "torch": _torch_ops, "tensorflow": _tensorflow_ops, "jax": _jax_ops}
@@ -399,6 +446,14 @@ NATIVE = {
     "multiloss.testing.references.iou_loss": _plain(_unitbox),
     "multiloss.testing.references.dice_loss": _plain(_dice),
 }
+# CTC: the framework's own kernel (torch's, tf.nn.ctc_loss, optax's), in the row's layout.
+_TORCH_CTC = _mean(lambda n, lp, t, il, tl, **options: n.ctc(lp, t, il, tl, per_length=True))
+NATIVE.update({
+    _TORCH + "ctc_loss": _TORCH_CTC, "torch.nn.CTCLoss": _TORCH_CTC,
+    "multiloss.testing.references.tf_ctc_loss": _plain(
+        lambda n, t, x, tl, il, **options: n.ctc(n.log_softmax(x, -1), t, il, tl)),
+    "multiloss.testing.references.optax_ctc_loss": _plain(lambda n, *arrays, **options: n.ctc_padded(*arrays)),
+})
 # The torch classes compute what their functions do.
 NATIVE.update({f"torch.nn.{cls}": NATIVE[_TORCH + fn] for cls, fn in (
     ("MarginRankingLoss", "margin_ranking_loss"), ("HingeEmbeddingLoss", "hinge_embedding_loss"),

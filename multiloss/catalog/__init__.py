@@ -141,6 +141,7 @@ def _load_entries():
     from . import (
         box,
         categorical,
+        ctc,
         distribute,
         divergence,
         margin,
@@ -151,7 +152,7 @@ def _load_entries():
         softmax,
     )
 
-    families = (regression, softmax, categorical, sigmoid, divergence, distribute, margin, box, overlap, optax)
+    families = (regression, softmax, categorical, sigmoid, divergence, distribute, margin, box, overlap, optax, ctc)
     return tuple(entry for family in families for entry in family.ENTRIES)
 
 

@@ -21,6 +21,7 @@ from ._categorical import (
     sparse_categorical_crossentropy,
 )
 from ._common import Loss, LossFunctionWrapper
+from ._ctc import CTC, ctc
 from ._common import floatx as _floatx
 from ._divergence import KLD, KLDivergence, Poisson, kl_divergence, kld, poisson
 from ._margin import (
@@ -83,6 +84,7 @@ __all__ += ["categorical_crossentropy", "sparse_categorical_crossentropy", "cate
 __all__ += ["binary_crossentropy", "binary_focal_crossentropy", "bce", "BCE", "BinaryCrossentropy",
             "BinaryFocalCrossentropy"]
 __all__ += ["dice", "tversky", "Dice", "Tversky"]
+__all__ += ["ctc", "CTC"]
 __all__ += ["hinge", "squared_hinge", "categorical_hinge", "cosine_similarity", "circle", "Hinge", "SquaredHinge",
             "CategoricalHinge", "CosineSimilarity", "Circle"]
 

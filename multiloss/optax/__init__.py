@@ -25,6 +25,7 @@ from ._classification import (
     softmax_cross_entropy,
     softmax_cross_entropy_with_integer_labels,
 )
+from ._ctc import ctc_loss, ctc_loss_with_forward_probs
 from ._fenchel_young import make_fenchel_young_loss, multiclass_sparsemax_loss, sparsemax_loss
 from ._ranking import ranking_softmax_loss
 from ._regression import cosine_distance, cosine_similarity, huber_loss, l2_loss, log_cosh, squared_error
@@ -41,9 +42,8 @@ __all__ += ["kl_divergence", "kl_divergence_with_log_targets", "convex_kl_diverg
 __all__ += ["sparsemax_loss", "multiclass_sparsemax_loss", "make_fenchel_young_loss"]
 __all__ += ["ranking_softmax_loss", "ntxent", "triplet_margin_loss"]
 __all__ += ["dice_loss", "binary_dice_loss", "multiclass_generalized_dice_loss"]
+__all__ += ["ctc_loss", "ctc_loss_with_forward_probs"]
 __all__ += ["smooth_labels"]
-
-# CTC: ctc_loss and ctc_loss_with_forward_probs are exported here from ._ctc.
 
 # Eager JAX calls run as one compiled program (see multiloss._fused); make_fenchel_young_loss
 # returns a function rather than a loss.

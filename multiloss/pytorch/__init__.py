@@ -6,6 +6,7 @@ serve NumPy, PyTorch, TensorFlow and JAX arrays.
 """
 
 from . import functional
+from ._ctc import CTCLoss
 from ._divergence import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
 from ._margin import (
     CosineEmbeddingLoss,
@@ -31,3 +32,4 @@ __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiL
             "MultiLabelSoftMarginLoss", "MultiMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
             "PairwiseDistance",
             "TripletMarginWithDistanceLoss"]
+__all__ += ["CTCLoss"]

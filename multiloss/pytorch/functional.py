@@ -1,6 +1,7 @@
 """``torch.nn.functional`` losses: the same names, arguments, defaults, guards and errors, on every backend."""
 
 from .._fused import fuse_functions
+from ._ctc import ctc_loss
 from ._divergence import gaussian_nll_loss, kl_div, poisson_nll_loss
 from ._margin import (
     cosine_embedding_loss,
@@ -25,5 +26,6 @@ __all__ += ["binary_cross_entropy", "binary_cross_entropy_with_logits"]
 __all__ += ["margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "multilabel_margin_loss",
             "multilabel_soft_margin_loss", "multi_margin_loss", "cosine_embedding_loss", "pairwise_distance",
             "triplet_margin_loss", "triplet_margin_with_distance_loss"]
+__all__ += ["ctc_loss"]
 
 fuse_functions(globals(), __all__)

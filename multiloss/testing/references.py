@@ -111,3 +111,33 @@ def dice_loss(input, target, smooth=1.0, squared=False, reduction="mean"):
     if reduction == "mean":
         return out.mean()
     return out
+
+
+def tf_ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True, blank_index=None):
+    """``tf.nn.ctc_loss`` itself, with float64 logits handed over as float32 and the loss cast back.
+
+    TensorFlow 2.21's dense CTC refuses float64 logits (a float32 constant meets them in a
+    ``Mul``: InvalidArgumentError), as Keras notes and works around the same way; every other
+    input goes to it unchanged, so the values are TensorFlow's own, to float32's precision.
+    """
+    import tensorflow as tf
+
+    wide = logits.dtype == tf.float64
+    loss = tf.nn.ctc_loss(labels, tf.cast(logits, tf.float32) if wide else logits, label_length, logit_length,
+                          logits_time_major=logits_time_major, blank_index=blank_index)
+    return tf.cast(loss, tf.float64) if wide else loss
+
+
+def optax_ctc_loss(logits, logit_paddings, labels, label_paddings, *, blank_id=0, log_epsilon=-1e5):
+    """``optax.ctc_loss`` itself, its result in float32, or float64 for float64 logits.
+
+    optax makes its initial states with ``jnp.ones``, in JAX's default float dtype: float64
+    whenever x64 is on (as around the conformance runs), whatever the logits' dtype. The
+    result is cast to the dtype a program without x64 gets (float32; float64 logits need x64).
+    """
+    import jax.numpy as jnp
+    import optax
+
+    loss = optax.ctc_loss(logits, logit_paddings, labels, label_paddings, blank_id=blank_id,
+                          log_epsilon=log_epsilon)
+    return loss.astype(jnp.float64 if logits.dtype == jnp.float64 else jnp.float32)

@@ -1,6 +1,7 @@
 """``tf.nn`` loss ops: the same names, keyword arguments and results, on every backend."""
 
 from .._fused import fuse_functions
+from ._ctc import ctc_loss
 from ._distribute import compute_average_loss, scale_regularization_loss
 from ._divergence import log_poisson_loss
 from ._regression import l2_loss
@@ -12,6 +13,7 @@ __all__ += ["log_poisson_loss"]
 __all__ += ["softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits"]
 __all__ += ["sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_logits"]
 __all__ += ["compute_average_loss", "scale_regularization_loss"]
+__all__ += ["ctc_loss"]
 
 # Not the distribution helpers: they read the replica context, which no signature holds.
 fuse_functions(globals(), [n for n in __all__ if n not in ("compute_average_loss", "scale_regularization_loss")])

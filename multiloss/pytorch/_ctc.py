@@ -1,0 +1,94 @@
+"""``torch.nn.functional.ctc_loss`` and ``torch.nn.CTCLoss``, on every backend.
+
+The checks follow PyTorch 2.14's in its order, with its exception classes and
+messages; the lengths' bounds are value checks, run in eager mode on every
+backend and skipped under ``jax.jit``, ``tf.function`` and ``torch.compile``.
+"""
+
+from __future__ import annotations
+
+from .._checks import any_true, concrete
+from .._dispatch import namespace_of
+from .._dtypes import torch_scalar_name
+from ..losses import softmax
+from ._common import _Loss, reduce_torch, torch_reduction
+
+
+def _as_lengths(xp, lengths, like):
+    """Lengths given as an array, a tuple or a list, as an index array of ``like``'s framework."""
+    if not hasattr(lengths, "dtype"):
+        lengths = xp.asarray(lengths)
+    return xp.astype(lengths, softmax.index_dtype(xp, lengths))
+
+
+def _check_kernel_dtype(xp, log_probs):
+    # PyTorch's CTC kernels exist for float32 and float64 only (NotImplementedError, on the CPU).
+    if log_probs.dtype not in (xp.float32, xp.float64):
+        raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{torch_scalar_name(log_probs.dtype)}'")
+
+
+def _check_values(xp, frames, input_lengths, padded_labels, target_lengths):
+    """PyTorch's bounds on the lengths, with its messages (eager only)."""
+    if not concrete(xp, input_lengths, target_lengths):
+        return
+    if frames is not None and any_true(xp, input_lengths > frames):
+        raise RuntimeError(f"Expected input_lengths to have value at most {frames}, but got value "
+                           f"{int(xp.max(input_lengths))} (while checking arguments for ctc_loss_allocate_outputs)")
+    if padded_labels is not None and any_true(xp, target_lengths > padded_labels):
+        raise RuntimeError(f"Expected tensor to have size at least {int(xp.max(target_lengths))} at dimension 1, "
+                           f"but got size {padded_labels} for argument #2 'targets' (while checking arguments for "
+                           "ctc_loss_allocate_outputs)")
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """``torch.nn.functional.ctc_loss``: ``-log p(target | log_probs)`` summed over every alignment.
+
+    ``log_probs``: ``(T, N, C)`` log-probabilities (``(T, C)`` unbatched); ``targets``: ``(N, S)``
+    padded, or the ``N`` sequences concatenated in one 1-D array; ``input_lengths`` and
+    ``target_lengths``: ``(N,)`` arrays, tuples or lists. ``blank`` is the blank class.
+    ``'mean'`` divides each loss by its target length (at least 1), then averages the batch.
+    A target that its frames can't hold gives ``inf``, or 0 (gradient 0) with ``zero_infinity``.
+
+    The gradient with respect to ``log_probs`` is PyTorch's, ``exp(log_probs) - occupancy`` on
+    each sample's frames: the logits' gradient once it flows back through ``log_softmax``.
+
+    Source: A. Graves et al., ICML 2006 (see ``multiloss.losses.ctc``).
+    """
+    reduction = torch_reduction(reduction)
+    xp = namespace_of(log_probs, targets)
+    if xp.ndim(log_probs) not in (2, 3):
+        raise RuntimeError(f"ctc_loss(): log_probs must be 2-D (unbatched) or 3-D, got {xp.ndim(log_probs)}-D")
+    batched = xp.ndim(log_probs) == 3
+    if not batched:
+        log_probs, targets = xp.expand_dims(log_probs, axis=1), xp.expand_dims(targets, axis=0)
+    input_lengths = xp.reshape(_as_lengths(xp, input_lengths, log_probs), (-1,))
+    target_lengths = xp.reshape(_as_lengths(xp, target_lengths, log_probs), (-1,))
+    if 0 in (xp.shape(log_probs) or ()):  # a size known only at run time is not checked
+        raise RuntimeError("log_probs tensor must not be empty")
+    classes = log_probs.shape[2]
+    if not 0 <= blank < classes:
+        raise RuntimeError("blank must be in label range")
+    _check_kernel_dtype(xp, log_probs)
+    targets = _as_lengths(xp, targets, log_probs)
+    padded = targets.shape[1] if xp.ndim(targets) == 2 else None
+    _check_values(xp, log_probs.shape[0], input_lengths, padded, target_lengths)
+    loss = xp.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
+    if not batched:
+        loss = xp.reshape(loss, ())
+    if reduction == "mean":
+        divisor = xp.astype(xp.clip(target_lengths, min=1), loss.dtype)
+        loss = loss / (divisor if batched else xp.reshape(divisor, ()))
+    return reduce_torch(xp, loss, reduction)
+
+
+class CTCLoss(_Loss):
+    """``torch.nn.CTCLoss(blank=0, reduction='mean', zero_infinity=False)``."""
+
+    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        return ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                        self.zero_infinity)
