@@ -139,6 +139,7 @@ def _load_entries():
         categorical,
         distribute,
         divergence,
+        linear,
         margin,
         overlap,
         regression,
@@ -146,7 +147,7 @@ def _load_entries():
         softmax,
     )
 
-    families = (regression, softmax, categorical, sigmoid, divergence, distribute, margin, box, overlap)
+    families = (regression, softmax, linear, categorical, sigmoid, divergence, distribute, margin, box, overlap)
     return tuple(entry for family in families for entry in family.ENTRIES)
 
 
