@@ -50,6 +50,13 @@ def _margin_kernel_dtype(x):
 class TorchBackend(Backend):
     name = "torch"
 
+    def __getattr__(self, attr):
+        # The generic lookup caches the name on the instance; under torch.compile that is a side
+        # effect Dynamo can't trace inside a higher-order op (torch.utils.checkpoint's body).
+        if torch.compiler.is_compiling():
+            return getattr(self._namespace, attr)
+        return super().__getattr__(attr)
+
     logsumexp = staticmethod(lambda x, axis, keepdims=False: torch.logsumexp(x, dim=axis, keepdim=keepdims))
     log_softmax = staticmethod(lambda x, axis: torch.log_softmax(x, dim=axis))
     softmax = staticmethod(lambda x, axis: torch.softmax(x, dim=axis))

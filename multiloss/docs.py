@@ -39,6 +39,8 @@ _SYNONYMS = {
                               "sparse_softmax_cross_entropy", "softmax_cross_entropy_with_logits",
                               "sparse_softmax_cross_entropy_with_logits"),
     "negative log-likelihood of log-probabilities": ("nll_loss",),
+    "linear cross-entropy (projection and softmax cross-entropy, chunked)": ("linear_cross_entropy",
+                                                                            "linear_cross_entropy_loss"),
     "softmax focal cross-entropy": ("categorical_focal_crossentropy",),
     "generalized cross-entropy": ("categorical_generalized_cross_entropy",),
     "binary cross-entropy": ("binary_cross_entropy", "bce_loss", "binary_cross_entropy_with_logits",

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Arg:
-    """An option whose value is one of the generated arrays (e.g. a weight), named by its role."""
+    """An option whose value is one of the generated arrays (e.g. a weight), named by its role,
+    or that array's ``attribute`` (``"dtype"``: a class that makes arrays makes the backend's)."""
 
     role: str
+    attribute: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ class Entry:
     # memory, or an error where multiloss returns the empty result): ``differences`` says
     # what multiloss gives, and the property tests only require that it gives it quietly.
     original_defines_empty: bool = True
+    # A class' own arrays, set from roles once it is built, as a user loads a state:
+    # (attribute path, role) pairs (a torch Module's parameter takes the array's values).
+    state: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self):

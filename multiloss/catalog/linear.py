@@ -2,7 +2,9 @@
 
 Each input kind has rows whose option sets run the reference path (``options=None``: linear,
 then ``cross_entropy``) and the chunked path (``options``, a few rows of logits at a time);
-PyTorch's own function takes multiloss's options object too, so one row serves both.
+PyTorch's own function takes multiloss's options object too, so one row serves both. The
+class rows build the loss with the dtype of the backend's arrays and load the row's
+projection into it (``Entry.state``), as a user loads a trained head.
 """
 
 from ..pytorch._linear import LinearCrossEntropyOptions
@@ -118,4 +120,42 @@ ENTRIES = (
     _function("linear_features", ("input", "linear_weight", "probabilities"), _PROBABILITIES, _PROBABILITY_CASES),
     _function("linear_features_kdim", ("input", "linear_weight", "target"), _KDIM, _KDIM_CASES),
     _function("linear_features_unbatched", ("input", "linear_weight", "target"), _UNBATCHED, ()),
+)
+
+
+_CLASS_DIFFERENCES = (
+    "Where torch is imported and dtype is None or a torch dtype, the loss owns a torch.nn.Linear, made as "
+    "PyTorch's (the same draws under torch.manual_seed, the same state_dict). Off torch, or given a NumPy, "
+    "JAX (jax.numpy.float32) or TensorFlow dtype, it owns a multiloss.pytorch.Linear holding arrays of that "
+    "framework (NumPy float32 by default; tf.Variable on TensorFlow), drawn as torch.nn.Linear draws them "
+    "(uniform in +-1/sqrt(in_features)) from NumPy's global random state; set loss.linear.weight (and .bias) "
+    "to load a projection. " + _DIFFERENCES
+)
+_MODULE = {"in_features": 4, "num_classes": 5, "dtype": Arg("input", "dtype")}
+_MODULE_OPTIONS = tuple({**_MODULE, **o} for o in (
+    {}, {"options": CHUNKS}, {"reduction": "none"}, {"weight": W, "reduction": "sum"},
+    {"options": CHUNKS, "weight": W, "reduction": "none"}, {"ignore_index": 2, "label_smoothing": 0.2},
+))
+_MODULE_CASES = (
+    Case("label_smoothing above 1", {"label_smoothing": 1.5}, raises="RuntimeError"),
+    Case("weight of another length", {"weight": Arg("wrong_weight")}, raises="RuntimeError"),
+    Case("unknown reduction", {"reduction": "avg"}, raises="ValueError"),
+    Case("all ignored, chunked", {"options": CHUNKS}, edge="all_ignored", gradient=True),
+)
+
+
+def _module(inputs, options, cases, state):
+    return Entry(path="multiloss.pytorch.LinearCrossEntropyLoss", original="torch.nn.LinearCrossEntropyLoss",
+                 inputs=inputs, call=("input", "target"), grad="input", options=options, style="class",
+                 cases=cases, state=state, differences=_CLASS_DIFFERENCES)
+
+
+ENTRIES += (
+    _module("linear_features", _MODULE_OPTIONS, _MODULE_CASES, (("linear.weight", "flat_weight"),)),
+    _module("linear_features", tuple({**o, "bias": True} for o in _MODULE_OPTIONS[:3]), (),
+            (("linear.weight", "flat_weight"), ("linear.bias", "flat_bias"))),
+    _module("linear_features_kdim", ({**_MODULE, "out_features": (3,), "bias": True},
+                                     {**_MODULE, "out_features": (3,), "bias": True, "reduction": "none",
+                                      "weight": W}), (),
+            (("linear.weight", "flat_weight"), ("linear.bias", "flat_bias"))),
 )

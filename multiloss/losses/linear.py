@@ -28,8 +28,8 @@ def chunk_terms(xp, input, target, linear_weight, linear_bias, weight, *, ignore
                 acc_dtype=None):
     """One chunk's ``(loss, target_weight)`` per row, both ``(rows,)``, computed in ``acc_dtype``.
 
-    Class indices: PyTorch's NLL term ``-w[t] log_softmax(logits)[t]`` and ``w[t]`` (both 0 where
-    ``t == ignore_index``, see ``softmax.smoothed_nll``). Probabilities: ``-sum_c w_c p_c
+    Class indices: PyTorch's NLL term ``-w[t] log_softmax(logits)[t]`` and ``w[t]`` (``w[t]`` is 0
+    where ``t == ignore_index``, and multiplies the term there too). Probabilities: ``-sum_c w_c p_c
     log_softmax(logits)_c`` and 1 (the mean over probabilities divides by the rows).
     """
     if acc_dtype is not None and input.dtype != acc_dtype:
@@ -42,12 +42,10 @@ def chunk_terms(xp, input, target, linear_weight, linear_bias, weight, *, ignore
         return loss, xp.ones_like(loss)
     # A chunk's indices were range-checked with the whole target, before the chunks.
     safe, ignored = softmax.mask_ignored(xp, target, ignore_index)
-    picked = softmax.pick(xp, log_probs, safe, axis=1)
-    loss = xp.where(ignored, xp.zeros_like(picked), -picked)  # where: an ignored row's gradient is 0
     target_weight = softmax.target_weights(xp, safe, ignored, weight, log_probs.dtype)
-    if weight is not None:
-        loss = loss * target_weight  # after the where, as smoothed_nll (0 * inf is nan there too)
-    return loss, target_weight
+    # A product with the weight, 0 at an ignored row, as PyTorch's chunked op scales its rows: a NaN
+    # feature there is NaN in the sum, and a mean over no target has a NaN gradient (0 * 1/0).
+    return -softmax.pick(xp, log_probs, safe, axis=1) * target_weight, target_weight
 
 
 def chunked_linear_cross_entropy(xp, input, linear_weight, target, linear_bias=None, weight=None, *,

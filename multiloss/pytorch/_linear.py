@@ -228,7 +228,6 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
     index = -100 if ignore_index is None else ignore_index
     if options is not None:
         if _chunkable(xp, input, target, reduction, label_smoothing, out_features, probabilities):
-            _check_dtypes(input, linear_weight, linear_bias)
             return _chunked(xp, input, linear_weight, target, linear_bias, weight, reduction, index, options,
                             probabilities)
         warnings.warn(
@@ -255,11 +254,9 @@ def _chunked(xp, input, linear_weight, target, linear_bias, weight, reduction, i
     if unbatched:  # one sample as a batch of one, as PyTorch's chunked path takes it
         input, target = xp.expand_dims(input, axis=0), xp.expand_dims(target, axis=0)
     rows, in_features = xp.shape(input)
-    if probabilities and target.dtype != input.dtype:
-        raise TypeError(f"linear_cross_entropy: probability target dtype must match input dtype "
-                        f"{dtype_name(input.dtype)}, got {dtype_name(target.dtype)}.")
     plan = _plan(xp, options, input, rows if rows is not None else 1, in_features, linear_weight.shape[0],
                  probabilities)
+    _check_dtypes(input, linear_weight, linear_bias)
     result = xp.linear_cross_entropy(input, linear_weight, target, linear_bias, weight, reduction,
                                      None if probabilities else ignore_index, plan)
     return result[0] if unbatched and reduction == "none" else result
@@ -276,6 +273,8 @@ class Linear:
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         import numpy as np  # only when a projection is made off torch
 
+        if dtype is not None and dtype_name(dtype) not in _ACC_DTYPES:  # what torch's Linear raises
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         self.in_features, self.out_features = in_features, out_features
         bound = 1 / math.sqrt(in_features) if in_features > 0 else 0.0
         make = _array_maker(dtype, device)

@@ -2,7 +2,8 @@
 
 Roles: ``input`` (features, ``(N, in)``), ``linear_weight`` (``(C, in)``; K-dimensional:
 ``(C, d1, in)``), ``linear_bias`` (its shape without ``in``), ``wrong_bias`` (``C + 1``
-entries), ``target`` (int64 class indices; K-dimensional: ``(N, d1)``), ``target_with_ignored``
+entries), ``flat_weight`` and ``flat_bias`` (the same, stored flat as
+``LinearCrossEntropyLoss`` stores them: ``(C * d1, in)``), ``target`` (int64 class indices; K-dimensional: ``(N, d1)``), ``target_with_ignored``
 (some at -100), ``probabilities`` (class probabilities of the logits' shape), and the class
 weights ``weight``, ``zero_weight``, ``wrong_weight`` (``C + 1``) and ``double_weight`` (float64).
 """
@@ -23,11 +24,16 @@ def _arrays(rng, dtype, input_shape, weight_shape):
     ignored.reshape(-1)[1::3] = IGNORE
     probabilities = rng.dirichlet(np.ones(classes), size=(*batch, *out_features))
     probabilities = np.moveaxis(probabilities, -1, len(batch))  # the class axis after the batch's
+    linear_weight = rng.normal(size=weight_shape).astype(dtype)
+    linear_bias = rng.normal(size=weight_shape[:-1]).astype(dtype)
     return {
         "input": rng.normal(size=input_shape).astype(dtype),
-        "linear_weight": rng.normal(size=weight_shape).astype(dtype),
-        "linear_bias": rng.normal(size=weight_shape[:-1]).astype(dtype),
+        "linear_weight": linear_weight,
+        "linear_bias": linear_bias,
+        "flat_weight": linear_weight.reshape(-1, weight_shape[-1]),
+        "flat_bias": linear_bias.reshape(-1),
         "wrong_bias": rng.normal(size=(classes + 1,)).astype(dtype),
+        # the flat storage of LinearCrossEntropyLoss' projection, (C * d1 * ... * dK, in)
         "target": target,
         "target_with_ignored": ignored,
         "probabilities": probabilities.astype(dtype),
