@@ -242,8 +242,8 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
         linear_weight = xp.reshape(linear_weight, (flat, weight_shape[-1]))
         linear_bias = None if linear_bias is None else xp.reshape(linear_bias, (flat,))
     logits = linear_math.linear(xp, input, linear_weight, linear_bias)
-    if out_features:
-        logits = xp.reshape(logits, logits_shape)
+    if out_features:  # (a batch size known only at run time, TensorFlow's None, is inferred)
+        logits = xp.reshape(logits, tuple(-1 if d is None else d for d in logits_shape))
     return cross_entropy(logits, target, weight=weight, reduction=reduction, ignore_index=index,
                          label_smoothing=label_smoothing)
 
@@ -256,7 +256,8 @@ def _chunked(xp, input, linear_weight, target, linear_bias, weight, reduction, i
     rows, in_features = xp.shape(input)
     plan = _plan(xp, options, input, rows if rows is not None else 1, in_features, linear_weight.shape[0],
                  probabilities)
-    _check_dtypes(input, linear_weight, linear_bias)
+    if dtype_name(plan.acc_dtype) == dtype_name(input.dtype):  # an upcast to float32 takes any float dtypes
+        _check_dtypes(input, linear_weight, linear_bias)
     result = xp.linear_cross_entropy(input, linear_weight, target, linear_bias, weight, reduction,
                                      None if probabilities else ignore_index, plan)
     return result[0] if unbatched and reduction == "none" else result
