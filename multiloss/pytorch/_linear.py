@@ -79,8 +79,9 @@ class LinearCrossEntropyOptions:
 
 
 def _dtype_label(dtype):
-    # A dtype of any framework, or a scalar type standing for one (numpy.float32, jax.numpy.float32).
-    return dtype.__name__ if isinstance(dtype, type) else dtype_name(dtype)
+    # A dtype of any framework, or a scalar type standing for one (numpy.float32, jax.numpy.float32),
+    # by its bare name ("array_api_strict.float64" too).
+    return (dtype.__name__ if isinstance(dtype, type) else dtype_name(dtype)).rpartition(".")[2]
 
 
 def _acc_dtype_message(dtype):
@@ -256,7 +257,7 @@ def _chunked(xp, input, linear_weight, target, linear_bias, weight, reduction, i
     rows, in_features = xp.shape(input)
     plan = _plan(xp, options, input, rows if rows is not None else 1, in_features, linear_weight.shape[0],
                  probabilities)
-    if dtype_name(plan.acc_dtype) == dtype_name(input.dtype):  # an upcast to float32 takes any float dtypes
+    if _dtype_label(plan.acc_dtype) == _dtype_label(input.dtype):  # an upcast to float32 takes any float dtypes
         _check_dtypes(input, linear_weight, linear_bias)
     result = xp.linear_cross_entropy(input, linear_weight, target, linear_bias, weight, reduction,
                                      None if probabilities else ignore_index, plan)
@@ -274,7 +275,7 @@ class Linear:
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         import numpy as np  # only when a projection is made off torch
 
-        if dtype is not None and dtype_name(dtype) not in _ACC_DTYPES:  # what torch's Linear raises
+        if dtype is not None and _dtype_label(dtype) not in _ACC_DTYPES:  # what torch's Linear raises
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         self.in_features, self.out_features = in_features, out_features
         bound = 1 / math.sqrt(in_features) if in_features > 0 else 0.0
@@ -295,7 +296,7 @@ def _array_maker(dtype, device):
     """A function from a float64 NumPy array to an array of ``dtype``'s framework (NumPy's
     float32 when ``dtype`` is None) on ``device``."""
     framework = "numpy" if dtype is None else _framework_of_dtype(dtype)
-    name = "float32" if dtype is None else dtype_name(dtype)
+    name = "float32" if dtype is None else _dtype_label(dtype)
     if framework in ("jax", "jaxlib"):
         import jax
 

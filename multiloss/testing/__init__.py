@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._dispatch import namespace_of
 from ..catalog import Arg, Entry, _resolve
 from . import kinds
 from ._conventions import CONVENTIONS, DRAWS, run_convention, run_mapped
@@ -176,6 +177,9 @@ def _load_state(loss, state, arrays):
             continue
         if torch is not None and isinstance(owner, torch.nn.Module) and name in owner._parameters:
             value = torch.nn.Parameter(value, requires_grad=value.is_floating_point())
+        elif current is not None and current.dtype != value.dtype:  # loaded into the class' dtype, as above
+            xp = namespace_of(value)
+            value = xp.astype(value, current.dtype)
         setattr(owner, name, value)
 
 
