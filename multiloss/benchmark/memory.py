@@ -143,6 +143,10 @@ def _measure(backend, path, timeout):
     return {"error": (out.stderr.strip().splitlines() or ["no output"])[-1][:200]}
 
 
+def _mb(n):
+    return "-" if n is None else f"{n / 2**20:.1f} MB"
+
+
 def linear_cross_entropy(entries, backends, timeout=600):
     """Result lines for ``multiloss bench`` (its table's memory column: chunked / reference), one per
     backend, when the benchmarked rows include ``linear_cross_entropy``; else none."""
@@ -157,11 +161,11 @@ def linear_cross_entropy(entries, backends, timeout=600):
         measured = {path: _measure(backend, path, timeout) for path in PATHS}
         chunked, reference = measured["chunked"], measured["reference"]
         what = "value" if backend == "numpy" else "value and gradient"
-        notes = [f"peak memory of one {what}, chunked (LinearCrossEntropyOptions()) / options=None, "
-                 "as VmHWM less VmRSS before the call, in a fresh process"]
+        notes = [f"peak {_mb(chunked.get('peak'))} chunked vs {_mb(reference.get('peak'))} options=None",
+                 f"one {what}; VmHWM less VmRSS before the call, in a fresh process; chunked is "
+                 "LinearCrossEntropyOptions()"]
         if chunked.get("extra") is not None and reference.get("extra") is not None:
-            notes.append(f"{chunked['extra_how']}: {chunked['extra'] / 2**20:.1f} MB / "
-                         f"{reference['extra'] / 2**20:.1f} MB")
+            notes.append(f"{chunked['extra_how']}: {_mb(chunked['extra'])} / {_mb(reference['extra'])}")
         notes += [f"{p}: {m['error']}" for p, m in measured.items() if "error" in m]
         results.append({
             "loss": "pytorch.functional.linear_cross_entropy [chunked, peak memory]", "path": PATH,
