@@ -306,6 +306,8 @@ def _array_maker(dtype, device):
 
         def variable(a):
             with tf.device(device or ""):
+                if not tf.executing_eagerly():  # inside tf.function, which makes variables only once
+                    return tf.constant(a.astype(name))
                 return tf.Variable(a.astype(name))
 
         return variable
