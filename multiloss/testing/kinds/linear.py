@@ -3,8 +3,8 @@
 Roles: ``input`` (features, ``(N, in)``), ``linear_weight`` (``(C, in)``; K-dimensional:
 ``(C, d1, in)``), ``linear_bias`` (its shape without ``in``), ``wrong_bias`` (``C + 1``
 entries), ``flat_weight`` and ``flat_bias`` (the same, stored flat as
-``LinearCrossEntropyLoss`` stores them: ``(C * d1, in)``), ``target`` (int64 class indices; K-dimensional: ``(N, d1)``), ``target_with_ignored``
-(some at -100), ``probabilities`` (class probabilities of the logits' shape), and the class
+``LinearCrossEntropyLoss`` stores them: ``(C * d1, in)``), ``target`` (int64 class indices;
+K-dimensional: ``(N, d1)``), ``target_with_ignored`` (some at -100), ``probabilities`` (class probabilities of the logits' shape), and the class
 weights ``weight``, ``zero_weight``, ``wrong_weight`` (``C + 1``) and ``double_weight`` (float64).
 """
 
@@ -30,10 +30,10 @@ def _arrays(rng, dtype, input_shape, weight_shape):
         "input": rng.normal(size=input_shape).astype(dtype),
         "linear_weight": linear_weight,
         "linear_bias": linear_bias,
+        # the flat storage of LinearCrossEntropyLoss' projection, (C * d1 * ... * dK, in)
         "flat_weight": linear_weight.reshape(-1, weight_shape[-1]),
         "flat_bias": linear_bias.reshape(-1),
         "wrong_bias": rng.normal(size=(classes + 1,)).astype(dtype),
-        # the flat storage of LinearCrossEntropyLoss' projection, (C * d1 * ... * dK, in)
         "target": target,
         "target_with_ignored": ignored,
         "probabilities": probabilities.astype(dtype),
