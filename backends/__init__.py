@@ -52,6 +52,15 @@ written in standard names only and are what the strict test runs):
   ``RuntimeError("argument #2 'target' is out of range")`` in eager mode (torch: in its kernel).
 - ``pairwise_distance(x1, x2, p, eps, keepdim)``: PyTorch's ``pairwise_distance``,
   ``||x1 - x2 + eps||_p`` over the last axis of the broadcast (torch: its own function).
+- ``map_chunks(fn, sliced, shared, size)``: ``fn(*slices, *shared)`` on consecutive slices of ``size``
+  rows (axis 0) of each array of ``sliced`` (the last slice shorter), its tuple of outputs concatenated
+  along axis 0; autodiff keeps no slice's intermediates (a slice's are recomputed in its backward), so
+  one slice's are held at a time.
+- ``linear_cross_entropy(input, linear_weight, target, linear_bias, weight, reduction, ignore_index, plan)``:
+  PyTorch's chunked ``linear_cross_entropy`` of ``(N, in)`` features and a ``(C, in)`` projection against
+  class indices (or ``(N, C)`` probabilities, ``ignore_index`` then unused), ``plan.batch_chunk_size`` rows
+  of logits at a time in ``plan.acc_dtype``, reduced as ``nll_loss`` (probabilities: mean over N).
+  torch: its own chunked op.
 - ``softmax_cross_entropy(logits, labels, axis)``: TensorFlow's ``SoftmaxCrossEntropyWithLogits``,
   ``-sum(labels * log_softmax(logits), axis)`` with TF's gradients: ``softmax - labels`` for the
   logits (whatever each row of labels sums to) and ``-log_softmax(logits)`` for the labels.
@@ -134,6 +143,8 @@ EXTENSIONS = (
     "multi_margin",
     "multilabel_margin",
     "pairwise_distance",
+    "map_chunks",
+    "linear_cross_entropy",
     "softmax_cross_entropy",
     "sigmoid_cross_entropy",
     "half_sum_of_squares",

@@ -140,12 +140,43 @@ class Backend:
 
     def nll_loss(self, x, indices, weight, ignore_index, reduction, label_smoothing=0.0, from_logits=False):
         loss, target_weight = self._nll_terms(x, indices, weight, ignore_index, label_smoothing, from_logits)
+        return self._reduce_nll(loss, target_weight, reduction)
+
+    def _reduce_nll(self, loss, target_weight, reduction):
         if reduction == "none":
             return loss
         if reduction == "sum":
             return self.sum(loss)
         # The weighted mean: over the summed weights of the targets not ignored (NaN for none).
         return self.sum(loss) / self.sum(target_weight)
+
+    def map_chunks(self, fn, sliced, shared, size):
+        rows = sliced[0].shape[0]
+        if rows is None or rows <= size:
+            return fn(*sliced, *shared)
+        outputs = [fn(*(a[start:start + size, ...] for a in sliced), *shared) for start in range(0, rows, size)]
+        return tuple(self.concat(list(parts), axis=0) for parts in zip(*outputs))
+
+    def linear_cross_entropy(self, input, linear_weight, target, linear_bias, weight, reduction, ignore_index,
+                             plan):
+        from ..losses import linear  # the loss math; imported here, after the package
+
+        probabilities = self.isdtype(target.dtype, "real floating")
+        if not probabilities:
+            # The range of the whole target at once: one host read, not one per chunk.
+            ignored = target == ignore_index
+            self._check_targets(self.where(ignored, self.zeros_like(target), target), linear_weight.shape[0])
+        loss, target_weight = linear.chunked_linear_cross_entropy(
+            self, input, linear_weight, target, linear_bias, weight, ignore_index=ignore_index,
+            probabilities=probabilities, chunk_size=plan.batch_chunk_size, acc_dtype=plan.acc_dtype)
+        if probabilities and reduction == "mean":
+            from .._reduction import reduce
+
+            result = reduce(self, loss, "mean", empty="nan")  # over the rows, whatever the weights
+        else:
+            result = self._reduce_nll(loss, target_weight, reduction)
+        # Reduced in the accumulation dtype, then given the input's, as PyTorch's chunked op does.
+        return result if result.dtype == input.dtype else self.astype(result, input.dtype)
 
     def _nll_terms(self, x, indices, weight, ignore_index, label_smoothing, from_logits):
         """``nll_loss``'s per-target losses and the weights of its mean (see ``smoothed_nll``)."""

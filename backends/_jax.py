@@ -146,6 +146,25 @@ class JaxBackend(Backend):
             loss = loss * target_weight  # after the where, as smoothed_nll (0 * inf is nan)
         return loss, target_weight
 
+    def map_chunks(self, fn, sliced, shared, size):
+        # lax.map over the whole slices (one compiled body, run one slice at a time) and a last
+        # call for the rest; jax.checkpoint makes the backward recompute a slice's intermediates.
+        rows = sliced[0].shape[0]
+        if rows <= size:
+            return fn(*sliced, *shared)
+        whole = rows // size * size
+
+        def body(chunk):
+            return fn(*chunk, *shared)
+
+        stacked = tuple(jnp.reshape(a[:whole], (whole // size, size, *a.shape[1:])) for a in sliced)
+        outputs = jax.lax.map(jax.checkpoint(body), stacked)
+        outputs = [jnp.reshape(o, (whole, *o.shape[2:])) for o in outputs]
+        if whole < rows:
+            rest = jax.checkpoint(body)(tuple(a[whole:] for a in sliced))
+            outputs = [jnp.concatenate([o, r]) for o, r in zip(outputs, rest)]
+        return tuple(outputs)
+
     def one_hot(self, indices, num_classes, dtype):
         return jax.nn.one_hot(indices, num_classes, dtype=dtype)
 

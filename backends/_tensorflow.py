@@ -339,6 +339,31 @@ class TensorflowBackend(Backend):
     def permute_dims(self, x, axes):
         return tf.transpose(x, perm=list(axes))
 
+    matrix_transpose = staticmethod(tf.linalg.matrix_transpose)
+
+    def map_chunks(self, fn, sliced, shared, size):
+        # tf.recompute_grad per slice: its backward runs the slice again under a tape. It
+        # differentiates its float arguments only (it warns for others): the rest is closed over.
+        # A batch size unknown until run time (tf.function) is one slice.
+        rows = sliced[0].shape[0]
+        if rows is None or rows <= size:
+            return fn(*sliced, *shared)
+        outputs = [self._recomputed(fn, [a[start:start + size] for a in sliced] + list(shared))
+                   for start in range(0, rows, size)]
+        return tuple(tf.concat(list(parts), axis=0) for parts in zip(*outputs))
+
+    @staticmethod
+    def _recomputed(fn, arrays):
+        floats = [i for i, a in enumerate(arrays) if a is not None and a.dtype.is_floating]
+
+        def call(*values):
+            full = list(arrays)
+            for i, value in zip(floats, values):
+                full[i] = value
+            return fn(*full)
+
+        return tf.recompute_grad(call)(*(arrays[i] for i in floats))
+
     def moveaxis(self, x, source, destination):
         # A transpose by a permutation known in Python: tf.experimental.numpy.moveaxis computes the
         # rank as a tensor and reads it back, which waits for the device.

@@ -10,6 +10,7 @@ import sys
 import array_api_compat.torch as namespace
 import torch
 import torch.nn.functional as F
+from torch.utils.checkpoint import checkpoint
 
 from ._base import Backend
 
@@ -101,6 +102,13 @@ class TorchBackend(Backend):
             if cls not in _PLAIN_TYPES:
                 return None
         return (not compiling and _DECLINING.get(name)) or getattr(F, name, None)
+
+    def __getattr__(self, attr):
+        # The generic lookup caches the name on the instance; under torch.compile that is a side
+        # effect Dynamo can't trace inside a higher-order op (torch.utils.checkpoint's body).
+        if torch.compiler.is_compiling():
+            return getattr(self._namespace, attr)
+        return super().__getattr__(attr)
 
     logsumexp = staticmethod(lambda x, axis, keepdims=False: torch.logsumexp(x, dim=axis, keepdim=keepdims))
     log_softmax = staticmethod(lambda x, axis: torch.log_softmax(x, dim=axis))
@@ -307,6 +315,42 @@ class TorchBackend(Backend):
             return super().ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
         return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=blank, reduction="none",
                           zero_infinity=zero_infinity)
+
+    def map_chunks(self, fn, sliced, shared, size):
+        # torch.utils.checkpoint (non-reentrant) per slice: the forward keeps a slice's inputs
+        # only, and the backward recomputes its intermediates. Without a gradient to take, or
+        # under torch.func's transforms (which checkpoint does not support), a plain loop.
+        rows = sliced[0].shape[0]
+        if rows <= size:
+            return fn(*sliced, *shared)
+        arrays = [a for a in (*sliced, *shared) if isinstance(a, torch.Tensor)]
+        remat = (torch.is_grad_enabled() and any(a.requires_grad for a in arrays)
+                 and not any(_functorch_wrapped(a) for a in arrays))
+        outputs = []
+        for chunk in zip(*(torch.split(a, size) for a in sliced)):
+            if remat:
+                outputs.append(checkpoint(fn, *chunk, *shared, use_reentrant=False))
+            else:
+                outputs.append(fn(*chunk, *shared))
+        return tuple(torch.cat(parts) for parts in zip(*outputs))
+
+    def linear_cross_entropy(self, input, linear_weight, target, linear_bias, weight, reduction, ignore_index,
+                             plan):
+        # PyTorch's own chunked op, which this is. It runs eagerly only (torch.compile breaks the
+        # graph there, torch.func's transforms can't run it) and has no gradient for the class
+        # weights nor for a probability target: those take the generic form.
+        probabilities = target.dtype.is_floating_point
+        wants = [weight] + ([target] if probabilities else [])
+        if (torch.compiler.is_compiling() or self._generic_only(input, linear_weight) or _is_dtensor(target)
+                or any(getattr(a, "requires_grad", False) for a in wants)):
+            return super().linear_cross_entropy(input, linear_weight, target, linear_bias, weight, reduction,
+                                                ignore_index, plan)
+        options = torch.nn.LinearCrossEntropyOptions(
+            allow_retain_graph=plan.allow_retain_graph, batch_chunk_size=plan.batch_chunk_size,
+            chunking_method=None, acc_policy=plan.acc_policy, acc_dtype=plan.acc_dtype)
+        return F.linear_cross_entropy(input, linear_weight, target, linear_bias=linear_bias, weight=weight,
+                                      reduction=reduction, ignore_index=None if probabilities else ignore_index,
+                                      options=options)
 
     def multi_margin(self, x, target, p, margin, weight):
         # PyTorch's own kernel: it checks the range inside, with no host read. It has no

@@ -41,6 +41,8 @@ _SYNONYMS = {
                               "softmax_cross_entropy_with_integer_labels", "safe_softmax_cross_entropy"),
     "poly-1 cross-entropy": ("poly_loss_cross_entropy",),
     "negative log-likelihood of log-probabilities": ("nll_loss",),
+    "linear cross-entropy (projection and softmax cross-entropy, chunked)": ("linear_cross_entropy",
+                                                                            "linear_cross_entropy_loss"),
     "softmax focal cross-entropy": ("categorical_focal_crossentropy",),
     "generalized cross-entropy": ("categorical_generalized_cross_entropy",),
     "binary cross-entropy": ("binary_cross_entropy", "bce_loss", "binary_cross_entropy_with_logits",

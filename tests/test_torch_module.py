@@ -24,14 +24,16 @@ pytest.importorskip("torch._dynamo")
 torch = pytest.importorskip("torch")
 
 import multiloss.pytorch as mp  # noqa: E402
+from multiloss.pytorch._common import _Loss  # noqa: E402
 
-CLASSES = [name for name in mp.__all__ if isinstance(getattr(mp, name), type)]
+CLASSES = [name for name in mp.__all__ if isinstance(getattr(mp, name), type) and issubclass(getattr(mp, name), _Loss)]
 
 
 def _options(cls):
-    """Array options for every one ``cls`` takes: three classes' weights."""
+    """Array options for every one ``cls`` takes: three classes' weights (and sizes for a projection)."""
     parameters = inspect.signature(cls).parameters
-    options = {"weight": torch.tensor([1.0, 2.0, 0.5]), "pos_weight": torch.tensor([3.0, 1.0, 2.0])}
+    options = {"weight": torch.tensor([1.0, 2.0, 0.5]), "pos_weight": torch.tensor([3.0, 1.0, 2.0]),
+               "in_features": 4, "num_classes": 3}
     return {name: value for name, value in options.items() if name in parameters}
 
 

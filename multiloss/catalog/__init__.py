@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Arg:
-    """An option whose value is one of the generated arrays (e.g. a weight), named by its role."""
+    """An option whose value is one of the generated arrays (e.g. a weight), named by its role,
+    or that array's ``attribute`` (``"dtype"``: a class that makes arrays makes the backend's)."""
 
     role: str
+    attribute: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,9 @@ class Entry:
     # it waits for the device): which value and why. The devices check allows those reads; a
     # row without it must give its result on any device with no host read.
     host_reads: str = ""
+    # A class' own arrays, set from roles once it is built, as a user loads a state:
+    # (attribute path, role) pairs (a torch Module's parameter takes the array's values).
+    state: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self):
@@ -144,6 +149,7 @@ def _load_entries():
         ctc,
         distribute,
         divergence,
+        linear,
         margin,
         optax,
         overlap,
@@ -152,7 +158,7 @@ def _load_entries():
         softmax,
     )
 
-    families = (regression, softmax, categorical, sigmoid, divergence, distribute, margin, box, overlap, optax, ctc)
+    families = (regression, softmax, linear, categorical, sigmoid, divergence, distribute, margin, box, overlap, optax, ctc)
     return tuple(entry for family in families for entry in family.ENTRIES)
 
 

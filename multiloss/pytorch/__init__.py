@@ -8,6 +8,7 @@ serve NumPy, PyTorch, TensorFlow and JAX arrays.
 from . import functional
 from ._ctc import CTCLoss
 from ._divergence import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
+from ._linear import LinearCrossEntropyLoss, LinearCrossEntropyOptions
 from ._margin import (
     CosineEmbeddingLoss,
     HingeEmbeddingLoss,
@@ -26,7 +27,7 @@ from ._softmax import CrossEntropyLoss, NLLLoss
 
 __all__ = ["functional", "L1Loss", "MSELoss", "HuberLoss", "SmoothL1Loss"]
 __all__ += ["KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss"]
-__all__ += ["CrossEntropyLoss", "NLLLoss"]
+__all__ += ["CrossEntropyLoss", "NLLLoss", "LinearCrossEntropyLoss", "LinearCrossEntropyOptions"]
 __all__ += ["BCELoss", "BCEWithLogitsLoss"]
 __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelMarginLoss",
             "MultiLabelSoftMarginLoss", "MultiMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._dispatch import namespace_of
 from ..catalog import Arg, Entry, _resolve
 from . import _devices, kinds
 from ._conventions import CONVENTIONS, DRAWS, run_convention, run_mapped
@@ -143,17 +144,52 @@ def _arrays(entry, dtype, edge=None):
 
 
 def _bind(options, arrays):
-    return {k: (arrays[v.role] if isinstance(v, Arg) else v) for k, v in options.items()}
+    bound = {}
+    for key, value in options.items():
+        if isinstance(value, Arg):
+            value = arrays[value.role] if value.attribute is None else getattr(arrays[value.role], value.attribute)
+        bound[key] = value
+    return bound
 
 
 def _invoke(entry, fn, arrays, options):
     """Call a loss (multiloss's or the original) the way the row says, on native arrays."""
+    fn, options = _built(entry, fn, arrays, options)
+    return fn(*[arrays[role] for role in entry.call], **options)
+
+
+def _built(entry, fn, arrays, options):
+    """``(callable, call options)``: a class row's loss built (its state loaded), or the function."""
     options = _bind(options, arrays)
-    args = [arrays[role] for role in entry.call]
-    if entry.style == "class":
-        at_call = {k: options.pop(k) for k in list(options) if k in entry.call_keywords}
-        return fn(**options)(*args, **at_call)
-    return fn(*args, **options)
+    if entry.style != "class":
+        return fn, options
+    at_call = {k: options.pop(k) for k in list(options) if k in entry.call_keywords}
+    loss = fn(**options)
+    _load_state(loss, entry.state, arrays)
+    return loss, at_call
+
+
+def _load_state(loss, state, arrays):
+    """Set a class' own arrays (``Entry.state``) from the row's."""
+    import operator
+    import sys
+
+    torch = sys.modules.get("torch")
+    for attribute, role in state:
+        path, _, name = attribute.rpartition(".")
+        owner = operator.attrgetter(path)(loss) if path else loss
+        value = arrays[role]
+        current = getattr(owner, name, None)
+        if torch is not None and isinstance(current, torch.nn.Parameter) and current.shape == value.shape:
+            with torch.no_grad():  # as load_state_dict does (no Parameter is made: torch.compile refuses that)
+                current.copy_(value)
+            continue
+        if torch is not None and isinstance(owner, torch.nn.Module) and name in owner._parameters:
+            value = torch.nn.Parameter(value, requires_grad=value.is_floating_point())
+        elif current is not None and current.dtype != value.dtype:  # loaded into the class' dtype, as above
+            xp = namespace_of(value)
+            value = xp.astype(value, current.dtype)
+        setattr(owner, name, value)
 
 
 def _native_arrays(framework, arrays):
@@ -379,7 +415,12 @@ def _compiled_run(entry, backend, fn, arrays, options_sets):
     """The row's loss under each of ``options_sets``, computed by one compiled program, as NumPy."""
     with x64(backend):
         native = _native_arrays(backend, arrays)
-        program = compiled(backend, lambda a: [_invoke(entry, fn, a, options) for options in options_sets])
+        if entry.state:  # a loss that owns arrays is built outside, as a module is, and its call compiled
+            built = [_quiet(_built, entry, fn, native, options) for options in options_sets]
+            program = compiled(backend, lambda a: [loss(*[a[r] for r in entry.call], **at_call)
+                                                   for loss, at_call in built])
+        else:
+            program = compiled(backend, lambda a: [_invoke(entry, fn, a, options) for options in options_sets])
         return [to_numpy(out) for out in _quiet(program, native)]
 
 
@@ -429,7 +470,7 @@ def _expect_warning(entry, framework, fn, arrays, options, case):
 
 def _call_roles(entry, options):
     """The roles of the arrays a call with ``options`` passes: positional ones and ``Arg`` options."""
-    return set(entry.call) | {v.role for v in options.values() if isinstance(v, Arg)}
+    return set(entry.call) | {v.role for v in options.values() if isinstance(v, Arg)} | {r for _, r in entry.state}
 
 
 def _draws(entry, dtype, roles):
