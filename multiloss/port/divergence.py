@@ -1,0 +1,4 @@
+"""Translations of the divergence family."""
+
+READERS = {}
+WRITERS = {}

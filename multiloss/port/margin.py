@@ -1,0 +1,4 @@
+"""Translations of the margin family."""
+
+READERS = {}
+WRITERS = {}

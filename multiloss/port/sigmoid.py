@@ -1,0 +1,4 @@
+"""Translations of the sigmoid family."""
+
+READERS = {}
+WRITERS = {}

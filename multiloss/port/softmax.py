@@ -1,0 +1,4 @@
+"""Translations of the softmax family."""
+
+READERS = {}
+WRITERS = {}
