@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import divergence, margin, regression, sigmoid, softmax
 from ._ir import NoTranslation
-from ._parse import Name, PortError, mirror_path, parse
+from ._parse import Name, PortError, normalise_path, parse
 from ._read import interface_of, spec_of
 from ._targets import FRAMEWORK, TARGETS
 
@@ -51,10 +51,24 @@ def _mirror_call(source):
     return mirror + text[text.index("("):]
 
 
+def _same_call(source):
+    """The source in its own interface: the call as written, its module spelled out."""
+    text = source.text
+    head = text.split("(", 1)[0]
+    full = normalise_path(head)
+    full = "tf." + full[len("tensorflow."):] if full.startswith("tensorflow.") else full
+    if "(" not in text:
+        args = ", ".join(source.array_parameters())
+        return f"{full}()({args})" if source.entry.style == "class" else f"{full}({args})"
+    return full + text[len(head):]
+
+
 def translate(source, target):
     """(call, notes) of a parsed source in one target, or raises NoTranslation."""
     if target == "multiloss":
         return _mirror_call(source), ["the mirror: the source's semantics on every backend"]
+    if interface_of(source.entry.original) == target:
+        return _same_call(source), []
     spec = spec_of(source, FAMILIES)
     writer = _writer(spec.concept, target)
     if writer is None:
