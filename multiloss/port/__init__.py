@@ -110,10 +110,8 @@ def _roles_of_options(source):
         for k, v in options.items():
             if isinstance(v, Arg):
                 roles.setdefault(k, v.role)
-    missing = [k for k, v in source.options.items() if isinstance(v, Name) and k not in roles]
-    if missing:
-        raise PortError(f"source: {', '.join(missing)} given as an array; the catalog has no array for it")
-    return roles
+    # A name the catalog has no array for (a distance function) stays as written.
+    return {**{k: v.text for k, v in source.options.items() if isinstance(v, Name)}, **roles}
 
 
 def _load_claims():
@@ -127,7 +125,7 @@ def claim_key(entry, options, target):
     from ..catalog import Arg
 
     opts = ", ".join(f"{k}={('@' + v.role) if isinstance(v, Arg) else repr(v)}" for k, v in sorted(options.items()))
-    return f"{entry.path} [{entry.inputs}: {', '.join(entry.call)}] ({opts}) -> {target}"
+    return f"{entry.original} [{entry.inputs}: {', '.join(entry.call)}] ({opts}) -> {target}"
 
 
 def port(source, to=None, measure=None, kind=None):

@@ -188,6 +188,8 @@ def reduce_written(loss, spec, ops, like):
             return weighted
         if r.mode == "sum":
             return ops.sum(weighted)
+        if r.mode == "mean" and w is not None and spec.params.get("weighted_mean") == "by weights":
+            return ops.div(ops.sum(weighted), ops.sum(w))  # torch's weighted mse_loss / l1_loss
         if r.mode == "mean":
             return ops.mean(weighted)
         if r.mode == "batchmean":

@@ -225,7 +225,8 @@ def from_row(entry, options):
     their roles (what the generated check ports)."""
     params = call_parameters(entry)
     named = {p: role for p, role in zip(params, entry.call)}
-    opts = {k: (Name(v.role) if isinstance(v, catalog.Arg) else v) for k, v in options.items()}
+    opts = {k: (Name(v.role) if isinstance(v, catalog.Arg) else Name(v.__name__) if callable(v) else v)
+            for k, v in options.items()}
     original = entry.original.replace("tensorflow.", "tf.", 1) if entry.original.startswith("tensorflow.") else entry.original
     if entry.original.startswith("multiloss.testing.references."):
         original = entry.path

@@ -28,7 +28,8 @@ _KERAS = {"mean_squared_error": "mse", "MeanSquaredError": "mse", "mean_absolute
 READERS = {}
 for _name, _concept in _TORCH.items():
     for _iface in ("torch.nn.functional", "torch.nn"):
-        READERS[(_iface, _name)] = _spec(_concept, "prediction", "target")
+        # torch's weighted mse_loss and l1_loss mean divides by the sum of the weights (huber_loss's by the count)
+        READERS[(_iface, _name)] = _spec(_concept, "prediction", "target", weighted_mean="by weights")
 for _iface in ("torch.nn.functional", "torch.nn"):
     READERS[(_iface, "huber_loss")] = READERS[(_iface, "HuberLoss")] = _spec("huber", "prediction", "target", delta=1.0)
     READERS[(_iface, "smooth_l1_loss")] = READERS[(_iface, "SmoothL1Loss")] = _spec("smooth_l1", "prediction", "target",
