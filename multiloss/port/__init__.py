@@ -69,12 +69,78 @@ def translate(source, target):
         return _mirror_call(source), ["the mirror: the source's semantics on every backend"]
     if interface_of(source.entry.original) == target:
         return _same_call(source), []
-    spec = spec_of(source, FAMILIES)
+    try:
+        spec = spec_of(source, FAMILIES)
+    except NoTranslation:
+        twin = _torch_twin(source, target)
+        if twin:
+            return twin, []
+        raise NoTranslation(_unwritten(source, target)) from None
     writer = _writer(spec.concept, target)
     if writer is None:
         raise NoTranslation(f"{target} has no {_concept_words(source)}, or none is written here")
     call = writer(spec)
     return call, list(spec.notes) + _target_notes(spec, target)
+
+
+# optax.losses' names for the catalog's concepts (optax has no catalog rows of its own).
+_OPTAX = {"log-cosh": "log_cosh", "cosine similarity / distance": "cosine_similarity, cosine_distance",
+          "Dice": "dice_loss", "binary focal cross-entropy": "sigmoid_focal_loss",
+          "triplet margin": "triplet_margin_loss", "connectionist temporal classification": "ctc_loss",
+          "Kullback-Leibler divergence": "kl_divergence", "hinge (plain, squared, categorical)": "hinge_loss"}
+
+
+def _holders(concept):
+    """{interface: the originals' names} of one concept, from the catalog."""
+    from .. import catalog
+    from ..docs import concept_of
+
+    out = {}
+    for entry in catalog.ENTRIES:
+        if concept_of(entry) == concept:
+            names = out.setdefault(interface_of(entry.original), [])
+            if entry.original.rpartition(".")[2] not in names:
+                names.append(entry.original.rpartition(".")[2])
+    if concept in _OPTAX:
+        out["optax.losses"] = [_OPTAX[concept]]
+    return out
+
+
+def _torch_twin(source, target):
+    """A torch.nn loss class as its torch.nn.functional function and back (the class stores the
+    options and calls the function), or None."""
+    from .. import catalog
+
+    own = interface_of(source.entry.original)
+    if {own, target} != {"torch.nn", "torch.nn.functional"}:
+        return None
+    name = source.entry.original.rpartition(".")[2]
+    key = name.lower().replace("_", "")
+    for entry in catalog.ENTRIES:
+        other = entry.original.rpartition(".")[2]
+        if interface_of(entry.original) == target and other.lower().replace("_", "") == key \
+                and entry.inputs == source.entry.inputs:
+            break
+    else:
+        return None
+    names = source.names()
+    options = {k: (v.text if isinstance(v, Name) else repr(v)) for k, v in source.options.items()}
+    if target == "torch.nn":
+        # the class takes at its call the arrays its row calls with (GaussianNLLLoss's var among them)
+        arrays = ", ".join(names[role] if role in names else options.pop(role) for role in entry.call)
+        return f"torch.nn.{other}({', '.join(f'{k}={v}' for k, v in options.items())})({arrays})"
+    arrays = ", ".join(names[role] for role in source.entry.call)
+    return f"torch.nn.functional.{other}({arrays}{''.join(f', {k}={v}' for k, v in options.items())})"
+
+
+def _unwritten(source, target):
+    """The reason for a source whose concept has no translation table: whether the target has it."""
+    concept = _concept_words(source)
+    holders = _holders(concept)
+    if target not in holders:
+        return f"{target} has no {concept}"
+    return (f"{target} has {', '.join(holders[target])} for {concept}; a verified translation of "
+            f"{source.entry.original} into it is not written yet")
 
 
 def _concept_words(source):

@@ -116,6 +116,10 @@ class TorchOps(Ops):
 
 
 class TFOps(Ops):
+    def mul(self, a, b):
+        # TF v1 losses are float32 whatever the inputs: the weight takes the loss' dtype
+        return f"(_l := {a}) * tf.cast({b}, _l.dtype)"
+
     def mean(self, x): return f"tf.reduce_mean({x})"
     def sum(self, x): return f"tf.reduce_sum({x})"
     def mean_last(self, x): return f"tf.reduce_mean({x}, axis=-1)"

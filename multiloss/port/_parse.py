@@ -67,8 +67,8 @@ class Source:
     def options(self):
         """Everything but the positional arrays, by parameter name."""
         arrays = set(self.array_parameters())
-        merged = {**self.constructor, **self.arguments}
-        return {k: v for k, v in merged.items() if k not in arrays}
+        # a class's call may name an array like a constructor option (PoissonNLLLoss's log_input)
+        return {**self.constructor, **{k: v for k, v in self.arguments.items() if k not in arrays}}
 
     def array_parameters(self):
         """The parameter names of the row's positional arrays, in order."""

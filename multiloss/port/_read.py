@@ -65,6 +65,8 @@ def spec_of(source, families):
         raise NoTranslation(f"no translation of {entry.original} is written yet")
     spec = reader(source, source.options)
     spec.reduce = reduction_of(source, interface, entry.style)
+    if spec.granularity == "sample" and spec.reduce.vocab == "torch":
+        spec.reduce.weight = None  # torch's weight of a per-sample loss is a class weight: the family's option
     spec.source_interface = interface
     spec.source_style = entry.style
     if interface == "keras.losses" and spec.granularity == "elementwise":

@@ -53,6 +53,8 @@ def torch_call(target, fn, cls, args, options, spec, weight_kw=None):
     mode = natural(spec) if not spec.keras_per_sample or natural(spec) == "mean" else None
     opts = dict(options)
     written = False
+    if target == "torch.nn":
+        weight_kw = None  # the loss classes take no elementwise weight
     if mode is None and spec.reduce.vocab == "torch" and weight_kw and not spec.keras_per_sample:
         mode = spec.reduce.mode if spec.reduce.mode != "batchmean" else None
         if mode is not None:
@@ -121,6 +123,15 @@ def tfv1_call(fn, args, options, spec, like):
     if mode is not None:
         if mode != "mean":
             opts["reduction"] = tf_reduction({"sum": "weighted_sum", "none": "none"}[mode])
+        return f"tf.compat.v1.losses.{fn}({', '.join(args)}{kwargs_text(opts)})"
+    if r_.vocab == "torch" and r_.weight is not None and not spec.keras_per_sample and r_.mode != "batchmean":
+        # torch's elementwise weight is TF v1's weights; its weighted means are TF v1's MEAN (by the
+        # sum of the weights) or SUM_OVER_BATCH_SIZE (by the count)
+        by_weights = spec.params.get("weighted_mean") == "by weights"
+        opts["weights"] = r_.weight
+        opts["reduction"] = tf_reduction({"none": "none", "sum": "weighted_sum",
+                                          "mean": "weighted_mean" if by_weights else "weighted_sum_over_batch_size"}
+                                         [r_.mode])
         return f"tf.compat.v1.losses.{fn}({', '.join(args)}{kwargs_text(opts)})"
     opts["reduction"] = tf_reduction("none")
     return reduce_written(f"tf.compat.v1.losses.{fn}({', '.join(args)}{kwargs_text(opts)})", spec, OPS["tensorflow"], like)

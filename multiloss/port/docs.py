@@ -145,7 +145,9 @@ def _option_summary(entry, claims):
 
 
 def write_claims(claims):
-    CLAIMS.write_text(json.dumps(dict(sorted(claims.items())), indent=1) + "\n")
+    """One claim a line, sorted: a re-measured claim shows as a one-line change."""
+    lines = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(claims.items())]
+    CLAIMS.write_text("{\n" + ",\n".join(lines) + "\n}\n")
 
 
 def main(argv=None):

@@ -20,7 +20,9 @@ REDUCTION = {
     "torch.nn.functional": "reduction='mean' over every element (NaN over an empty batch), 'sum' (0 over nothing) "
                            "or 'none' (elementwise); the legacy size_average / reduce, when given, override it "
                            "with a warning",
-    "torch.nn": "as torch.nn.functional, the options given to the constructor",
+}
+REDUCTION["torch.nn"] = REDUCTION["torch.nn.functional"] + ", given to the constructor"
+REDUCTION.update({
     "keras.losses": "a loss per sample (an elementwise loss is meant over the last axis first), then "
                     "reduction='sum_over_batch_size': the sum divided by the number of per-sample losses, 0 where "
                     "there are none (divide-no-nan); sample_weight multiplies each sample's loss; the functions "
@@ -30,7 +32,7 @@ REDUCTION = {
     "tf.nn": "none: one loss per element (sigmoid) or per sample (softmax)",
     "torchvision.ops": "reduction='none' by default for the focal loss and the box losses; 'mean' and 'sum' as torch",
     "multiloss": "reduction='mean' by default, as torch.nn.functional",
-}
+})
 DTYPE = {
     "torch.nn.functional": "keeps the input's dtype (float32 in, float32 out; float64 in, float64 out)",
     "torch.nn": "keeps the input's dtype",

@@ -65,7 +65,10 @@ def _torch(target):
         x, y = spec.x, _smoothed(spec.y, p["smoothing"])
         if p["x"] == "probs":
             return torch_call(target, "binary_cross_entropy", "BCELoss", [x, y], {}, spec, weight_kw="weight")
-        opts = {"pos_weight": p["pos_weight"]} if p["pos_weight"] is not None else {}
+        opts = {}
+        if p["pos_weight"] is not None:  # torch takes a tensor: a number becomes one of the logits' dtype
+            pw = p["pos_weight"]
+            opts["pos_weight"] = f"torch.tensor({pw!r}, dtype={x}.dtype)" if isinstance(pw, (int, float)) else pw
         return torch_call(target, "binary_cross_entropy_with_logits", "BCEWithLogitsLoss", [x, y], opts, spec,
                           weight_kw="weight")
 

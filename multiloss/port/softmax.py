@@ -32,7 +32,9 @@ def _torch_reader(fn_kind):
         ignore = options.get("ignore_index", _TORCH_IGNORE)
         params = {"x": "log_probs" if fn_kind == "nll" else "logits", "y": "dense" if dense else "index",
                   "smoothing": max(float(options.get("label_smoothing", 0.0)), 0.0),
-                  "weight": _name(options.get("weight")), "ignore": None if dense else ignore, "axis": 1}
+                  "weight": _name(options.get("weight")), "ignore": None if dense else ignore,
+                  # the class axis: 1 of (N, C, ...), the only one of an unbatched (C,)
+                  "axis": -1 if entry.inputs.endswith("unbatched") else 1}
         return Spec("softmax_ce", {"x": names[entry.call[0]], "y": names[y_role]}, params, granularity="sample")
 
     return read
@@ -228,7 +230,9 @@ def _others(target):
 
     def write(spec):
         p = spec.params
-        # nll_loss's log-probabilities serve as logits: log_softmax(log p) = log p where p sums to 1
+        if p["x"] == "log_probs":
+            no(f"{target} has no negative log-likelihood of given log-probabilities: its cross-entropy takes "
+               f"logits and normalises them (the same only where the input is already a log-softmax)")
         plan = _Plan(spec, fw, -1, p["y"] == "dense" or bool(p["smoothing"]))
         x = plan.x
         if p["x"] == "probs" and target == "keras.losses":

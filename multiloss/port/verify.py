@@ -111,6 +111,7 @@ def _difference(got, want, tolerance):
 def measure(entry, options, calls, targets_framework=None):
     """{target: Measure} for each target's call against the source row called with ``options``
     (Arg values name the kind's arrays by role)."""
+    namespace()  # every framework first, in the safe order, before any one of them is imported on its own
     worst = {t: Measure(True) for t in calls}
     for label, edge, dtype in inputs(entry):
         arrays = testing._arrays(entry, dtype, edge)
