@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import multiloss
-from multiloss import catalog, cli
+from multiloss import cli
 from multiloss.port import KEYS, TARGETS, PortError, claim_key, docs, translate, verify
 from multiloss.port._ir import NoTranslation
 from multiloss.port._parse import from_row, parse
@@ -99,6 +99,7 @@ import json, sys
 import numpy as np
 {imports}
 {x64}
+before = set(sys.modules)
 data = np.load(sys.argv[1])
 results = []
 for i, call in enumerate(json.loads(open(sys.argv[2]).read())):
@@ -107,7 +108,8 @@ for i, call in enumerate(json.loads(open(sys.argv[2]).read())):
     out = eval(call, {{}}, {{**{{n: m for n, m in globals().items() if n in ("torch", "tf", "keras", "jax", "jnp", "optax", "torchvision", "np")}}, **env}})
     out = out.numpy() if hasattr(out, "numpy") else np.asarray(out)
     results.append(np.asarray(out, np.float64).tolist())
-foreign = sorted(m for m in {foreign!r} if m in sys.modules)
+# what the calls imported beyond the framework's own import (Keras loads jax itself, for one)
+foreign = sorted(m for m in {foreign!r} if m in set(sys.modules) - before or m == "multiloss" and m in sys.modules)
 print(json.dumps({{"results": results, "foreign": foreign}}))
 """
 

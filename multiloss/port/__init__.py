@@ -16,6 +16,7 @@ multiloss.port.docs`` writes it and ``docs/porting.md``); ``tests/test_port.py``
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import types
@@ -23,9 +24,9 @@ from pathlib import Path
 
 from . import divergence, margin, regression, sigmoid, softmax
 from ._ir import NoTranslation
-from ._parse import Name, PortError, normalise_path, parse
+from ._parse import Name, PortError, lit, normalise_path, parse
 from ._read import interface_of, spec_of
-from ._targets import FRAMEWORK, TARGETS
+from ._targets import TARGETS
 
 FAMILIES = (regression, softmax, sigmoid, divergence, margin)
 KEYS = ("target", "call", "exact", "max_abs_diff", "where", "notes", "reason")
@@ -124,7 +125,7 @@ def _torch_twin(source, target):
     else:
         return None
     names = source.names()
-    options = {k: (v.text if isinstance(v, Name) else repr(v)) for k, v in source.options.items()}
+    options = {k: (v.text if isinstance(v, Name) else lit(v)) for k, v in source.options.items()}
     if target == "torch.nn":
         # the class takes at its call the arrays its row calls with (GaussianNLLLoss's var among them)
         arrays = ", ".join(names[role] if role in names else options.pop(role) for role in entry.call)
@@ -180,6 +181,7 @@ def _roles_of_options(source):
     return {**{k: v.text for k, v in source.options.items() if isinstance(v, Name)}, **roles}
 
 
+@functools.lru_cache(maxsize=1)
 def _load_claims():
     if CLAIMS.exists():
         return json.loads(CLAIMS.read_text())
@@ -190,7 +192,10 @@ def claim_key(entry, options, target):
     """The key of a measured claim: the row (path, kind, roles), its options, the target."""
     from ..catalog import Arg
 
-    opts = ", ".join(f"{k}={('@' + v.role) if isinstance(v, Arg) else repr(v)}" for k, v in sorted(options.items()))
+    def show(v):
+        return "@" + v.role if isinstance(v, Arg) else v.__name__ if callable(v) else lit(v)
+
+    opts = ", ".join(f"{k}={show(v)}" for k, v in sorted(options.items()))
     return f"{entry.original} [{entry.inputs}: {', '.join(entry.call)}] ({opts}) -> {target}"
 
 

@@ -67,11 +67,6 @@ def _p(x):
     return x if isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) else f"({x})"
 
 
-def fmt(value):
-    """An option's value as code."""
-    return repr(value) if not isinstance(value, str) or not value.startswith("\0") else value[1:]
-
-
 class Ops:
     """Reductions and arithmetic written in one framework's ops, as code."""
 

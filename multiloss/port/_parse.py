@@ -111,7 +111,19 @@ def call_parameters(entry):
     return list(inspect.signature(fn).parameters)
 
 
+def lit(value):
+    """A Python value as code that ``ast.literal_eval``-style reading gives back (an infinity too)."""
+    if isinstance(value, float) and value != value:
+        return "float('nan')"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "float('inf')" if value > 0 else "-float('inf')"
+    return repr(value)
+
+
 def _literal(node):
+    text = ast.unparse(node)
+    if text in ("float('inf')", "-float('inf')", "float('nan')", 'float("inf")', '-float("inf")', 'float("nan")'):
+        return float(text.replace("float(", "").replace(")", "").replace("'", "").replace('"', ""))
     if isinstance(node, ast.Name):
         return Name(node.id)
     if isinstance(node, ast.Attribute):  # tf.compat.v1.losses.Reduction.SUM: its string value
@@ -234,6 +246,6 @@ def from_row(entry, options):
     if entry.style == "class":
         at_call = {k: v for k, v in opts.items() if k in entry.call_keywords}
         ctor = {k: v for k, v in opts.items() if k not in entry.call_keywords}
-        call_kw = "".join(f", {k}={v!r}" for k, v in at_call.items())
-        return f"{original}({', '.join(f'{k}={v!r}' for k, v in ctor.items())})({args}{call_kw})"
-    return f"{original}({args}{''.join(f', {k}={v!r}' for k, v in opts.items())})"
+        call_kw = "".join(f", {k}={lit(v)}" for k, v in at_call.items())
+        return f"{original}({', '.join(f'{k}={lit(v)}' for k, v in ctor.items())})({args}{call_kw})"
+    return f"{original}({args}{''.join(f', {k}={lit(v)}' for k, v in opts.items())})"

@@ -3,7 +3,7 @@ interface's vocabulary, and the concept with its options from the family tables.
 
 from __future__ import annotations
 
-from ._ir import NoTranslation, Reduce, Spec
+from ._ir import NoTranslation, Reduce
 from ._parse import Name
 
 

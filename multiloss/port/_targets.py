@@ -43,7 +43,9 @@ def kwargs_text(kwargs):
 
 def r(value):
     """A Python literal as code."""
-    return repr(value)
+    from ._parse import lit
+
+    return lit(value)
 
 
 def torch_call(target, fn, cls, args, options, spec, weight_kw=None):

@@ -72,10 +72,10 @@ def _quiet(fn):
         return fn()
 
 
-def evaluate(call, framework, arrays):
-    """``call`` evaluated with ``arrays`` as ``framework``'s arrays, as NumPy."""
+def evaluate(call, framework, arrays, extra=None):
+    """``call`` evaluated with ``arrays`` as ``framework``'s arrays (and the names in ``extra``), as NumPy."""
     with fw.x64(framework):
-        env = {k: fw.to_native(framework, v) for k, v in arrays.items()}
+        env = {**(extra or {}), **{k: fw.to_native(framework, v) for k, v in arrays.items()}}
         out = _quiet(lambda: eval(call, dict(namespace()), env))  # noqa: S307 - our own generated code
         return fw.to_numpy(out)
 
@@ -113,6 +113,9 @@ def measure(entry, options, calls, targets_framework=None):
     (Arg values name the kind's arrays by role)."""
     namespace()  # every framework first, in the safe order, before any one of them is imported on its own
     worst = {t: Measure(True) for t in calls}
+    compared = dict.fromkeys(calls, 0)
+    # an option that is a function (a distance function) is named in the call by its name
+    extra = {v.__name__: v for v in options.values() if callable(v) and not isinstance(v, Arg)}
     for label, edge, dtype in inputs(entry):
         arrays = testing._arrays(entry, dtype, edge)
         try:
@@ -123,7 +126,8 @@ def measure(entry, options, calls, targets_framework=None):
             framework = (targets_framework or {}).get(target) or FRAMEWORK[target]
             where = f"{label}, {np.dtype(dtype).name}"
             try:
-                got = evaluate(call, framework, arrays)
+                got = evaluate(call, framework, arrays, extra)
+                compared[target] += 1
             except Exception as exc:  # noqa: BLE001
                 _worse(worst, target, None, f"{where}: the target raises {type(exc).__name__}")
                 continue
@@ -132,6 +136,9 @@ def measure(entry, options, calls, targets_framework=None):
             if found is not None:
                 diff, what = found
                 _worse(worst, target, diff, f"{where}: {what}" if what else where)
+    for target, n in compared.items():
+        if not n:  # nothing was compared: no claim of exactness
+            worst[target] = Measure(False, None, "not measured: the source refuses every input")
     return worst
 
 
