@@ -229,6 +229,8 @@ def port(source, to=None, measure=None, kind=None):
         result["call"], result["notes"] = call, notes
         if target == "multiloss":
             result["exact"] = True  # the mirror; the conformance suite holds it to the original
+        elif target == interface_of(parsed.entry.original):
+            result["exact"] = True  # the source itself
         else:
             claim = claims.get(claim_key(parsed.entry, options, target))
             if claim is not None and claim["call"] == role_call:
