@@ -153,11 +153,21 @@ def write_claims(claims):
 
 
 def main(argv=None):
+    """``--page-only``: the page from the kept claims; ``--rows TEXT``: measure again only the rows whose
+    original contains TEXT, keeping the other claims."""
     argv = sys.argv[1:] if argv is None else argv
     if "--page-only" not in argv:
         started = time.perf_counter()
-        claims = generate(progress=lambda e: print(f"{time.perf_counter() - started:7.1f}s {e.original} [{e.inputs}]",
-                                                   file=sys.stderr))
+        chosen = None
+        if "--rows" in argv:
+            text = argv[argv.index("--rows") + 1]
+            chosen = [e for e in rows() if text in e.original]
+        claims = generate(chosen, progress=lambda e: print(f"{time.perf_counter() - started:7.1f}s {e.original} "
+                                                           f"[{e.inputs}]", file=sys.stderr))
+        if chosen is not None:
+            kept = json.loads(CLAIMS.read_text())
+            stale = {claim_key(e, o, t) for e in chosen for o in e.options for t in TARGETS}
+            claims = {**{k: v for k, v in kept.items() if k not in stale}, **claims}
         write_claims(claims)
     claims = json.loads(CLAIMS.read_text())
     PAGE.parent.mkdir(exist_ok=True)

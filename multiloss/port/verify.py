@@ -113,7 +113,7 @@ def measure(entry, options, calls, targets_framework=None):
     (Arg values name the kind's arrays by role)."""
     namespace()  # every framework first, in the safe order, before any one of them is imported on its own
     worst = {t: Measure(True) for t in calls}
-    compared = dict.fromkeys(calls, 0)
+    compared = 0
     # an option that is a function (a distance function) is named in the call by its name
     extra = {v.__name__: v for v in options.values() if callable(v) and not isinstance(v, Arg)}
     for label, edge, dtype in inputs(entry):
@@ -122,12 +122,12 @@ def measure(entry, options, calls, targets_framework=None):
             want = expected(entry, options, arrays)
         except Exception:  # noqa: BLE001 - an input the source refuses says nothing of a translation
             continue
+        compared += 1
         for target, call in calls.items():
             framework = (targets_framework or {}).get(target) or FRAMEWORK[target]
             where = f"{label}, {np.dtype(dtype).name}"
             try:
                 got = evaluate(call, framework, arrays, extra)
-                compared[target] += 1
             except Exception as exc:  # noqa: BLE001
                 _worse(worst, target, None, f"{where}: the target raises {type(exc).__name__}")
                 continue
@@ -136,9 +136,8 @@ def measure(entry, options, calls, targets_framework=None):
             if found is not None:
                 diff, what = found
                 _worse(worst, target, diff, f"{where}: {what}" if what else where)
-    for target, n in compared.items():
-        if not n:  # nothing was compared: no claim of exactness
-            worst[target] = Measure(False, None, "not measured: the source refuses every input")
+    if not compared:  # nothing was compared: no claim of exactness
+        return {t: Measure(False, None, "not measured: the source refuses every input") for t in calls}
     return worst
 
 
