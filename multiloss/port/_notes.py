@@ -13,8 +13,9 @@ _FAMILY = {"torch.nn.functional": "torch", "torch.nn": "torch", "torchvision.ops
 # How each interface guards the log of a probability (binary cross-entropy on probabilities).
 _BCE_GUARD = {"torch": "torch clamps each log at -100", "keras": "Keras clips the probability to [1e-7, 1 - 1e-7]",
               "tfv1": "TF v1 log_loss adds 1e-7 inside both logs"}
-# Where a mean over an empty batch is NaN (torch, optax's jnp.mean, tf.reduce_mean) or 0 (divide-no-nan).
-_EMPTY_MEAN = {"torch": "NaN", "keras": "0", "tfv1": "0", "tf.nn": "NaN", "optax": "NaN"}
+# A mean over an empty batch: NaN (torch, jnp.mean, tf.reduce_mean), 0 (TF v1's divide-no-nan), or the
+# empty per-sample losses themselves (a Keras class reduces nothing when there are none).
+_EMPTY_MEAN = {"torch": "NaN", "keras": "an empty array", "tfv1": "0", "tf.nn": "NaN", "optax": "NaN"}
 
 
 def notes_for(spec, target):
