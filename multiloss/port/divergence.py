@@ -110,3 +110,75 @@ WRITERS = {("kl", "torch.nn.functional"): _torch("torch.nn.functional"), ("kl", 
            ("kl", "keras.losses"): _keras, ("kl", "optax.losses"): _optax}
 for _t in ("tf.compat.v1.losses", "tf.nn", "torchvision.ops"):
     WRITERS[("kl", _t)] = _none_for(_t)
+
+
+# -- Poisson negative log-likelihood ----------------------------------------------------------------
+#
+# Concept ``poisson``, elementwise, with ``x``: "log" (a log-rate: exp(x) - y x) or "rate"
+# (x - y log(x + eps)); ``eps`` (PyTorch 1e-8, Keras 1e-7); ``full`` (the Stirling term, which
+# PyTorch adds where the target is above 1 and TensorFlow where it is not in [0, 1]).
+
+
+def _poisson_torch(source, options):
+    names = source.names()
+    log = bool(options.get("log_input", True))
+    return Spec("poisson", {"x": names["input"], "y": names["target"]},
+                {"x": "log" if log else "rate", "eps": options.get("eps", 1e-8), "full": bool(options.get("full"))})
+
+
+def _poisson_keras(source, options):
+    names = source.names()
+    return Spec("poisson", {"x": names["input"], "y": names["target"]}, {"x": "rate", "eps": 1e-7, "full": False})
+
+
+def _poisson_tfnn(source, options):
+    names = source.names()
+    return Spec("poisson", {"x": names["log_input"], "y": names["target"]},
+                {"x": "log", "eps": None, "full": bool(options.get("compute_full_loss"))})
+
+
+for _iface in ("torch.nn.functional", "torch.nn"):
+    READERS[(_iface, "poisson_nll_loss")] = READERS[(_iface, "PoissonNLLLoss")] = _poisson_torch
+READERS[("keras.losses", "poisson")] = READERS[("keras.losses", "Poisson")] = _poisson_keras
+READERS[("tf.nn", "log_poisson_loss")] = _poisson_tfnn
+
+
+def _poisson_to_torch(target):
+    def write(spec):
+        p = spec.params
+        opts = {}
+        if p["x"] == "rate":
+            opts["log_input"] = "False"
+            if p["eps"] != 1e-8:
+                opts["eps"] = r(p["eps"])
+        if p["full"]:
+            opts["full"] = "True"
+        return torch_call(target, "poisson_nll_loss", "PoissonNLLLoss", [spec.x, spec.y], opts, spec)
+
+    return write
+
+
+def _poisson_to_keras(spec):
+    p = spec.params
+    if p["full"]:
+        no("keras.losses.poisson has no Stirling term")
+    rate = spec.x if p["x"] == "rate" else f"keras.ops.exp({spec.x})"
+    from ._targets import keras_call
+
+    args = [spec.y, rate]
+    return keras_call("poisson", "Poisson", args, {}, spec)
+
+
+def _poisson_to_tfnn(spec):
+    p = spec.params
+    log = spec.x if p["x"] == "log" else f"tf.math.log({spec.x} + {p['eps']!r})"
+    full = ", compute_full_loss=True" if p["full"] else ""
+    return written(f"tf.nn.log_poisson_loss({spec.y}, {log}{full})", "tensorflow", spec, spec.x)
+
+
+WRITERS[("poisson", "torch.nn.functional")] = _poisson_to_torch("torch.nn.functional")
+WRITERS[("poisson", "torch.nn")] = _poisson_to_torch("torch.nn")
+WRITERS[("poisson", "keras.losses")] = _poisson_to_keras
+WRITERS[("poisson", "tf.nn")] = _poisson_to_tfnn
+for _t in ("tf.compat.v1.losses", "torchvision.ops", "optax.losses"):
+    WRITERS[("poisson", _t)] = lambda spec, _t=_t: no(f"{_t} has no Poisson negative log-likelihood")
