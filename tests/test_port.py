@@ -228,8 +228,11 @@ def test_cli_port_json(capsys):
     assert cli.main(["port", "torch.nn.functional.mse_loss(p, t, reduction='sum')", "--to", "optax.losses",
                      "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out == [{"target": "optax.losses", "call": "jnp.sum(optax.losses.squared_error(p, t))", "exact": True,
-                    "max_abs_diff": None, "where": None, "notes": out[0]["notes"], "reason": None}]
+    assert [list(r) for r in out] == [list(KEYS)]
+    # torch broadcasts a (N, 1) target beside (N, D) predictions (with a warning); optax refuses it
+    assert out[0]["call"] == "jnp.sum(optax.losses.squared_error(p, t))" and out[0]["exact"] is False
+    assert out[0]["where"].startswith("column_target") and "raises ValueError" in out[0]["where"]
+    assert any("Argument order" in note for note in out[0]["notes"])
 
 
 def test_compare_bce_names_the_clip_the_clamp_the_reduction_and_the_saturated_difference(capsys):
