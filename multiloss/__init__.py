@@ -29,3 +29,13 @@ __version__ = "0.1.0"
 __all__ = ["namespace_of", "balanced_sigmoid_cross_entropy", "iou_loss", "dice_loss"]
 
 _fuse_functions(globals(), ["balanced_sigmoid_cross_entropy", "iou_loss", "dice_loss"])
+
+
+def __getattr__(name):
+    # multiloss.port, the porting tool (a package that is also called as a function), loads on
+    # first use: it imports no framework either, but it is not needed to compute a loss.
+    if name == "port":
+        import importlib
+
+        return importlib.import_module(".port", __name__)
+    raise AttributeError(f"module 'multiloss' has no attribute {name!r}")

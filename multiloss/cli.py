@@ -506,7 +506,13 @@ def _add_plot(sub, frameworks):
     plot.add_parser(sub)
 
 
-COMMANDS = (_add_check, _add_list, _add_bench, _add_plot)
+def _add_port(sub, frameworks):
+    from .port import cli as port_cli
+
+    port_cli.add_parsers(sub)
+
+
+COMMANDS = (_add_check, _add_list, _add_bench, _add_plot, _add_port)
 
 
 def main(argv=None):
