@@ -80,12 +80,12 @@ def test_a_users_loss_gets_one_test_per_check_and_backend_and_the_report(pyteste
     result = pytester.runpytest_subprocess("-p", "multiloss.testing.plugin", "-v", "-rs",
                                            "--multiloss-backend", "numpy", "--multiloss-backend", "torch",
                                            timeout=600)
-    # Per entry: numpy values, edges, errors, conventions, precisions; torch the same plus
-    # gradients and compiled; tensorflow and jax deselected (7 each). The wrong loss fails
+    # Per entry: numpy values, edges, errors, conventions, precisions, devices; torch the same
+    # plus gradients and compiled; tensorflow and jax deselected (8 each). The wrong loss fails
     # values, edges, conventions and precisions on both backends and the gradients; its
-    # compiled and error checks pass (they hold it to itself and to ValueError). Against the
-    # NumPy reference: values, and gradients skipped.
-    result.assert_outcomes(passed=16, failed=9, skipped=1, deselected=28)
+    # compiled, error and devices checks pass (they hold it to itself, to ValueError and to the
+    # input's device). Against the NumPy reference: values, and gradients skipped.
+    result.assert_outcomes(passed=20, failed=9, skipped=1, deselected=32)
     result.stdout.fnmatch_lines_random([
         "*test_cube_error?cube_error-torch-gradients? PASSED*",
         "*test_cube_error?cube_error-torch-compiled? PASSED*",

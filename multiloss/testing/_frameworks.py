@@ -93,6 +93,8 @@ def _device(framework, spec):
         kind = {"gpu": "cuda"}.get(kind, kind)
         if kind == "cpu":
             return None  # torch has one CPU device
+        if kind == "cuda" and index >= torch.cuda.device_count():
+            raise LookupError(f"torch sees {torch.cuda.device_count()} CUDA device(s), not {spec}")
         return torch.device(kind) if kind == "meta" else torch.device(kind, index)
     if framework == "jax":
         import jax
