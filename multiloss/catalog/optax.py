@@ -4,6 +4,7 @@ The suite compares every backend with optax's values and gradients on the same i
 float32 runs with JAX's default dtypes (``jax_enable_x64`` off), float64 runs with x64 on.
 """
 
+from .._dispatch import namespace_of
 from . import Arg, Case, Entry
 
 
@@ -131,7 +132,9 @@ ENTRIES = (
     _optax("generalized_kl_divergence", "optax_distributions", ("log_predictions", "measures"),
            "log_predictions", _KL_OPTIONS, _KL_CASES),
     _optax("convex_kl_divergence", "optax_distributions", ("log_predictions", "measures"), "log_predictions",
-           _KL_OPTIONS, (Case("deprecated", warns="DeprecationWarning"),)),
+           _KL_OPTIONS, (Case("deprecated", warns="DeprecationWarning"),),
+           differences="The DeprecationWarning comes in eager mode only: jax.jit, tf.function and torch.compile "
+                       "trace no warnings.warn (optax warns while JAX traces)."),
     # -- label smoothing
     _optax("smooth_labels", "optax_classes", ("labels",), "labels",
            ({"alpha": 0.1}, {"alpha": 0.2, "axis": 0}, {"alpha": 0.1, "where": Arg("where")},
@@ -144,8 +147,6 @@ def logsumexp_max(scores):
     log-sum-exp over the last axis (so the loss is the softmax cross-entropy). It serves a single
     vector (optax's call under ``jnp.vectorize``) and a whole batch (multiloss' call elsewhere) alike.
     Integer scores become floats as ``jax.nn.logsumexp`` makes them (int32 to float32, int64 to float64)."""
-    from .._dispatch import namespace_of
-
     xp = namespace_of(scores)
     if not xp.isdtype(scores.dtype, "real floating"):
         scores = xp.astype(scores, xp.float64 if scores.dtype == xp.int64 else xp.float32)
@@ -167,9 +168,8 @@ ENTRIES += (
            cases=(Case("tied scores", edge="tied_scores", gradient=True),
                   Case("confident scores", edge="confident", gradient=True),
                   Case("labels counted from the end", edge="negative_index", gradient=True)),
-           differences="The simplex projection compares every pair of classes (O(C**2) per row, no sort: "
-                       "TensorFlow's adapter has none and it compiles everywhere); optax sorts each row. "
-                       "Labels must lie in [-C, C)."),
+           differences="Labels must lie in [-C, C) (a negative one counts from the end). Half-precision "
+                       "scores give a float32 loss, as in optax."),
     Entry(
         path="multiloss.optax.make_fenchel_young_loss",
         original="optax.losses.make_fenchel_young_loss",
@@ -192,14 +192,17 @@ ENTRIES += (
             Case("every item masked out: 0", {"where": Arg("where")}, edge="all_masked"),
             Case("every item masked out, per list", {"where": Arg("where"), "reduce_fn": None}, edge="all_masked"),
             Case("a list of irrelevant items", edge="irrelevant_list", gradient=True)),
-           differences="The default reduce_fn is multiloss.optax._ranking.mean, jnp.mean(loss, where=...) on the "
-                       "caller's backend (optax's default, jnp.mean, is recognised too): a mean over no list is 0."),
+           differences="The default reduce_fn, optax's jnp.mean, is a mean of multiloss' own that does the same "
+                       "on the caller's backend without importing JAX (jnp.mean itself is recognised too): a mean "
+                       "over no list is 0."),
     # -- self-supervised
     _optax("ntxent", "optax_embeddings", ("embeddings", "labels"), "embeddings",
            ({}, {"temperature": 0.5}),
            (Case("groups of 1, 3 and 4", edge="groups", gradient=True),
             Case("no positive pair: NaN", edge="no_positive"),
-            Case("labels of another length", edge="wrong_labels", raises="ValueError"))),
+            Case("labels of another length", edge="wrong_labels", raises="ValueError")),
+           differences="The similarities are one matrix product (N**2 values, where optax's broadcast product "
+                       "holds N**2 D), equal to optax's within rounding."),
     _optax("triplet_margin_loss", "triplet", ("anchor", "positive", "negative"), "anchor",
            ({}, {"norm_degree": 1}, {"margin": 0.5, "eps": 1e-3}, {"axis": 0}),
            (Case("positive equal to the anchor", edge="anchor_is_positive", gradient=True),),
@@ -218,6 +221,18 @@ ENTRIES += (
                        "mode (optax's own fails under jax.jit)."),
     _optax("binary_dice_loss", "optax_segmentation", ("binary_predictions", "binary_targets"), "binary_predictions",
            ({}, {"smooth": 0.5}), (Case("no spatial axis", edge="flat", gradient=True),)),
-    _optax("multiclass_generalized_dice_loss", "optax_segmentation", _DICE, "predictions",
-           ({}, {"ignore_background": True}, {"smooth": 0.1}), _DICE_CASES),
+    Entry(
+        path="multiloss.optax.multiclass_generalized_dice_loss",
+        original="optax.losses.multiclass_generalized_dice_loss",
+        inputs="optax_segmentation",
+        call=_DICE,
+        grad="predictions",
+        options=({}, {"ignore_background": True}, {"smooth": 0.1}),
+        cases=_DICE_CASES,
+        precision="float32",
+        differences="optax's loss of int32 inputs (under jax_enable_x64) is float64 with float32 rounding: the "
+                    "softmax of int32 is float32, the class weights float64. multiloss gives the same dtypes, "
+                    "and the row is compared at float32's tolerance, as the frameworks' float32 softmaxes "
+                    "round differently.",
+    ),
 )

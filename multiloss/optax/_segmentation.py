@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
-from ..losses import overlap
 from .._dtypes import is_integer
+from ..losses import overlap
 from ._common import as_floats, check_rank, check_shapes_equal, dtype_name, jax_float, promote
-
-_REDUCTIONS = ("mean", "sum", "none")
 
 
 def _check_distributions(xp, predictions):

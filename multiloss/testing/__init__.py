@@ -609,8 +609,8 @@ def _check_precisions(entry, backend):
             raise Mismatch(f"{name}: multiloss raises {type(our_error).__name__}: {our_error}") from our_error
         if got.dtype != expected.dtype:
             raise Mismatch(f"{name}: dtype {got.dtype}, the original gives {expected.dtype}")
-        # a float16 input rounds the computation wherever the frameworks cast it: float16's tolerance
-        # (the result may be wider: a float32 loss of float16 logits keeps their rounding)
+        # a float16 input rounds the computation wherever the frameworks cast it: float16's tolerance;
+        # so does a half-precision input whose loss comes out wider (optax's float32 from float16)
         narrowest = "float16" if name == "mixed" else name if name in HALF_TOLERANCES else got.dtype.name
         tolerance = HALF_TOLERANCES.get(narrowest) or tolerance_for(got.dtype, entry=entry)
         worst = max(worst, compare(got, expected, f"{name} vs {entry.original}", **tolerance))
