@@ -154,7 +154,9 @@ class Backend:
         rows = sliced[0].shape[0]
         if rows is None or rows <= size:
             return fn(*sliced, *shared)
-        outputs = [fn(*(a[start:start + size, ...] for a in sliced), *shared) for start in range(0, rows, size)]
+        # The last stop within the rows: the standard leaves a stop beyond the axis unspecified.
+        outputs = [fn(*(a[start:min(start + size, rows), ...] for a in sliced), *shared)
+                   for start in range(0, rows, size)]
         return tuple(self.concat(list(parts), axis=0) for parts in zip(*outputs))
 
     def linear_cross_entropy(self, input, linear_weight, target, linear_bias, weight, reduction, ignore_index,

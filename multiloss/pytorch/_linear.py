@@ -125,7 +125,7 @@ def _on_cpu(x):
 def _plan(xp, options, input, rows, in_features, classes, probabilities):
     """The options made concrete for this call, as PyTorch's ``_adjust`` makes them: the rows
     per chunk, the accumulation policy and dtype (an ``xp`` dtype)."""
-    name = dtype_name(input.dtype)
+    name = _dtype_label(input.dtype)
     if name not in _ACC_DTYPES:  # PyTorch's check of the accumulation dtype it would pick
         raise ValueError(_acc_dtype_message(f"torch.{name}"))
     policy, method = options.acc_policy, options.chunking_method

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._dispatch import namespace_of
+from .._dtypes import dtype_name
 from ..catalog import Arg, Entry, _resolve
 from . import _devices, kinds
 from ._conventions import CONVENTIONS, DRAWS, run_convention, run_mapped
@@ -169,6 +170,10 @@ def _built(entry, fn, arrays, options):
     return loss, at_call
 
 
+def _bare_dtype(x):
+    return dtype_name(x.dtype).rpartition(".")[2]  # "float32" of every framework, array_api_strict's too
+
+
 def _load_state(loss, state, arrays):
     """Set a class' own arrays (``Entry.state``) from the row's."""
     import operator
@@ -186,9 +191,9 @@ def _load_state(loss, state, arrays):
             continue
         if torch is not None and isinstance(owner, torch.nn.Module) and name in owner._parameters:
             value = torch.nn.Parameter(value, requires_grad=value.is_floating_point())
-        elif current is not None and current.dtype != value.dtype:  # loaded into the class' dtype, as above
+        elif current is not None and _bare_dtype(current) != _bare_dtype(value):  # into the class' dtype, as above
             xp = namespace_of(value)
-            value = xp.astype(value, current.dtype)
+            value = xp.astype(value, getattr(xp, _bare_dtype(current)))
         setattr(owner, name, value)
 
 
