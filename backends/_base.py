@@ -130,11 +130,12 @@ class Backend:
         return self.reshape(self.take(self.reshape(x, (-1,)), flat, axis=0), indices.shape)
 
     def nll(self, log_probs, indices, ignore_index, axis):
+        from ..losses import softmax  # the loss math; imported here, after the package
+
         ignored = indices == ignore_index
         safe = self.where(ignored, self.zeros_like(indices), indices)
         self._check_targets(safe, log_probs.shape[axis])
-        picked = self.take_along_axis(log_probs, self.expand_dims(safe, axis=axis), axis=axis)
-        picked = self.squeeze(picked, axis=axis)
+        picked = softmax.pick(self, log_probs, safe, axis)
         # where, not a product: the gradient at an ignored place is exactly 0.
         return self.where(ignored, self.zeros_like(picked), -picked)
 
@@ -189,6 +190,8 @@ class Backend:
         return softmax.smoothed_nll(self, log_probs, indices, ignore_index, weight, label_smoothing, axis)
 
     def sparse_softmax_cross_entropy(self, logits, indices, check=None):
+        from ..losses import softmax  # the loss math; imported here, after the package
+
         if check is not None:
             check(indices)
         # Shifted by the row's max first, as TF's kernel and optax are: the target's logit and
@@ -201,8 +204,7 @@ class Backend:
         # has checked the range), and where puts NaN in place of what it read.
         classes = logits.shape[-1]
         in_range = self.logical_and(indices >= 0, indices < classes)
-        safe = self.expand_dims(self.clip(indices, min=0, max=classes - 1), axis=-1)
-        picked = self.squeeze(self.take_along_axis(shifted, safe, axis=-1), axis=-1)
+        picked = softmax.pick(self, shifted, self.clip(indices, min=0, max=classes - 1), axis=-1)
         return normalizer - self.where(in_range, picked, self.full_like(picked, self.nan))
 
     def ctc_loss(self, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):

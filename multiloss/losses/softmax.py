@@ -32,12 +32,15 @@ def pick(xp, values, indices, axis=-1):
     A ``take_along_axis`` along the class axis, as optax gathers: a sharding propagator
     splits it along the batch and the class axes alike (a flat index ``n * C + t`` into
     the whole array would make it gather every shard). Indices must lie in ``[0, C)``.
+    The gathered axis, of size 1, is summed away rather than squeezed: a torch DTensor
+    gathered along its sharded class axis is a partial result that DTensor completes
+    (a masked sum over the shards) only while that axis is still there.
     """
     axis = axis % xp.ndim(values)
     dtype = index_dtype(xp, indices)
     indices = indices if indices.dtype == dtype else xp.astype(indices, dtype)
     picked = xp.take_along_axis(values, xp.expand_dims(indices, axis=axis), axis=axis)
-    return xp.squeeze(picked, axis=axis)
+    return xp.sum(picked, axis=axis)
 
 
 def _reshape_shape(x):

@@ -1,5 +1,6 @@
 """torch.distributed with gloo on 127.0.0.1, 2 ranks: DDP, FSDP2 (fully_shard) and DTensor
-(Shard(0), Shard(1), loss_parallel()); plus, in one process, no host sync per eager call and
+(Shard(0), Shard(1), loss_parallel()), the class-sharded layout for the Keras and TF
+interfaces too; plus, in one process, no host sync per eager call and
 no graph break under torch.compile(fullgraph=True).
 
 Each class-index and regression mirror must give the single-device value and gradients, and
@@ -19,6 +20,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 import multiloss.keras as mk
 import multiloss.pytorch as mp_nn
 import multiloss.pytorch.functional as mf
+import multiloss.tf.losses as mtl
 import multiloss.tf.nn as mtn
 from multiloss.distributed import global_mean
 
@@ -145,6 +147,42 @@ def check_dtensor(rank):
         close(our_grad, expected.grad, f"DTensor {name}: gradient vs one device")
 
 
+# The class-index losses of the other interfaces on torch, as loss(logits, labels) -> a mean. With
+# integer labels and no weights each is the mean softmax cross-entropy, torch's F.cross_entropy.
+OTHER_INTERFACES = {
+    "keras SparseCategoricalCrossentropy": lambda x, t: mk.SparseCategoricalCrossentropy(from_logits=True)(t, x),
+    "keras sparse_categorical_crossentropy": (
+        lambda x, t: mk.sparse_categorical_crossentropy(t, x, from_logits=True).mean()),
+    "tf.losses sparse_softmax_cross_entropy": lambda x, t: mtl.sparse_softmax_cross_entropy(t, x),
+    "tf.nn sparse_softmax_cross_entropy_with_logits": (
+        lambda x, t: mtn.sparse_softmax_cross_entropy_with_logits(labels=t, logits=x).mean()),
+}
+
+
+def check_dtensor_other_interfaces(rank):
+    """Logits sharded along the class axis, with and without loss_parallel(): every interface's
+    class-index loss gives the one-device value and gradient of torch's own cross-entropy."""
+    from torch.distributed.device_mesh import init_device_mesh
+    from torch.distributed.tensor import Replicate, Shard, distribute_tensor
+    from torch.distributed.tensor.parallel import loss_parallel
+
+    mesh = init_device_mesh("cpu", (WORLD,))
+    logits, labels = DATA["logits"], DATA["labels"]
+    expected = logits.clone().requires_grad_()
+    expected_value = F.cross_entropy(expected, labels)
+    expected_value.backward()
+    for name, loss in OTHER_INTERFACES.items():
+        for context in (_nothing, loss_parallel):
+            x = distribute_tensor(logits.clone(), mesh, (Shard(1),)).requires_grad_()
+            t = distribute_tensor(labels, mesh, (Replicate(),))
+            with context():
+                value = loss(x, t)
+                value.backward()
+            where = f"DTensor Shard(1){' loss_parallel' if context is loss_parallel else ''} {name}"
+            close(_full(value), expected_value.detach(), f"{where}: value vs one device")
+            close(_full(x.grad), expected.grad, f"{where}: gradient vs one device")
+
+
 class _nothing:
     def __enter__(self):
         return self
@@ -164,6 +202,7 @@ def rank_main(rank, port):
         check_wrapped(rank, fully_shard, "FSDP2")
         check_global_mean(rank)
         check_dtensor(rank)
+        check_dtensor_other_interfaces(rank)
     finally:
         dist.destroy_process_group()
 
