@@ -43,7 +43,8 @@ written in standard names only and are what the strict test runs):
   kernel, or only once the kernel has refused the labels where the kernel checks them itself.
 - ``ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)``: PyTorch's
   ``ctc_loss(..., reduction="none")`` per sample, with its gradient (``exp(log_probs) - occupancy``) for
-  ``(T, N, C)`` log-probabilities and ``(N, S)`` padded or 1-D concatenated targets. torch: its own kernel.
+  ``(T, N, C)`` log-probabilities and ``(N, S)`` padded or 1-D concatenated targets; an input length beyond ``T``, or a padded target length
+  beyond ``S``, raises PyTorch's RuntimeError in eager mode. torch: its own kernel, which checks them.
 - ``multi_margin(x, target, p, margin, weight)``: PyTorch's ``multi_margin_loss`` per sample, for
   ``(N, C)`` scores and ``(N,)`` indices; an index outside ``[0, C)`` raises
   ``RuntimeError("target out of range")`` in eager mode (torch: inside its own kernel).

@@ -210,7 +210,25 @@ class Backend:
     def ctc_loss(self, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
         from ..losses import ctc
 
+        self._check_ctc_lengths(log_probs, targets, input_lengths, target_lengths)
         return ctc.torch_ctc(self, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
+
+    def _check_ctc_lengths(self, log_probs, targets, input_lengths, target_lengths):
+        # PyTorch's kernel checks, with its messages, one host read each (eager only).
+        from .._checks import any_true, concrete  # the checks' one home (and their deferral)
+
+        if not concrete(self, input_lengths, target_lengths):
+            return
+        frames = log_probs.shape[0]
+        if frames is not None and any_true(self, input_lengths > frames):
+            raise RuntimeError(f"Expected input_lengths to have value at most {frames}, but got value "
+                               f"{int(self.max(input_lengths))} (while checking arguments for "
+                               "ctc_loss_allocate_outputs)")
+        width = targets.shape[1] if self.ndim(targets) == 2 else None
+        if width is not None and any_true(self, target_lengths > width):
+            raise RuntimeError(f"Expected tensor to have size at least {int(self.max(target_lengths))} at "
+                               f"dimension 1, but got size {width} for argument #2 'targets' (while checking "
+                               "arguments for ctc_loss_allocate_outputs)")
 
     def multi_margin(self, x, target, p, margin, weight):
         from ..losses import margin as margin_math

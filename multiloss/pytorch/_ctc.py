@@ -1,13 +1,13 @@
 """``torch.nn.functional.ctc_loss`` and ``torch.nn.CTCLoss``, on every backend.
 
 The checks follow PyTorch 2.14's in its order, with its exception classes and
-messages; the lengths' bounds are value checks, run in eager mode on every
-backend and skipped under ``jax.jit``, ``tf.function`` and ``torch.compile``.
+messages; the lengths' bounds are value checks, made by the backend's ``ctc_loss``
+(PyTorch's kernel on torch) in eager mode on every backend, and skipped under
+``jax.jit``, ``tf.function`` and ``torch.compile``.
 """
 
 from __future__ import annotations
 
-from .._checks import any_true, concrete
 from .._dispatch import namespace_of
 from .._dtypes import torch_scalar_name
 from ..losses import softmax
@@ -25,19 +25,6 @@ def _check_kernel_dtype(xp, log_probs):
     # PyTorch's CTC kernels exist for float32 and float64 only (NotImplementedError, on the CPU).
     if log_probs.dtype not in (xp.float32, xp.float64):
         raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{torch_scalar_name(log_probs.dtype)}'")
-
-
-def _check_values(xp, frames, input_lengths, padded_labels, target_lengths):
-    """PyTorch's bounds on the lengths, with its messages (eager only)."""
-    if not concrete(xp, input_lengths, target_lengths):
-        return
-    if frames is not None and any_true(xp, input_lengths > frames):
-        raise RuntimeError(f"Expected input_lengths to have value at most {frames}, but got value "
-                           f"{int(xp.max(input_lengths))} (while checking arguments for ctc_loss_allocate_outputs)")
-    if padded_labels is not None and any_true(xp, target_lengths > padded_labels):
-        raise RuntimeError(f"Expected tensor to have size at least {int(xp.max(target_lengths))} at dimension 1, "
-                           f"but got size {padded_labels} for argument #2 'targets' (while checking arguments for "
-                           "ctc_loss_allocate_outputs)")
 
 
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
@@ -70,8 +57,6 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         raise RuntimeError("blank must be in label range")
     _check_kernel_dtype(xp, log_probs)
     targets = _as_lengths(xp, targets, log_probs)
-    padded = targets.shape[1] if xp.ndim(targets) == 2 else None
-    _check_values(xp, log_probs.shape[0], input_lengths, padded, target_lengths)
     loss = xp.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
     if not batched:
         loss = xp.reshape(loss, ())
