@@ -35,11 +35,11 @@ class Measure:
 def inputs(entry):
     """(label, edge, dtype) of every input the row's kind and cases offer."""
     edges = list(testing.kinds.generic_edges(entry.inputs))
-    if not entry.original_defines_empty:  # its empty batch is uninitialised memory: nothing to hold to
-        edges = [e for e in edges if e != "empty"]
     for case in entry.cases:
         if case.raises is None and case.warns is None and case.edge and case.edge not in edges:
             edges.append(case.edge)
+    if not entry.original_defines_empty:  # its empty batch is uninitialised memory: nothing to hold to
+        edges = [e for e in edges if e != "empty"]
     return [(edge or "ordinary inputs", edge, dtype) for edge in [None, *edges] for dtype in DTYPES]
 
 
