@@ -319,10 +319,6 @@ class TensorflowBackend(Backend):
     def arange(self, start, stop=None, step=1, dtype=None, device=None):
         return tf.range(start, stop, step, dtype=dtype or tf.int64)
 
-    def cumulative_sum(self, x, /, *, axis=None, dtype=None):
-        # The standard's name for tf.math.cumsum (a 1-D x needs no axis).
-        return tf.math.cumsum(x if dtype is None else tf.cast(x, dtype), axis=0 if axis is None else axis)
-
     def reshape(self, x, shape, copy=None):
         return tf.reshape(x, shape)
 
@@ -411,12 +407,6 @@ class TensorflowBackend(Backend):
     # -- sorting and scans: the standard's names, which tf.math lacks
     def sort(self, x, axis=-1, descending=False, stable=True):
         return tf.sort(x, axis=axis, direction="DESCENDING" if descending else "ASCENDING")
-
-    def cumulative_sum(self, x, axis=None, dtype=None, include_initial=False):
-        # include_initial (a leading 0) is not needed by any loss; refuse it rather than ignore it
-        if include_initial:
-            raise NotImplementedError("cumulative_sum(include_initial=True) is not mapped onto TensorFlow")
-        return tf.math.cumsum(x if dtype is None else tf.cast(x, dtype), axis=-1 if axis is None else axis)
 
     def value(self, x):
         # A variable (tf.Variable, keras.Variable) lacks array metadata such as .ndim; its value

@@ -118,7 +118,6 @@ def _cells_parallel(entries, backends, jobs):
     The workers share one JAX compilation cache, so a program one of them compiled (the same
     operation on the same shapes, in another row) the others load instead of compiling again.
     """
-    import os
     import queue
     import tempfile
 

@@ -116,8 +116,8 @@ print(json.dumps({{"results": results, "foreign": foreign}}))
 
 def _sample():
     """One call per concept and target: the first option set of the first row that has one."""
-    from multiloss.port._read import spec_of
     from multiloss.port import FAMILIES
+    from multiloss.port._read import spec_of
 
     seen, out = set(), []
     for entry in ROWS:
@@ -166,7 +166,7 @@ def test_calls_run_as_printed_in_a_fresh_interpreter(tmp_path):
         assert done.returncode == 0, done.stderr[-2000:]
         report = json.loads(done.stdout.strip().splitlines()[-1])
         assert report["foreign"] == [], f"{framework}: the calls imported {report['foreign']}"
-        for (entry, target, call), got, want in zip(items, report["results"], expected):
+        for (_entry, target, call), got, want in zip(items, report["results"], expected):
             np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12, atol=1e-12, err_msg=f"{target}: {call}")
 
 

@@ -499,7 +499,9 @@ def run(entries, backends, sizes=SIZES, modes=MODES, quick=False, threads=1, tim
                 proc.kill()
         if len(results) == done_before:
             results.append({"loss": "*", "backend": backend, "notes": [f"{backend} worker produced nothing"]})
-    from . import memory  # the chunked linear cross-entropy's peak memory, where that row is measured
+    from . import (
+        memory,  # the chunked linear cross-entropy's peak memory, where that row is measured
+    )
 
     return results + memory.linear_cross_entropy(entries, backends, timeout=timeout or 600)
 

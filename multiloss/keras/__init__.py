@@ -21,8 +21,8 @@ from ._categorical import (
     sparse_categorical_crossentropy,
 )
 from ._common import Loss, LossFunctionWrapper
-from ._ctc import CTC, ctc
 from ._common import floatx as _floatx
+from ._ctc import CTC, ctc
 from ._divergence import KLD, KLDivergence, Poisson, kl_divergence, kld, poisson
 from ._margin import (
     CategoricalHinge,

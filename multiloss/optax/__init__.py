@@ -28,7 +28,14 @@ from ._classification import (
 from ._ctc import ctc_loss, ctc_loss_with_forward_probs
 from ._fenchel_young import make_fenchel_young_loss, multiclass_sparsemax_loss, sparsemax_loss
 from ._ranking import ranking_softmax_loss
-from ._regression import cosine_distance, cosine_similarity, huber_loss, l2_loss, log_cosh, squared_error
+from ._regression import (
+    cosine_distance,
+    cosine_similarity,
+    huber_loss,
+    l2_loss,
+    log_cosh,
+    squared_error,
+)
 from ._segmentation import binary_dice_loss, dice_loss, multiclass_generalized_dice_loss
 from ._self_supervised import ntxent, triplet_margin_loss
 from ._smoothing import smooth_labels

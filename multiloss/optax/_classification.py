@@ -13,13 +13,13 @@ from .._dispatch import namespace_of
 from .._fused import stacklevel
 from ..losses import categorical, divergence, margin, masked, sigmoid
 from ._common import (
-    dtype_name,
     as_array,
     canonical_axis,
     check_axis,
     check_floating,
     check_integer,
     check_shapes_equal,
+    dtype_name,
     jax_float,
     mask_like,
     promote,

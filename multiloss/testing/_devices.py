@@ -232,7 +232,7 @@ def _check_jax(entry, call, arrays_for):
             _allowed(entry, reads)
             if not isinstance(out, jax.Array) or out.devices() != {device}:
                 raise DeviceError(f"{_describe(options)}: result on "
-                                  f"{getattr(out, 'devices', lambda: type(out).__name__)()}, not {device}")
+                                  f"{out.devices() if isinstance(out, jax.Array) else type(out).__name__}, not {device}")
     return 0.0, ""
 
 

@@ -114,4 +114,16 @@ def confident_logits(shape, leaders, dtype, axis=-1):
 
 
 # The families register their kinds on import.
-from . import box, categorical, divergence, linear, margin, optax, overlap, regression, sequence, sigmoid, softmax  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    box,
+    categorical,
+    divergence,
+    linear,
+    margin,
+    optax,
+    overlap,
+    regression,
+    sequence,
+    sigmoid,
+    softmax,
+)
