@@ -137,7 +137,6 @@ def _circle_rows():
 def test_keras_circle_makes_its_arrays_on_the_inputs_device(entry):
     """torch's ``meta`` device fails as a GPU does where an array is made on the CPU; the values
     are the CPU ones, held to Keras' by the conformance suite."""
-    import torch
 
     from multiloss.testing import _arrays, _invoke
 
