@@ -130,7 +130,8 @@ class Backend:
         return self.reshape(self.take(self.reshape(x, (-1,)), flat, axis=0), indices.shape)
 
     def take_along_axis_wrapped(self, x, indices, axis=-1):
-        from ..losses.softmax import index_dtype  # the loss helpers; imported here, after the package
+        # The loss helpers, imported here, after the package.
+        from ..losses.softmax import index_dtype
 
         n = x.shape[axis]
         indices = self.where(indices < 0, indices + n, indices)
