@@ -28,6 +28,9 @@ written in standard names only and are what the strict test runs):
 - ``one_hot(indices, num_classes, dtype)``: a new last axis of size ``num_classes``.
 - ``take_along_axis(x, indices, axis)``: the 2024.12 standard function (indices in ``[0, n)``);
   a gather along one axis, which a sharding propagator can split, never a flat index.
+- ``take_along_axis_wrapped(x, indices, axis)``: ``take_along_axis`` with JAX's indexing rules
+  (``jnp.take_along_axis``): an index in ``[-n, 0)`` counts from the end, one outside ``[-n, n)``
+  reads NaN (``x`` floating). JAX: its own function, whose checks are then not made twice.
 - ``nll(log_probs, indices, ignore_index, axis)``: PyTorch's NLL term ``-log_probs[t]`` along
   ``axis`` (removed), 0 where ``t == ignore_index``; another index outside ``[0, C)`` raises
   ``IndexError("Target t is out of bounds.")`` in eager mode (torch: inside its own kernel).
@@ -137,6 +140,7 @@ EXTENSIONS = (
     "relu_passing",
     "one_hot",
     "take_along_axis",
+    "take_along_axis_wrapped",
     "nll",
     "nll_loss",
     "sparse_softmax_cross_entropy",

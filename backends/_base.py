@@ -129,6 +129,19 @@ class Backend:
         flat = ((position // per_outer) * x.shape[axis] + flat) * inner + position % inner
         return self.reshape(self.take(self.reshape(x, (-1,)), flat, axis=0), indices.shape)
 
+    def take_along_axis_wrapped(self, x, indices, axis=-1):
+        # The loss helpers, imported here, after the package.
+        from ..losses.softmax import index_dtype
+
+        n = x.shape[axis]
+        indices = self.where(indices < 0, indices + n, indices)
+        valid = self.logical_and(indices >= 0, indices < n)
+        # Gathered at 0 where out of range (never read out of bounds), then replaced by NaN.
+        safe = self.where(valid, indices, self.zeros_like(indices))
+        dtype = index_dtype(self, safe)
+        picked = self.take_along_axis(x, safe if safe.dtype == dtype else self.astype(safe, dtype), axis=axis)
+        return self.where(valid, picked, self.full_like(picked, float("nan")))
+
     def nll(self, log_probs, indices, ignore_index, axis):
         from ..losses import softmax  # the loss math; imported here, after the package
 

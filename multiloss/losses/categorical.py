@@ -121,14 +121,7 @@ def wrapped_index_cross_entropy(xp, logits, labels, axis=-1, where=None):
     with none is 0."""
     from . import masked
 
-    classes = logits.shape[axis]
-    labels = xp.where(labels < 0, labels + classes, labels)
-    valid = xp.logical_and(labels >= 0, labels < classes)
-    safe = xp.where(valid, labels, xp.zeros_like(labels))
-    dtype = index_dtype(xp, safe)
-    safe = safe if safe.dtype == dtype else xp.astype(safe, dtype)
-    picked = xp.squeeze(xp.take_along_axis(logits, xp.expand_dims(safe, axis=axis), axis=axis), axis=axis)
-    picked = xp.where(valid, picked, xp.full_like(picked, float("nan")))
+    picked = xp.squeeze(xp.take_along_axis_wrapped(logits, xp.expand_dims(labels, axis=axis), axis=axis), axis=axis)
     out = masked.logsumexp(xp, logits, axis, where) - picked
     if where is not None:
         out = xp.where(xp.any(where, axis=axis), out, xp.zeros_like(out))
