@@ -298,7 +298,8 @@ def replace(text, name, block):
     if begin in text and end in text:
         head, _, rest = text.partition(begin)
         return head + block + rest.partition(end)[2]
-    anchor = "## Missed targets"
+    later = [BEGIN.format(n) for n in SECTIONS[SECTIONS.index(name) + 1:] if BEGIN.format(n) in text]
+    anchor = later[0] if later else "## Missed targets"  # the sections in SECTIONS' order
     if anchor in text:
         head, _, tail = text.partition(anchor)
         return head + block + "\n\n" + anchor + tail
