@@ -88,6 +88,8 @@ def test_bench_command_measures_one_row_and_writes_the_page_and_readme(tmp_path,
     readme = tmp_path / "README.md"
     readme.write_text("# x\n\n<!-- bench-summary -->\nold\n<!-- /bench-summary -->\n")
     page, raw = tmp_path / "benchmarks.md", tmp_path / "results.json"
+    kept = "<!-- bench-section:ctc -->\nmeasured alone\n<!-- /bench-section:ctc -->"
+    page.write_text(f"# old page\n\n{kept}\n\n## Missed targets\n")
     code = cli.main(["bench", "--quick", "--backend", "numpy", "--loss", "tf.nn.l2_loss", "--mode", "eager",
                      "--json", str(raw), "--markdown", str(page), "--readme", str(readme)])
     assert code == 0
@@ -96,6 +98,7 @@ def test_bench_command_measures_one_row_and_writes_the_page_and_readme(tmp_path,
     assert all(r["ratio"] > 0 and r["reference"] == "native numpy (tensorflow.nn.l2_loss)" for r in results)
     assert results[1]["memory"]["how"] == "tracemalloc" and results[1]["memory"]["multiloss"] >= 0
     assert "| `tf.nn.l2_loss` | numpy | eager | small 32x5 |" in page.read_text()
+    assert kept in page.read_text() and "# old page" not in page.read_text()
     text = readme.read_text()
     assert "- **numpy**: overhead per call " in text and "worst line `tf.nn.l2_loss`" in text and "old" not in text
     assert len(report.replace_block(text, "").splitlines()) < 12  # a few lines, not a table
