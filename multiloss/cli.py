@@ -464,8 +464,14 @@ def _run_bench(args):
                 saved = json.load(f)
             results, meta = saved["results"], saved["meta"]
     if args.markdown:
+        from .benchmark import sections
+
+        text = report.page(results, meta)
+        if os.path.exists(args.markdown):  # the separately measured sections stay as they were
+            with open(args.markdown, encoding="utf-8") as f:
+                text = sections.keep(f.read(), text)
         with open(args.markdown, "w", encoding="utf-8") as f:
-            f.write(report.page(results, meta))
+            f.write(text)
     if args.readme:
         with open(args.readme, encoding="utf-8") as f:
             text = f.read()

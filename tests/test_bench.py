@@ -22,7 +22,8 @@ def test_sizes_are_the_kinds_32_samples_and_about_a_million_elements():
             continue
         small = benchmark.arrays_for(entry, "small")
         large = benchmark.arrays_for(entry, "large")
-        first = small[entry.call[0]]
+        # time-major log-probabilities (T, N, C) come first in torch's CTC: its batch is the lengths'
+        first = small["input_lengths"] if entry.inputs == "sequences" else small[entry.call[0]]
         if first.ndim and entry.inputs != "class_logits_unbatched":
             assert first.shape[0] == 32, entry.path
         biggest = max(a.size for a in large.values())
@@ -87,6 +88,8 @@ def test_bench_command_measures_one_row_and_writes_the_page_and_readme(tmp_path,
     readme = tmp_path / "README.md"
     readme.write_text("# x\n\n<!-- bench-summary -->\nold\n<!-- /bench-summary -->\n")
     page, raw = tmp_path / "benchmarks.md", tmp_path / "results.json"
+    kept = "<!-- bench-section:ctc -->\nmeasured alone\n<!-- /bench-section:ctc -->"
+    page.write_text(f"# old page\n\n{kept}\n\n## Missed targets\n")
     code = cli.main(["bench", "--quick", "--backend", "numpy", "--loss", "tf.nn.l2_loss", "--mode", "eager",
                      "--json", str(raw), "--markdown", str(page), "--readme", str(readme)])
     assert code == 0
@@ -95,6 +98,7 @@ def test_bench_command_measures_one_row_and_writes_the_page_and_readme(tmp_path,
     assert all(r["ratio"] > 0 and r["reference"] == "native numpy (tensorflow.nn.l2_loss)" for r in results)
     assert results[1]["memory"]["how"] == "tracemalloc" and results[1]["memory"]["multiloss"] >= 0
     assert "| `tf.nn.l2_loss` | numpy | eager | small 32x5 |" in page.read_text()
+    assert kept in page.read_text() and "# old page" not in page.read_text()
     text = readme.read_text()
     assert "- **numpy**: overhead per call " in text and "worst line `tf.nn.l2_loss`" in text and "old" not in text
     assert len(report.replace_block(text, "").splitlines()) < 12  # a few lines, not a table
@@ -109,14 +113,41 @@ def test_the_native_references_of_each_framework_agree_with_numpys(backend):
     for entry in catalog.ENTRIES:
         if references.original_runs_on(entry, backend) or entry.original not in references.NATIVE:
             continue
+        numpy_reference = references.native_reference(entry, "numpy")
+        if numpy_reference is None:  # CTC: NumPy has no kernel of its own (checked against the original next)
+            continue
         arrays = benchmark.arrays_for(entry, "small", np.float64)
         options = {k: arrays[v.role] if isinstance(v, catalog.Arg) else v for k, v in entry.options[0].items()}
-        expected = references.native_reference(entry, "numpy")(*[arrays[r] for r in entry.call], **options)
+        expected = numpy_reference(*[arrays[r] for r in entry.call], **options)
         with x64(backend):
             native = {k: to_native(backend, v) for k, v in arrays.items()}
             options = {k: native[v.role] if isinstance(v, catalog.Arg) else v for k, v in entry.options[0].items()}
             got = references.native_reference(entry, backend)(*[native[r] for r in entry.call], **options)
             np.testing.assert_allclose(to_numpy(got), expected, rtol=1e-9, atol=1e-12, err_msg=entry.path)
+
+
+@pytest.mark.parametrize("backend", ["torch", "tensorflow", "jax"])
+def test_the_native_ctc_of_each_framework_gives_the_originals_values(backend):
+    """CTC has no NumPy expression: each framework's own kernel, in the row's layout, against the original,
+    in float32, as the benchmark calls them (tf.nn.ctc_loss rejects float64 logits)."""
+    pytest.importorskip(backend)
+    pytest.importorskip("optax")
+    from multiloss.testing import framework_of_path, to_native, to_numpy
+
+    checked = 0
+    for entry in catalog.ENTRIES:
+        if entry.original not in references._CTC or references.original_runs_on(entry, backend):
+            continue
+        arrays = benchmark.arrays_for(entry, "small")
+        framework = entry.original_framework or framework_of_path(entry.original)
+        original, _ = benchmark._bind(entry, references.resolve_original(entry),
+                                      {k: to_native(framework, v) for k, v in arrays.items()})
+        native = {k: to_native(backend, v) for k, v in arrays.items()}
+        options = {k: native[v.role] if isinstance(v, catalog.Arg) else v for k, v in entry.options[0].items()}
+        got = references.native_reference(entry, backend)(*[native[r] for r in entry.call], **options)
+        np.testing.assert_allclose(to_numpy(got), to_numpy(original()), rtol=1e-5, atol=1e-5, err_msg=entry.path)
+        checked += 1
+    assert checked >= 2
 
 
 def test_the_spread_is_the_per_round_ratios_min_median_max():
@@ -173,3 +204,91 @@ def test_the_readme_lines_give_overhead_ratios_and_the_worst_line_per_backend():
     assert "at 1e6 elements 1.05x (median; the most 1.05x, `pytorch.A`)" in text
     assert "compiled 1.03x (median; the most 1.03x, `pytorch.A`)" in text
     assert text.endswith("worst line `pytorch.A` eager small 2.00x.")
+
+
+# -- the separately measured sections (CTC against each framework's kernel, the chunked linear
+#    cross-entropy's peak memory) -------------------------------------------------------------------
+
+
+def test_a_section_is_rewritten_between_its_markers_and_the_rest_of_the_page_kept():
+    from multiloss.benchmark import sections
+
+    page = "# B\n\n## Summary\n\nx\n\n## Missed targets\n\ny\n"
+    first = sections.replace(page, "ctc", "<!-- bench-section:ctc -->\nold\n<!-- /bench-section:ctc -->")
+    assert first.index("old") < first.index("## Missed targets") and first.startswith("# B\n\n## Summary\n\nx\n\n")
+    second = sections.replace(first, "ctc", "<!-- bench-section:ctc -->\nnew\n<!-- /bench-section:ctc -->")
+    assert second == first.replace("old", "new")
+    # the whole page regenerated by `multiloss bench --markdown` keeps the section as it was
+    assert sections.keep(second, page) == second
+    both = sections.replace(second, "memory", "<!-- bench-section:memory -->\nm\n<!-- /bench-section:memory -->")
+    assert both.index("new") < both.index("\nm\n") < both.index("## Missed targets")
+    # a page whose memory section came first gets the CTC section before it
+    only_memory = sections.replace(page, "memory", "<!-- bench-section:memory -->\nm\n<!-- /bench-section:memory -->")
+    assert sections.replace(only_memory, "ctc", "<!-- bench-section:ctc -->\nnew\n<!-- /bench-section:ctc -->") == both
+
+
+def test_the_ctc_inputs_are_the_stated_size_and_every_alignment_is_possible():
+    from multiloss.benchmark import sections
+
+    a = sections.ctc_arrays()
+    assert a["logits"].shape == (100, 16, 30) and a["targets"].shape == (16, 20)
+    assert a["targets"].min() >= 1  # 0 is the blank of all three frameworks
+    repeats = [(t[1:n] == t[:n - 1]).sum() for t, n in zip(a["targets"], a["target_lengths"])]
+    assert all(a["input_lengths"] >= a["target_lengths"] + np.array(repeats))
+
+
+def _ctc_line(ratio, backend="torch", what="value"):
+    return {"backend": backend, "mode": "eager", "what": what, "multiloss": "multiloss.pytorch.functional.ctc_loss",
+            "native": "torch.nn.functional.ctc_loss", "time": ratio * 1e-3, "native_time": 1e-3,
+            "ratio": ratio, "spread": [ratio * 0.9, ratio, ratio * 1.2], "rounds": 3, "max_abs_diff": 0.0,
+            "load": [[1.0, 2.0, 3.0], [1.5, 2.0, 3.0]]}
+
+
+def test_the_ctc_table_has_a_line_per_pair_with_the_spread_and_the_load():
+    from multiloss.benchmark import sections
+
+    text = sections.ctc_section([_ctc_line(1.2), _ctc_line(2.0, what="value and gradient")], "load average: 1.50")
+    assert text.startswith("<!-- bench-section:ctc -->") and text.endswith("<!-- /bench-section:ctc -->")
+    assert ("| CTC value | torch | eager | `multiloss.pytorch.functional.ctc_loss` | `torch.nn.functional.ctc_loss` "
+            "| 1.200 ms | 1.000 ms | 1.20x [1.08-1.20-1.44] | 0.0e+00 | 1.00, 2.00, 3.00 / 1.50, 2.00, 3.00 |") in text
+    assert "| 2.00x ✗ [" in text and "load average: 1.50" in text
+
+
+def test_measuring_one_backend_again_replaces_only_its_lines():
+    from multiloss.benchmark import sections
+
+    saved = [_ctc_line(1.0, "jax"), _ctc_line(1.0, "torch"), _ctc_line(1.0, "torch", "value and gradient")]
+    merged = sections.merge(saved, [_ctc_line(3.0, "torch")])
+    assert [(r["backend"], r["ratio"]) for r in merged] == [("torch", 3.0), ("jax", 1.0)]
+
+
+def test_the_memory_table_gives_both_peaks_and_how_they_were_measured():
+    from multiloss.benchmark import memory, sections
+
+    measured = {"chunked": {"peak": 100 * 2**20, "seconds": 2.0, "extra": 99 * 2**20, "extra_how": "torch profiler"},
+                "reference": {"peak": 3000 * 2**20, "seconds": 1.0, "extra": 2 * 2**30, "extra_how": "torch profiler"}}
+    line = dict(memory.result_line("torch", measured), load=[[1.0, 1.0, 1.0], [2.0, 1.0, 1.0]])
+    text = sections.memory_section([line], "load average: 2.00")
+    assert ("| torch | eager, one value and gradient | 100.0 MB | 3,000.0 MB | 0.03 | 2.00 s / 1.00 s "
+            "| VmHWM less VmRSS before the call | 99.0 MB / 2,048.0 MB (torch profiler) "
+            "| 1.00, 1.00, 1.00 / 2.00, 1.00, 1.00 |") in text
+
+
+def test_the_ctc_pairs_are_measured_in_a_fresh_process_and_agree():
+    pytest.importorskip("torch")
+    from multiloss.benchmark import sections
+
+    lines = sections.measure_ctc(["torch"], rounds=1, timeout=300)
+    assert [r["what"] for r in lines] == ["value", "value and gradient"]
+    assert all(r["ratio"] > 0 and r["max_abs_diff"] < 1e-4 and len(r["load"]) == 2 for r in lines)
+
+
+def test_the_page_carries_both_measured_sections():
+    import pathlib
+
+    text = (pathlib.Path(__file__).parent.parent / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    for name in ("ctc", "memory"):
+        section = text.partition(f"<!-- bench-section:{name} -->")[2].partition(f"<!-- /bench-section:{name} -->")[0]
+        assert "`uptime` at the end: `" in section and "| load |" in section, name
+    ctc = text.partition("<!-- bench-section:ctc -->")[2]
+    assert all(f"| CTC value | {b} |" in ctc for b in ("torch", "jax", "tensorflow"))

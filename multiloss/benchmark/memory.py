@@ -147,34 +147,44 @@ def _mb(n):
     return "-" if n is None else f"{n / 2**20:.1f} MB"
 
 
+def measure_backend(backend, timeout=600):
+    """``{"chunked": {...}, "reference": {...}}``: each path measured in its own fresh process."""
+    return {path: _measure(backend, path, timeout) for path in PATHS}
+
+
+def result_line(backend, measured):
+    """The result line of ``multiloss bench`` (its table's memory column: chunked / reference) for one
+    backend's ``measure_backend``."""
+    chunked, reference = measured["chunked"], measured["reference"]
+    notes = [f"peak {_mb(chunked.get('peak'))} chunked vs {_mb(reference.get('peak'))} options=None",
+             f"one {what_is_run(backend)}; VmHWM less VmRSS before the call, in a fresh process; chunked is "
+             "LinearCrossEntropyOptions()"]
+    if chunked.get("extra") is not None and reference.get("extra") is not None:
+        notes.append(f"{chunked['extra_how']}: {_mb(chunked['extra'])} / {_mb(reference['extra'])}")
+    notes += [f"{p}: {m['error']}" for p, m in measured.items() if "error" in m]
+    return {
+        "loss": "pytorch.functional.linear_cross_entropy [chunked, peak memory]", "path": PATH,
+        "backend": backend, "mode": "compiled" if backend == "jax" else "eager", "size": "memory",
+        "shape": f"({ROWS}, {IN_FEATURES}) x ({CLASSES}, {IN_FEATURES})",
+        "time": chunked.get("seconds"), "reference_time": reference.get("seconds"),
+        "reference": "multiloss with options=None",
+        "memory": {"multiloss": chunked.get("peak"), "reference": reference.get("peak"),
+                   "input": CLASSES * IN_FEATURES * 4, "how": "VmHWM",
+                   "extra": [chunked.get("extra"), reference.get("extra")], "extra_how": chunked.get("extra_how")},
+        "notes": notes,
+    }
+
+
+def what_is_run(backend):
+    """What one measured call computes on ``backend``."""
+    return "value" if backend == "numpy" else "value and gradient"
+
+
 def linear_cross_entropy(entries, backends, timeout=600):
-    """Result lines for ``multiloss bench`` (its table's memory column: chunked / reference), one per
-    backend, when the benchmarked rows include ``linear_cross_entropy``; else none."""
+    """Result lines for ``multiloss bench``, one per backend, when the benchmarked rows include
+    ``linear_cross_entropy``; else none."""
     from ..testing import installed
 
     if not any(e.path == PATH for e in entries):
         return []
-    results = []
-    for backend in backends:
-        if not installed(backend):
-            continue
-        measured = {path: _measure(backend, path, timeout) for path in PATHS}
-        chunked, reference = measured["chunked"], measured["reference"]
-        what = "value" if backend == "numpy" else "value and gradient"
-        notes = [f"peak {_mb(chunked.get('peak'))} chunked vs {_mb(reference.get('peak'))} options=None",
-                 f"one {what}; VmHWM less VmRSS before the call, in a fresh process; chunked is "
-                 "LinearCrossEntropyOptions()"]
-        if chunked.get("extra") is not None and reference.get("extra") is not None:
-            notes.append(f"{chunked['extra_how']}: {_mb(chunked['extra'])} / {_mb(reference['extra'])}")
-        notes += [f"{p}: {m['error']}" for p, m in measured.items() if "error" in m]
-        results.append({
-            "loss": "pytorch.functional.linear_cross_entropy [chunked, peak memory]", "path": PATH,
-            "backend": backend, "mode": "compiled" if backend == "jax" else "eager", "size": "memory",
-            "shape": f"({ROWS}, {IN_FEATURES}) x ({CLASSES}, {IN_FEATURES})",
-            "time": chunked.get("seconds"), "reference_time": reference.get("seconds"),
-            "reference": "multiloss with options=None",
-            "memory": {"multiloss": chunked.get("peak"), "reference": reference.get("peak"),
-                       "input": CLASSES * IN_FEATURES * 4, "how": "VmHWM"},
-            "notes": notes,
-        })
-    return results
+    return [result_line(b, measure_backend(b, timeout)) for b in backends if installed(b)]

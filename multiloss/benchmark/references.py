@@ -462,10 +462,21 @@ NATIVE.update({f"torch.nn.{cls}": NATIVE[_TORCH + fn] for cls, fn in (
     ("CosineEmbeddingLoss", "cosine_embedding_loss"), ("TripletMarginLoss", "triplet_margin_loss"))})
 
 
+# The originals whose native expression is a framework's own CTC kernel (NumPy has none).
+_CTC = frozenset((_TORCH + "ctc_loss", "torch.nn.CTCLoss", "multiloss.testing.references.tf_ctc_loss",
+                  "multiloss.testing.references.optax_ctc_loss"))
+
+
 def native_reference(entry, backend):
-    """The native expression of the row's math on ``backend``, or None where none is written down."""
+    """The native expression of the row's math on ``backend``, or None where none is written down
+    (or where it needs a kernel the framework lacks: CTC on NumPy)."""
     build = NATIVE.get(entry.original)
-    return None if build is None else build(ops(backend), entry)
+    if build is None:
+        return None
+    native = ops(backend)
+    if entry.original in _CTC and native.ctc is None:
+        return None
+    return build(native, entry)
 
 
 # -- Keras 3 counterparts ------------------------------------------------------------------------

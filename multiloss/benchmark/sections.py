@@ -1,0 +1,367 @@
+"""Sections of ``docs/benchmarks.md`` that are measured and rewritten on their own.
+
+``python -m multiloss.benchmark --section ctc`` (or ``--section memory``) measures one
+section and rewrites only the page's text between its markers, without re-running the whole
+benchmark; ``multiloss bench --markdown`` keeps them when it rewrites the rest of the page.
+
+- ``ctc``: CTC at T=100, N=16, C=30, S=20 against the native CTC of the same framework:
+  torch's ``F.ctc_loss`` eager against ``multiloss.pytorch.functional.ctc_loss``;
+  ``optax.losses.ctc_loss`` under ``jax.jit`` against ``multiloss.optax.ctc_loss``;
+  ``tf.nn.ctc_loss`` in ``tf.function`` against ``multiloss.tf.nn.ctc_loss``; each as a value,
+  and as a value and its gradient w.r.t. the logits (through ``log_softmax`` on torch).
+- ``memory``: the chunked ``linear_cross_entropy``'s peak memory against its reference path
+  (``memory``).
+
+Each backend runs in its own process, one at a time, with one intra-op thread (as ``multiloss
+bench``); the two callables of a pair are timed interleaved (``time_interleaved``). The machine's
+load (``os.getloadavg``, what ``uptime`` prints) is recorded before and after each backend and
+printed beside its figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+BEGIN, END = "<!-- bench-section:{} -->", "<!-- /bench-section:{} -->"
+SECTIONS = ("ctc", "memory")
+MARKER = "MULTILOSS-SECTION "
+FRAMES, BATCH, CLASSES, LABELS = 100, 16, 30, 20
+CTC_BACKENDS = ("torch", "jax", "tensorflow")
+MEMORY_BACKENDS = ("torch", "numpy", "jax", "tensorflow")
+ROUNDS, SAMPLE_S = 51, 0.02
+CTC_TARGET = 1.5
+MODE = {"torch": "eager", "jax": "jax.jit", "tensorflow": "tf.function"}
+OURS = {"torch": "multiloss.pytorch.functional.ctc_loss", "jax": "multiloss.optax.ctc_loss",
+        "tensorflow": "multiloss.tf.nn.ctc_loss"}
+NATIVE = {"torch": "torch.nn.functional.ctc_loss", "jax": "optax.losses.ctc_loss", "tensorflow": "tf.nn.ctc_loss"}
+
+
+# -- CTC inputs and pairs ----------------------------------------------------------------------
+
+
+def ctc_arrays(seed=0):
+    """NumPy inputs: logits (T, N, C), targets (N, S) in 1..C-1 (0 is the blank), lengths per sequence."""
+    rng = np.random.default_rng(seed)
+    return {"logits": rng.normal(size=(FRAMES, BATCH, CLASSES)).astype(np.float32),
+            "targets": rng.integers(1, CLASSES, size=(BATCH, LABELS)).astype(np.int32),
+            "input_lengths": rng.integers(FRAMES * 4 // 5, FRAMES + 1, size=BATCH).astype(np.int32),
+            "target_lengths": rng.integers(LABELS // 2, LABELS + 1, size=BATCH).astype(np.int32)}
+
+
+def _torch_pairs(a):
+    """``{what: (multiloss, native)}``: callables of no arguments, each returning the value."""
+    import torch
+    import torch.nn.functional as F
+
+    from ..pytorch import functional as ours
+
+    x = torch.from_numpy(a["logits"])
+    t, il, tl = (torch.from_numpy(a[k]) for k in ("targets", "input_lengths", "target_lengths"))
+    lp = F.log_softmax(x, -1)
+    leaf = x.clone().requires_grad_()
+
+    def with_grad(ctc):
+        def run():
+            loss = ctc(F.log_softmax(leaf, -1), t, il, tl)
+            loss.backward()
+            leaf.grad = None
+            return loss.detach()
+        return run
+
+    return {"value": (lambda: ours.ctc_loss(lp, t, il, tl), lambda: F.ctc_loss(lp, t, il, tl)),
+            "value and gradient": (with_grad(ours.ctc_loss), with_grad(F.ctc_loss))}
+
+
+def _jax_pairs(a):
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    from .. import optax as ours
+
+    logits = jnp.asarray(np.transpose(a["logits"], (1, 0, 2)))
+    logit_pad = jnp.asarray((np.arange(FRAMES) >= a["input_lengths"][:, None]).astype(np.float32))
+    labels = jnp.asarray(a["targets"])
+    label_pad = jnp.asarray((np.arange(LABELS) >= a["target_lengths"][:, None]).astype(np.float32))
+    args = (logits, logit_pad, labels, label_pad)
+
+    def pair(ctc):
+        value = jax.jit(ctc)
+        grad = jax.jit(jax.value_and_grad(lambda *r: ctc(*r).sum()))
+        return (lambda: jax.block_until_ready(value(*args)),
+                lambda: jax.block_until_ready(grad(*args))[0])
+
+    (ours_value, ours_grad), (native_value, native_grad) = pair(ours.ctc_loss), pair(optax.losses.ctc_loss)
+    return {"value": (ours_value, native_value), "value and gradient": (ours_grad, native_grad)}
+
+
+def _tensorflow_pairs(a):
+    import tensorflow as tf
+
+    from ..tf import nn as ours
+
+    logits = tf.constant(a["logits"])
+    labels, logit_length, label_length = (tf.constant(a[k]) for k in ("targets", "input_lengths", "target_lengths"))
+
+    def pair(ctc):
+        @tf.function
+        def value():
+            return ctc(labels, logits, label_length, logit_length)
+
+        @tf.function
+        def grad():
+            with tf.GradientTape() as tape:
+                tape.watch(logits)
+                loss = ctc(labels, logits, label_length, logit_length)
+            return loss, tape.gradient(tf.reduce_sum(loss), logits)
+
+        return (lambda: value().numpy()), (lambda: grad()[0].numpy())
+
+    (ours_value, ours_grad), (native_value, native_grad) = pair(ours.ctc_loss), pair(tf.nn.ctc_loss)
+    return {"value": (ours_value, native_value), "value and gradient": (ours_grad, native_grad)}
+
+
+_PAIRS = {"torch": _torch_pairs, "jax": _jax_pairs, "tensorflow": _tensorflow_pairs}
+
+
+def ctc_worker(backend, rounds=ROUNDS):
+    """In a fresh process: time each CTC pair on ``backend``; print one JSON line per pair."""
+    from .. import _quiet
+    from . import _limit_threads, spread, time_interleaved
+
+    _quiet.frameworks((backend,))
+    _limit_threads(backend, 1)
+    for what, (ours, native) in _PAIRS[backend](ctc_arrays()).items():
+        diff = float(np.max(np.abs(np.asarray(ours()) - np.asarray(native()))))
+        samples = time_interleaved({"multiloss": ours, "native": native}, rounds, SAMPLE_S)
+        line = {"backend": backend, "mode": MODE[backend], "what": what, "multiloss": OURS[backend],
+                "native": NATIVE[backend], "time": min(samples["multiloss"]), "native_time": min(samples["native"]),
+                "spread": spread(samples, "multiloss", "native"), "rounds": rounds, "max_abs_diff": diff}
+        line["ratio"] = line["time"] / line["native_time"]
+        print(MARKER + json.dumps(line), flush=True)
+
+
+def _in_fresh_process(backend, code, timeout):
+    """Run ``code`` in a fresh process set up as ``multiloss bench``'s workers are; its JSON lines."""
+    from . import _environment
+
+    env, repo = _environment(backend, 1)
+    try:
+        out = subprocess.run([sys.executable, "-c", code], env=env, cwd=os.path.dirname(repo),
+                             capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return [], f"over {timeout:g} s"
+    lines = [json.loads(s[len(MARKER):]) for s in out.stdout.splitlines() if s.startswith(MARKER)]
+    return lines, None if lines else (out.stderr.strip().splitlines() or ["no output"])[-1][:200]
+
+
+def measure_ctc(backends=CTC_BACKENDS, rounds=ROUNDS, timeout=600):
+    """The CTC section's lines: one per backend and pair, each with the load around its backend."""
+    results = []
+    for backend in (b for b in backends if b in _PAIRS):  # NumPy has no CTC of its own
+        before = os.getloadavg()
+        code = f"from multiloss.benchmark import sections; sections.ctc_worker({backend!r}, {rounds})"
+        lines, error = _in_fresh_process(backend, code, timeout)
+        load = [before, os.getloadavg()]
+        results += [dict(line, load=load) for line in lines]
+        if error:
+            results.append({"backend": backend, "mode": MODE[backend], "error": error, "load": load})
+    return results
+
+
+def measure_memory(backends=MEMORY_BACKENDS, timeout=900):
+    """The memory section's lines (``memory.result_line``), each with the load around its backend."""
+    from . import memory
+
+    results = []
+    for backend in backends:
+        before = os.getloadavg()
+        measured = memory.measure_backend(backend, timeout)
+        results.append(dict(memory.result_line(backend, measured), load=[before, os.getloadavg()]))
+    return results
+
+
+# -- the page's text ---------------------------------------------------------------------------
+
+
+def _time(seconds):
+    return "-" if seconds is None else f"{seconds * 1e3:.3f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _mb(n):
+    return "-" if n is None else f"{n / 2**20:,.1f} MB"
+
+
+def _load(line):
+    """The load averages (as ``uptime`` prints them) before and after the line's backend was measured."""
+    load = line.get("load")
+    return "-" if not load else " / ".join(", ".join(f"{x:.2f}" for x in at) for at in load)
+
+
+def _uptime():
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def ctc_section(results, uptime):
+    rows = []
+    for r in results:
+        if "error" in r:
+            rows.append(f"| CTC | {r['backend']} | {r['mode']} | - | - | - | - | - | {r['error']} | {_load(r)} |")
+            continue
+        lo, median, hi = r["spread"]
+        mark = "" if r["ratio"] <= CTC_TARGET else " ✗"
+        rows.append(f"| CTC {r['what']} | {r['backend']} | {r['mode']} | `{r['multiloss']}` | `{r['native']}` | "
+                    f"{_time(r['time'])} | {_time(r['native_time'])} | {r['ratio']:.2f}x{mark} "
+                    f"[{lo:.2f}-{median:.2f}-{hi:.2f}] | {r['max_abs_diff']:.1e} | {_load(r)} |")
+    return "\n".join([
+        BEGIN.format("ctc"),
+        "## CTC against the framework's own kernel",
+        "",
+        f"T={FRAMES} frames, N={BATCH} sequences, C={CLASSES} classes (blank 0), S={LABELS} padded target labels "
+        f"(target lengths {LABELS // 2}-{LABELS}, frames {FRAMES * 4 // 5}-{FRAMES}), float32 on CPU, one intra-op "
+        "thread, each backend in its own process. multiloss and the native CTC are called on the same native "
+        "arrays, interleaved, shuffled every round, "
+        f"{results[0].get('rounds', ROUNDS) if results else ROUNDS} rounds of about {SAMPLE_S * 1e3:g} ms each; "
+        "times are each callable's best round; the ratio is multiloss' best over the native's, with "
+        "[min-median-max] of the per-round ratios. *value and gradient*: the gradient w.r.t. the logits "
+        "(torch: through `log_softmax`, both sides). torch's CTC is called with its default `'mean'`, optax's "
+        "and TF's give the loss per sequence. Target: within "
+        f"{CTC_TARGET}x of the native kernel (✗ marks a miss). *max abs diff*: the largest absolute difference "
+        "of the two values. *load*: the load averages over 1, 5 and 15 minutes (`uptime`'s) before / after the "
+        f"backend's process, on a {os.cpu_count()}-core machine shared with other jobs.",
+        "",
+        f"Measured with `python -m multiloss.benchmark --section ctc`; `uptime` at the end: `{uptime}`.",
+        "",
+        "| case | backend | mode | multiloss | native | multiloss time | native time | ratio [spread] | max abs diff "
+        "| load |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *rows,
+        END.format("ctc"),
+    ])
+
+
+def memory_section(results, uptime):
+    from . import memory
+
+    rows = []
+    for r in results:
+        m = r["memory"]
+        ours, ref = m.get("multiloss"), m.get("reference")
+        share = f"{ours / ref:.2f}" if ours and ref else "-"
+        extra = m.get("extra") or [None, None]
+        own = "-" if None in extra else f"{_mb(extra[0])} / {_mb(extra[1])} ({m.get('extra_how')})"
+        errors = "; ".join(n for n in r.get("notes", []) if n.startswith(("chunked:", "reference:")))
+        rows.append(f"| {r['backend']} | {r['mode']}, one {memory.what_is_run(r['backend'])} | {_mb(ours)} | "
+                    f"{_mb(ref)} | {share} | {_time(r.get('time'))} / {_time(r.get('reference_time'))} | "
+                    f"VmHWM less VmRSS before the call{'; ' + errors if errors else ''} | {own} | {_load(r)} |")
+    return "\n".join([
+        BEGIN.format("memory"),
+        "## Chunked linear cross-entropy: peak memory",
+        "",
+        f"`multiloss.pytorch.functional.linear_cross_entropy` at N={memory.ROWS}, in_features={memory.IN_FEATURES}, "
+        f"C={memory.CLASSES}, float32 (the logits alone are "
+        f"{memory.ROWS * memory.CLASSES * 4 / 2**30:g} GiB): *chunked* is `options=LinearCrossEntropyOptions()`, "
+        "*reference* `options=None` (linear, then `cross_entropy`). How measured: each path in a fresh process; "
+        f"the call is first run on {memory.WARM_ROWS} rows (kernels loaded; under JAX the full-size program "
+        "compiled), then the kernel's resident-set high-water mark is reset (`/proc/self/clear_refs`) and the "
+        "call runs once at full size; the peak is `VmHWM` less `VmRSS` before the call: what the call made "
+        "resident, whichever allocator the framework uses (glibc's default thresholds). Beside it, the "
+        "framework's own count where it has one. *time*: that one call, chunked / reference. *load*: the load "
+        "averages over 1, 5 and 15 minutes (`uptime`'s) before / after the backend's two processes, on a "
+        f"{os.cpu_count()}-core machine shared with other jobs.",
+        "",
+        f"Measured with `python -m multiloss.benchmark --section memory`; `uptime` at the end: `{uptime}`.",
+        "",
+        "| backend | what runs | chunked peak | reference peak | chunked / reference | time | how measured "
+        "| framework's own count (chunked / reference) | load |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *rows,
+        END.format("memory"),
+    ])
+
+
+RENDER = {"ctc": ctc_section, "memory": memory_section}
+
+
+def replace(text, name, block):
+    """``text`` with section ``name`` replaced by ``block``; a new one goes before the missed targets."""
+    begin, end = BEGIN.format(name), END.format(name)
+    if begin in text and end in text:
+        head, _, rest = text.partition(begin)
+        return head + block + rest.partition(end)[2]
+    later = [BEGIN.format(n) for n in SECTIONS[SECTIONS.index(name) + 1:] if BEGIN.format(n) in text]
+    anchor = later[0] if later else "## Missed targets"  # the sections in SECTIONS' order
+    if anchor in text:
+        head, _, tail = text.partition(anchor)
+        return head + block + "\n\n" + anchor + tail
+    return text.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def keep(old, new):
+    """``new`` (a freshly generated page) with the sections ``old`` had, as they were."""
+    for name in SECTIONS:
+        begin, end = BEGIN.format(name), END.format(name)
+        if begin in old and end in old:
+            new = replace(new, name, begin + old.partition(begin)[2].partition(end)[0] + end)
+    return new
+
+
+# -- command line --------------------------------------------------------------------------------
+
+
+def _read(path):
+    if not path or not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def merge(saved, fresh):
+    """``saved`` lines with those of the backends in ``fresh`` replaced by ``fresh``'s, in backend order."""
+    measured = {line["backend"] for line in fresh}
+    lines = [line for line in saved if line["backend"] not in measured] + fresh
+    order = {b: i for i, b in enumerate(MEMORY_BACKENDS)}
+    return sorted(lines, key=lambda line: order.get(line["backend"], len(order)))  # stable: pairs keep their order
+
+
+def main(argv):
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    p = argparse.ArgumentParser(prog="python -m multiloss.benchmark", description=(
+        "Measure one section of docs/benchmarks.md (CTC against each framework's own kernel, or the chunked "
+        "linear cross-entropy's peak memory) and rewrite only that section of the page. The whole page: "
+        "`multiloss bench --markdown docs/benchmarks.md`."))
+    p.add_argument("--section", action="append", choices=SECTIONS, required=True, help="the section (repeatable)")
+    p.add_argument("--backend", action="append", choices=MEMORY_BACKENDS, help="only this backend (repeatable)")
+    p.add_argument("--page", default=os.path.join(repo, "docs", "benchmarks.md"), help="the page to rewrite")
+    p.add_argument("--json", metavar="PATH", help=(
+        "keep the measurements here: those saved before are read, the measured backends' lines replaced, "
+        "and the section written from all (one backend at a time: --backend torch, then --backend jax, ...)"))
+    p.add_argument("--from-json", metavar="PATH", help="rewrite the page from saved measurements, measuring nothing")
+    p.add_argument("--rounds", type=int, default=ROUNDS, help="CTC: rounds per pair")
+    p.add_argument("--timeout", type=float, default=900, help="seconds per process")
+    args = p.parse_args(argv)
+    saved = _read(args.from_json or args.json)
+    for name in args.section:
+        if not args.from_json:
+            measure = measure_ctc if name == "ctc" else measure_memory
+            backends = args.backend or (CTC_BACKENDS if name == "ctc" else MEMORY_BACKENDS)
+            fresh = measure(backends, args.rounds, args.timeout) if name == "ctc" else measure(backends, args.timeout)
+            saved[name] = {"results": merge(saved.get(name, {}).get("results", []), fresh), "uptime": _uptime()}
+            if args.json:  # after each section, so that an interrupted run keeps what it measured
+                with open(args.json, "w", encoding="utf-8") as f:
+                    json.dump(saved, f, indent=1)
+        with open(args.page, encoding="utf-8") as f:
+            text = f.read()
+        with open(args.page, "w", encoding="utf-8") as f:
+            f.write(replace(text, name, RENDER[name](saved[name]["results"], saved[name]["uptime"])))
+        sys.stdout.write(f"{args.page}: section {name} rewritten ({len(saved[name]['results'])} lines)\n")
+    return 0
