@@ -37,6 +37,7 @@ MIRRORS = (
     ("tensorflow.compat.v1.losses.", "multiloss.tf.losses."),
     ("tensorflow.nn.", "multiloss.tf.nn."),
     ("torchvision.ops.", "multiloss.torchvision."),
+    ("optax.losses.", "multiloss.optax."),
 )
 
 
@@ -99,7 +100,7 @@ def mirror_path(original):
         if original.startswith(prefix):
             return mirror + original[len(prefix):]
     raise PortError(f"source: {original!r} is not in an interface multiloss mirrors "
-                    f"(torch.nn.functional, torch.nn, keras.losses, tf.compat.v1.losses, tf.nn, torchvision.ops)")
+                    f"(torch.nn.functional, torch.nn, keras.losses, tf.compat.v1.losses, tf.nn, torchvision.ops, optax.losses)")
 
 
 def call_parameters(entry):
