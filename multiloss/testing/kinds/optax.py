@@ -7,7 +7,7 @@ unless an edge says otherwise; ``row_where`` is a mask without the class axis, w
 
 import numpy as np
 
-from . import confident_logits, edge, kind
+from . import confident_logits, edge, empty_and_nan, kind
 
 BATCH, CLASSES = 6, 5
 
@@ -22,20 +22,6 @@ def _mask(rng, shape):
 def _distributions(rng, shape, dtype):
     raw = rng.uniform(0.05, 1.0, size=shape)
     return (raw / raw.sum(axis=-1, keepdims=True)).astype(dtype)
-
-
-def _empty_and_nan(kind_name, make, *nan_roles):
-    def empty(rng, dtype):
-        return make(rng, dtype, batch=0)
-
-    def nan(rng, dtype):
-        arrays = make(rng, dtype)
-        for role in nan_roles:
-            arrays[role][1, 2] = np.nan
-        return arrays
-
-    edge(kind_name, "empty")(empty)
-    edge(kind_name, "nan")(nan)
 
 
 def _huge(arrays, role="logits"):
@@ -60,7 +46,7 @@ def optax_classes(rng, dtype, batch=BATCH, classes=CLASSES):
     }
 
 
-_empty_and_nan("optax_classes", optax_classes, "logits")
+empty_and_nan("optax_classes", optax_classes, "logits")
 
 
 @edge("optax_classes")
@@ -182,7 +168,7 @@ def optax_binary(rng, dtype, batch=BATCH, features=CLASSES):
     }
 
 
-_empty_and_nan("optax_binary", optax_binary, "logits")
+empty_and_nan("optax_binary", optax_binary, "logits")
 
 
 @edge("optax_binary")
@@ -236,7 +222,7 @@ def optax_distributions(rng, dtype, batch=BATCH, classes=CLASSES):
     }
 
 
-_empty_and_nan("optax_distributions", optax_distributions, "log_predictions")
+empty_and_nan("optax_distributions", optax_distributions, "log_predictions")
 
 
 @edge("optax_distributions")
@@ -268,7 +254,7 @@ def optax_vectors(rng, dtype, batch=BATCH, features=CLASSES):
     }
 
 
-_empty_and_nan("optax_vectors", optax_vectors, "prediction")
+empty_and_nan("optax_vectors", optax_vectors, "prediction")
 
 
 @edge("optax_vectors")
@@ -302,7 +288,7 @@ def optax_ranking(rng, dtype, batch=4, items=6):
     }
 
 
-_empty_and_nan("optax_ranking", optax_ranking, "logits")
+empty_and_nan("optax_ranking", optax_ranking, "logits")
 
 
 @edge("optax_ranking")
@@ -393,7 +379,7 @@ def optax_segmentation(rng, dtype, batch=2, classes=3):
     }
 
 
-_empty_and_nan("optax_segmentation", optax_segmentation, "predictions")
+empty_and_nan("optax_segmentation", optax_segmentation, "predictions")
 
 
 @edge("optax_segmentation", "nan")
