@@ -406,6 +406,12 @@ class TensorflowBackend(Backend):
 
     # -- sorting and scans: the standard's names, which tf.math lacks
     def sort(self, x, axis=-1, descending=False, stable=True):
+        # tf.sort makes its axis a tensor and reads it back (a host read where the inputs live on
+        # another device). Over the last axis of floats it is top_k of x (or of -x, negated back),
+        # which is what tf.sort computes there; that form reads nothing.
+        if tf.as_dtype(x.dtype).is_floating and axis in (-1, len(x.shape) - 1) and x.shape[-1] is not None:
+            top = tf.math.top_k(x if descending else -x, k=x.shape[-1], sorted=True).values
+            return top if descending else -top
         return tf.sort(x, axis=axis, direction="DESCENDING" if descending else "ASCENDING")
 
     def value(self, x):
@@ -433,6 +439,16 @@ class TensorflowBackend(Backend):
         # tf.while_loop over the leading axis (its length may be known only at run time): one
         # loop in the graph, which XLA compiles and GradientTape differentiates. The steps read
         # their slices from TensorArrays, the graph's way of indexing inside a loop.
+        steps = xs[0].shape[0]
+        if tf.executing_eagerly() and steps:
+            # Eagerly, tf.while_loop is a Python loop that reads its condition (and a TensorArray
+            # its size) on the host: a plain loop over the static length reads nothing.
+            carry, kept = tuple(carry), []
+            for t in range(steps):
+                carry = tuple(step(carry, tuple(x[t] for x in xs)))
+                if keep:
+                    kept.append(carry)
+            return (carry, tuple(tf.stack(list(parts)) for parts in zip(*kept))) if keep else carry
         length = tf.shape(xs[0])[0]
         inputs = tuple(tf.TensorArray(x.dtype, size=length).unstack(x) for x in xs)
         carry = tuple(carry)

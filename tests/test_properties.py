@@ -80,6 +80,8 @@ def test_same_as_the_original(entry):
            poisons=st.lists(st.tuples(st.floats(0, 0.999), _POISON), max_size=2))
     def check(sizes, seed, dtype, options, backend, poisons):
         arrays = kinds.KINDS[entry.inputs].make(np.random.default_rng(seed), dtype, **sizes)
+        if not entry.original_defines_nonfinite:
+            poisons = []
         arrays = _poisoned(arrays, entry.grad, poisons)
         expected, error = _outcome(entry, orig_fw, original, arrays, options)
         got, our_error = _outcome(entry, backend, ours, arrays, options)

@@ -53,11 +53,14 @@ _TF = ("TensorFlow 2.21's dense ctc_loss refuses float64 logits (InvalidArgument
        "tolerance. An impossible alignment is not inf: TensorFlow's kernel weighs every wrong end state by "
        "log(1e-307) ~ -706.9 and multiloss reads the recursion's end states the same way; its gradient there "
        "(TensorFlow's forward starts every state at that weight) is not tested. Sparse labels are not taken "
-       "(TypeError).")
+       "(TypeError). An empty batch: TensorFlow raises InvalidArgumentError (its TensorScatterAdd), multiloss "
+       "returns the empty result. A -inf logit: TensorFlow gives NaN; multiloss's recursion, floored at a finite "
+       "log-zero, gives a finite loss.")
 _KERAS = ("Keras on TensorFlow: the label length is the count of nonzero labels, every sequence has all T "
           "frames, 0 is the blank, and the loss is computed in float32 (float64 cast down and back) over "
           "tf.nn.ctc_loss, which multiloss mirrors on every backend (an impossible alignment gives TensorFlow's "
-          "~707, never inf). Keras' JAX and NumPy backends copy optax's recursion instead and may differ.")
+          "~707, never inf). Keras' JAX and NumPy backends copy optax's recursion instead and may differ. An empty batch and a -inf "
+          "logit: as multiloss.tf.nn.ctc_loss.")
 _OPTAX = ("optax makes its initial states with jnp.ones, in JAX's default float dtype, so its loss is float64 "
           "whenever x64 is on, whatever the logits' dtype; multiloss gives float32, or float64 for float64 logits "
           "(what a program without x64 gets), on every backend. The row's original is optax.ctc_loss with its "
@@ -97,6 +100,8 @@ ENTRIES = (
         cases=_TF_CASES,
         differences=_TF,
         precision="float32",
+        original_defines_empty=False,
+        original_defines_nonfinite=False,
     ),
     Entry(
         path="multiloss.keras.ctc",
@@ -107,6 +112,8 @@ ENTRIES = (
         cases=_ALIGNMENTS,
         differences=_KERAS,
         precision="float32",
+        original_defines_empty=False,
+        original_defines_nonfinite=False,
     ),
     Entry(
         path="multiloss.keras.CTC",
@@ -120,6 +127,8 @@ ENTRIES = (
         cases=KERAS_CLASS_CASES + _ALIGNMENTS,
         differences=_KERAS,
         precision="float32",
+        original_defines_empty=False,
+        original_defines_nonfinite=False,
     ),
     Entry(
         path="multiloss.optax.ctc_loss",

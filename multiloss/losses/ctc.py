@@ -107,7 +107,7 @@ def tf_likelihood(xp, phi_last, lengths):
     """TensorFlow's dense CTC likelihood: every end state counts, all but the sequence's own
     (``phi_last[n, lengths[n]]``) weighted by ``exp(TF_LOG_ZERO)``, so that an impossible
     alignment is about 707 (the best wrong end), not ``inf``."""
-    states = xp.arange(phi_last.shape[1], dtype=lengths.dtype)
+    states = xp.arange(phi_last.shape[1], dtype=lengths.dtype, device=xp.device(lengths))
     own = xp.expand_dims(states, axis=0) == xp.expand_dims(lengths, axis=1)
     penalty = xp.where(own, xp.zeros_like(phi_last), xp.zeros_like(phi_last) + TF_LOG_ZERO)
     return xp.logsumexp(phi_last + penalty, axis=1)
@@ -127,7 +127,7 @@ def padded_from_concatenated(xp, targets, lengths):
     total = targets.shape[0]
     ends = xp.cumulative_sum(lengths, axis=0)
     starts = ends - lengths
-    offsets = xp.arange(max(total, 1), dtype=lengths.dtype)
+    offsets = xp.arange(max(total, 1), dtype=lengths.dtype, device=xp.device(lengths))
     index = xp.expand_dims(starts, axis=1) + xp.expand_dims(offsets, axis=0)
     index = xp.clip(index, min=0, max=max(total - 1, 0))
     if total == 0:

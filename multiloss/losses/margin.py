@@ -361,7 +361,7 @@ def perceptron(xp, scores, targets):
 def index_one_hot(xp, labels, num_classes, dtype):
     """``labels`` one-hot along a new last axis, as ``jax.nn.one_hot`` makes it: a label outside
     ``[0, num_classes)`` (negative ones too) is a row of zeros."""
-    classes = xp.arange(num_classes, dtype=labels.dtype)
+    classes = xp.arange(num_classes, dtype=labels.dtype, device=xp.device(labels))
     return xp.astype(xp.expand_dims(labels, axis=-1) == classes, dtype)
 
 

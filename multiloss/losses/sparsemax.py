@@ -37,7 +37,7 @@ def simplex_projection(xp, x, wide=None):
     classes = x.shape[-1]
     u = xp.sort(x, axis=-1, descending=True)
     running = xp.cumulative_sum(u, axis=-1)
-    ranks = xp.astype(xp.arange(1, classes + 1), x.dtype)
+    ranks = xp.astype(xp.arange(1, classes + 1, device=xp.device(x)), x.dtype)
     size = xp.sum(xp.astype(1.0 / ranks + (u - running / ranks) > 0, x.dtype), axis=-1, keepdims=True)
     size = xp.where(size > 0, size, xp.ones_like(size))  # a NaN row keeps no rank: read the first, NaN anyway
     last = xp.astype(size - 1, xp.__array_namespace_info__().default_dtypes()["indexing"])

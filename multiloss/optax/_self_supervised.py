@@ -26,7 +26,7 @@ def ntxent(embeddings, labels, temperature=0.07):
     similarities = contrastive.cosine_matrix(xp, embeddings, float(xp.finfo(embeddings.dtype).eps)) / temperature
     same = xp.expand_dims(labels, axis=1) == xp.expand_dims(labels, axis=0)
     # xp.size: a tensor where the batch is known only at run time (tf.function), which arange takes
-    rows = xp.arange(xp.size(labels), dtype=xp.int32)
+    rows = xp.arange(xp.size(labels), dtype=xp.int32, device=xp.device(labels))
     diagonal = xp.expand_dims(rows, axis=1) == xp.expand_dims(rows, axis=0)
     matches = xp.logical_and(same, xp.logical_not(diagonal))
     return contrastive.ntxent(xp, similarities, matches, xp.logical_not(same))
