@@ -65,7 +65,8 @@ _OPTAX = ("optax makes its initial states with jnp.ones, in JAX's default float 
           "whenever x64 is on, whatever the logits' dtype; multiloss gives float32, or float64 for float64 logits "
           "(what a program without x64 gets), on every backend. The row's original is optax.ctc_loss with its "
           "result cast so (multiloss.testing.references.optax_ctc_loss). The paddings are read as 0 (a frame or "
-          "label that counts) or not, as optax documents them; optax blends the states with a non-binary padding.")
+          "label that counts) or not, as optax documents them; optax blends the states with a non-binary padding. "
+          "A -inf logit: optax gives NaN; multiloss's recursion, floored at a finite log-zero, a finite loss.")
 
 ENTRIES = (
     Entry(
@@ -145,5 +146,6 @@ ENTRIES = (
             Case("impossible alignments, another floor", {"log_epsilon": -50.0}, edge="impossible", gradient=True),
         ),
         differences=_OPTAX,
+        original_defines_nonfinite=False,
     ),
 )
