@@ -74,7 +74,7 @@ class Entry:
     original_defines_empty: bool = True
     # False where the original's result at an infinite or NaN input is its kernel's accident
     # (TensorFlow's CTC gives NaN for a -inf logit): ``differences`` says what multiloss gives,
-    # and the property tests poison no input of the row.
+    # and the property tests only require that multiloss gives it quietly.
     original_defines_nonfinite: bool = True
     # Where the original itself reads a value on the host to raise its error (so that on a GPU
     # it waits for the device): which value and why. The devices check allows those reads; a
