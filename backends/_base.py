@@ -233,12 +233,12 @@ class Backend:
         if not concrete(self, input_lengths, target_lengths):
             return
         frames = log_probs.shape[0]
-        if frames is not None and any_true(self, input_lengths > frames):
+        if frames is not None and any_true(self, input_lengths > frames, "ctc_loss: input_lengths > frames"):
             raise RuntimeError(f"Expected input_lengths to have value at most {frames}, but got value "
                                f"{int(self.max(input_lengths))} (while checking arguments for "
                                "ctc_loss_allocate_outputs)")
         width = targets.shape[1] if self.ndim(targets) == 2 else None
-        if width is not None and any_true(self, target_lengths > width):
+        if width is not None and any_true(self, target_lengths > width, "ctc_loss: target_lengths > targets' width"):
             raise RuntimeError(f"Expected tensor to have size at least {int(self.max(target_lengths))} at "
                                f"dimension 1, but got size {width} for argument #2 'targets' (while checking "
                                "arguments for ctc_loss_allocate_outputs)")

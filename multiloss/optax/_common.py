@@ -68,10 +68,11 @@ def promote(xp, *arrays):
 
 
 def as_array(xp, x, like):
-    """A Python number or list as an array of ``like``'s namespace (``jnp.asarray``); arrays pass."""
+    """A Python number or list as an array of ``like``'s namespace and device (``jnp.asarray``);
+    arrays pass."""
     if hasattr(x, "shape") and hasattr(x, "dtype"):
         return x
-    return xp.asarray(x)
+    return xp.asarray(x, device=None if like is None else xp.device(like))
 
 
 def canonical_axis(axis, ndim):

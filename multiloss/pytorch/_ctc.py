@@ -14,10 +14,11 @@ from ..losses import softmax
 from ._common import _Loss, reduce_torch, torch_reduction
 
 
-def _as_lengths(xp, lengths, like):
-    """Lengths given as an array, a tuple or a list, as an index array of ``like``'s framework."""
+def _as_indices(xp, lengths, like):
+    """Lengths or labels given as an array, a tuple or a list, as an index array of ``like``'s
+    framework, on its device."""
     if not hasattr(lengths, "dtype"):
-        lengths = xp.asarray(lengths)
+        lengths = xp.asarray(lengths, device=xp.device(like))
     return xp.astype(lengths, softmax.index_dtype(xp, lengths))
 
 
@@ -48,15 +49,15 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     batched = xp.ndim(log_probs) == 3
     if not batched:
         log_probs, targets = xp.expand_dims(log_probs, axis=1), xp.expand_dims(targets, axis=0)
-    input_lengths = xp.reshape(_as_lengths(xp, input_lengths, log_probs), (-1,))
-    target_lengths = xp.reshape(_as_lengths(xp, target_lengths, log_probs), (-1,))
+    input_lengths = xp.reshape(_as_indices(xp, input_lengths, log_probs), (-1,))
+    target_lengths = xp.reshape(_as_indices(xp, target_lengths, log_probs), (-1,))
     if 0 in (xp.shape(log_probs) or ()):  # a size known only at run time is not checked
         raise RuntimeError("log_probs tensor must not be empty")
     classes = log_probs.shape[2]
     if not 0 <= blank < classes:
         raise RuntimeError("blank must be in label range")
     _check_kernel_dtype(xp, log_probs)
-    targets = _as_lengths(xp, targets, log_probs)
+    targets = _as_indices(xp, targets, log_probs)
     loss = xp.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
     if not batched:
         loss = xp.reshape(loss, ())

@@ -41,10 +41,10 @@ def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True,
     blank = 0 if blank_index is None else blank_index
     if blank < 0:
         blank += compute.shape[2]
-    labels = xp.value(as_tensor(xp, labels))
+    labels = xp.value(as_tensor(xp, labels, like=logits))
     labels = xp.astype(labels, index_dtype(xp, labels))
-    label_length = xp.astype(as_tensor(xp, label_length), labels.dtype)
-    logit_length = xp.astype(as_tensor(xp, logit_length), labels.dtype)
+    label_length = xp.astype(as_tensor(xp, label_length, like=logits), labels.dtype)
+    logit_length = xp.astype(as_tensor(xp, logit_length, like=logits), labels.dtype)
     frames = ctc.frames_before(xp, logit_length, compute)
     loss = ctc.tf_ctc(xp, xp.log_softmax(compute, axis=2), labels, label_length, frames, blank)
     return xp.astype(loss, logits.dtype) if kind in _HALF else loss
