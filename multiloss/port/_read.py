@@ -11,7 +11,8 @@ def interface_of(original):
     """The interface an original belongs to, as ``multiloss port --to`` spells them."""
     for prefix, name in (("torch.nn.functional.", "torch.nn.functional"), ("torch.nn.", "torch.nn"),
                          ("keras.losses.", "keras.losses"), ("tensorflow.compat.v1.losses.", "tf.compat.v1.losses"),
-                         ("tensorflow.nn.", "tf.nn"), ("torchvision.ops.", "torchvision.ops")):
+                         ("tensorflow.nn.", "tf.nn"), ("torchvision.ops.", "torchvision.ops"),
+                         ("optax.losses.", "optax.losses")):
         if original.startswith(prefix):
             return name
     return "multiloss"

@@ -10,6 +10,8 @@ shows it.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import warnings
 from dataclasses import dataclass
 
@@ -52,7 +54,6 @@ def namespace():
         import importlib
 
         fw.import_all()
-        _one_thread()
         for name, module in MODULES.items():
             try:
                 _MODULE_CACHE[name] = importlib.import_module(module)
@@ -61,11 +62,20 @@ def namespace():
     return _MODULE_CACHE
 
 
+@contextlib.contextmanager
 def _one_thread():
-    """Tiny arrays: one intra-op thread each is fastest, and steady on a loaded machine."""
-    import torch
-
+    """Tiny arrays: one intra-op torch thread is fastest, and steady on a loaded machine; the
+    caller's thread count comes back afterwards."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    before = torch.get_num_threads()
     torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _quiet(fn):
@@ -113,6 +123,11 @@ def _difference(got, want, tolerance):
 def measure(entry, options, calls, targets_framework=None):
     """{target: Measure} for each target's call against the source row called with ``options``
     (Arg values name the kind's arrays by role)."""
+    with _one_thread():
+        return _measure(entry, options, calls, targets_framework)
+
+
+def _measure(entry, options, calls, targets_framework):
     namespace()  # every framework first, in the safe order, before any one of them is imported on its own
     worst = {t: Measure(True) for t in calls}
     compared = 0
