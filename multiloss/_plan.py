@@ -49,7 +49,7 @@ from ._dispatch import backend_of_types
 from ._dtypes import float_name
 from ._imports import when_imported
 
-MAX_PLANS = 4096  # per interface function: a few thousand signatures, then the least recent goes
+MAX_PLANS = 4096  # per interface module (its functions share one cache): then the least recent goes
 
 
 _is_compiling = None  # torch.compiler.is_compiling, kept from torch's import on

@@ -108,6 +108,8 @@ class _Worker:
     def kill(self):
         if self.proc.poll() is None:
             self.proc.kill()
+        self.proc.wait()
+        self.log.close()
 
 
 def _cells_parallel(entries, backends, jobs):

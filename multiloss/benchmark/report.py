@@ -106,7 +106,7 @@ def _ratio(v, suffix="x"):
 
 
 def _time(seconds):
-    if seconds is None or (not seconds and seconds != 0.0):
+    if seconds is None:
         return "-"
     if abs(seconds) < 1e-5:
         return f"{seconds * 1e6:.1f} µs"

@@ -28,6 +28,9 @@ def ntxent(xp, similarities, matches, others):
     peak = xp.stop_gradient(xp.max(xp.concat([negative, positive], axis=-1), axis=-1, keepdims=True))
     positive, negative = positive - peak, negative - peak
     denominator = xp.sum(xp.exp(negative), axis=-1, keepdims=True) + xp.exp(positive)
+    # off the positive pairs the denominator may underflow to 0: a 1 there keeps log's 0/0 out of
+    # the gradient (the double where), and the value is dropped below anyway
+    denominator = xp.where(matches, denominator, xp.ones_like(denominator))
     log_ratio = positive - xp.log(denominator)
     picked = xp.where(matches, log_ratio, xp.zeros_like(log_ratio))
     return -xp.sum(picked) / xp.sum(xp.astype(matches, similarities.dtype))

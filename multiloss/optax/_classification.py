@@ -222,7 +222,7 @@ def generalized_kl_divergence(log_predictions, targets, axis=-1, where=None):
     """``optax.losses.generalized_kl_divergence``: ``kl_divergence + sum(exp(log_predictions) - t, axis)``,
     the KL divergence of unnormalised measures (convex in both)."""
     xp = namespace_of(log_predictions, targets, where)
-    check_floating("kl_divergence", log_predictions=log_predictions, targets=targets)
+    check_floating("generalized_kl_divergence", log_predictions=log_predictions, targets=targets)
     check_axis(axis, xp.ndim(log_predictions))
     log_predictions, targets = promote(xp, log_predictions, targets)
     kl = masked.masked_sum(xp, divergence.kl_div(xp, log_predictions, targets), axis, where)

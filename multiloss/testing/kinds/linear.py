@@ -10,7 +10,7 @@ weights ``weight``, ``zero_weight``, ``wrong_weight`` (``C + 1``) and ``double_w
 
 import numpy as np
 
-from . import edge, kind
+from . import edge, empty_and_nan, kind
 
 BATCH, IN_FEATURES, CLASSES, POSITIONS = 7, 4, 5, 3
 IGNORE = -100
@@ -64,11 +64,6 @@ def linear_features(rng, dtype, batch=BATCH):
     return _arrays(rng, dtype, (batch, IN_FEATURES), (CLASSES, IN_FEATURES))
 
 
-@edge("linear_features", "empty")
-def _empty(rng, dtype):
-    return linear_features(rng, dtype, batch=0)
-
-
 @edge("linear_features", "all_ignored")
 def _ignored_all(rng, dtype):
     return _all_ignored(linear_features(rng, dtype))
@@ -79,11 +74,7 @@ def _huge_features(rng, dtype):
     return _huge(linear_features(rng, dtype))
 
 
-@edge("linear_features", "nan")
-def _nan(rng, dtype):
-    arrays = linear_features(rng, dtype)
-    arrays["input"][1, 2] = np.nan
-    return arrays
+empty_and_nan("linear_features", linear_features, "input")
 
 
 @edge("linear_features")
