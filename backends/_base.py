@@ -64,6 +64,10 @@ class Backend:
     def softmax(self, x, axis):
         return self.exp(self.log_softmax(x, axis))
 
+    def nan_spreading_softmax(self, x, axis):
+        """``softmax``, NaN over every row that holds a NaN (JAX's, NumPy's and torch's softmax)."""
+        return self.softmax(x, axis)
+
     def sigmoid(self, x):
         # exp of a non-positive number only: no overflow for either sign.
         e = self.exp(-self.abs(x))

@@ -258,6 +258,14 @@ class TensorflowBackend(Backend):
     def softmax(self, x, axis):
         return tf.nn.softmax(x, axis=axis)
 
+    def nan_spreading_softmax(self, x, axis):
+        # tf.nn.softmax leaves 0 beside a NaN or +inf ([nan, 1, 2] gives [nan, 0, 0]); the other
+        # frameworks shift by the row's maximum, and a row whose maximum is not finite is NaN.
+        # (exp(log_softmax) would spread it too, at twice softmax's error near p = 1.)
+        out = tf.nn.softmax(x, axis=axis)
+        finite = tf.math.is_finite(tf.reduce_max(x, axis=axis, keepdims=True))
+        return tf.where(finite, out, tf.constant(float("nan"), out.dtype))
+
     # -- creation, dtype and shape
     def asarray(self, obj, dtype=None, device=None, copy=None):
         return tf.convert_to_tensor(obj, dtype=dtype)

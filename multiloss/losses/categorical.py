@@ -24,7 +24,10 @@ def softmax_cross_entropy_unit_mass(xp, logits, labels, axis=-1):
     with respect to the logits is ``m softmax - labels`` with ``m = sum(labels)``;
     the added term ``(1 - m) (lse - stop_gradient(lse))`` is 0 in value and
     contributes ``(1 - m) softmax`` to it, and nothing to the labels' gradient.
+    With no classes the loss is the empty sum, 0 (TensorFlow's; the log-sum-exp would be -inf).
     """
+    if xp.shape(logits)[axis] == 0:
+        return xp.sum(labels * logits, axis=axis)
     return xp.softmax_cross_entropy(logits, labels, axis)
 
 

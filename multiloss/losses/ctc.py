@@ -157,16 +157,25 @@ def torch_ctc(xp, log_probs, targets, input_lengths, target_lengths, blank, zero
     impossible = log_likelihood < FLOOR / 2
     inf = xp.zeros_like(log_likelihood) + (0.0 if zero_infinity else xp.inf)
     fixed = xp.stop_gradient(log_probs)
+    # lp - stop_gradient(lp): 0, with the slope 1. A log-probability that is not finite is left
+    # out of it: -inf - -inf is NaN (and -inf is p = 0, whose exp(lp) term is 0), and a NaN or
+    # inf off the labels and the blank must not reach the loss (PyTorch never reads it).
+    finite = xp.where(xp.isfinite(fixed), log_probs, xp.zeros_like(fixed))
+    slope_one = finite - xp.stop_gradient(finite)
     own_frames = xp.astype(xp.expand_dims(frames, axis=2), log_probs.dtype)
-    moved = own_frames * (log_probs - fixed)  # 0, with the slope 1 on each sample's own frames
-    extra = xp.sum(xp.exp(fixed) * moved, axis=(0, 2))
+    moved = own_frames * slope_one  # 0, with the slope 1 on each sample's own frames
+    # exp(lp) past float's range (no log-probability is above 0) or NaN adds no slope: inf or NaN
+    # times 0 is NaN
+    weight = xp.exp(fixed)
+    weight = xp.where(weight < xp.inf, weight, xp.zeros_like(weight))
+    extra = xp.sum(weight * moved, axis=(0, 2))
     if zero_infinity:
         extra = xp.where(impossible, xp.zeros_like(extra), extra)
     else:
         # sqrt at 0 has an infinite slope, times the 0 slope of its argument: NaN, of value 0.
         # The double where keeps it off the other samples (sqrt(1) there, whose slope is finite).
         # A where, not a product, confines it to the sample's own frames (inf times 0 is NaN).
-        nothing = xp.where(xp.expand_dims(frames, axis=2), (log_probs - fixed) * 0.0, xp.zeros_like(fixed))
+        nothing = xp.where(xp.expand_dims(frames, axis=2), slope_one * 0.0, xp.zeros_like(fixed))
         root = xp.where(impossible, xp.sum(nothing, axis=(0, 2)), xp.ones_like(extra))
         extra = extra + xp.where(impossible, xp.sqrt(root), xp.zeros_like(extra))
     return xp.where(impossible, inf, -log_likelihood) + extra

@@ -34,10 +34,10 @@ def log_softmax(xp, logits, axis=-1, where=None):
 
 
 def softmax(xp, logits, axis=-1, where=None):
-    """``jax.nn.softmax(logits, axis, where)``: 0 at the masked entries."""
+    """``jax.nn.softmax(logits, axis, where)``: 0 at the masked entries, NaN over a row with a NaN."""
     if where is None:
-        return xp.softmax(logits, axis)
-    out = xp.softmax(masked_logits(xp, logits, where), axis)
+        return xp.nan_spreading_softmax(logits, axis)
+    out = xp.nan_spreading_softmax(masked_logits(xp, logits, where), axis)
     return xp.where(where, out, xp.zeros_like(out))
 
 

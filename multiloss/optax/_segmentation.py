@@ -9,7 +9,7 @@ from __future__ import annotations
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
 from .._dtypes import is_integer
-from ..losses import overlap
+from ..losses import masked, overlap
 from ._common import as_floats, check_rank, check_shapes_equal, dtype_name, jax_float, promote
 
 
@@ -54,7 +54,7 @@ def dice_loss(predictions, targets, *, class_weights=None, smooth=1.0, alpha=0.5
     predictions, targets = as_floats(xp, predictions, targets)
     probs = predictions
     if apply_softmax:
-        probs = xp.sigmoid(predictions) if predictions.shape[-1] == 1 else xp.softmax(predictions, -1)
+        probs = xp.sigmoid(predictions) if predictions.shape[-1] == 1 else masked.softmax(xp, predictions, -1)
     if axis is None:
         axis = tuple(range(1, xp.ndim(probs) - 1))
     loss = overlap.smoothed_tversky(xp, probs, targets, alpha, beta, smooth, axis)
