@@ -199,34 +199,34 @@ def poly_loss_cross_entropy(logits, labels, *, epsilon=2.0, axis=-1, where=None)
 # -- Kullback-Leibler -------------------------------------------------------------------------
 
 
+def _masked_divergence(name, terms, log_predictions, targets, axis, where, targets_name="targets"):
+    """The frame of the KL losses: both inputs floating, ``axis`` in range, one dtype, then each
+    ``term(xp, log_predictions, targets)`` summed over ``axis`` where ``where`` holds."""
+    xp = namespace_of(log_predictions, targets, where)
+    check_floating(name, log_predictions=log_predictions, **{targets_name: targets})
+    check_axis(axis, xp.ndim(log_predictions))
+    log_predictions, targets = promote(xp, log_predictions, targets)
+    sums = [masked.masked_sum(xp, term(xp, log_predictions, targets), axis, where) for term in terms]
+    return sums[0] if len(sums) == 1 else sums[0] + sums[1]
+
+
 def kl_divergence(log_predictions, targets, axis=-1, where=None):
     """``optax.losses.kl_divergence``: ``sum(t (log t - log_predictions), axis)`` over ``where``,
     a zero target's term 0 (Kullback & Leibler 1951). Both inputs must be floating."""
-    xp = namespace_of(log_predictions, targets, where)
-    check_floating("kl_divergence", log_predictions=log_predictions, targets=targets)
-    check_axis(axis, xp.ndim(log_predictions))
-    log_predictions, targets = promote(xp, log_predictions, targets)
-    return masked.masked_sum(xp, divergence.kl_div(xp, log_predictions, targets), axis, where)
+    return _masked_divergence("kl_divergence", [divergence.kl_div], log_predictions, targets, axis, where)
 
 
 def kl_divergence_with_log_targets(log_predictions, log_targets, axis=-1, where=None):
     """``optax.losses.kl_divergence_with_log_targets``: ``sum(exp(lt) (lt - log_predictions), axis)``."""
-    xp = namespace_of(log_predictions, log_targets, where)
-    check_floating("kl_divergence_with_log_targets", log_predictions=log_predictions, log_targets=log_targets)
-    check_axis(axis, xp.ndim(log_predictions))
-    log_predictions, log_targets = promote(xp, log_predictions, log_targets)
-    return masked.masked_sum(xp, divergence.kl_div_log_target(xp, log_predictions, log_targets), axis, where)
+    return _masked_divergence("kl_divergence_with_log_targets", [divergence.kl_div_log_target], log_predictions,
+                              log_targets, axis, where, targets_name="log_targets")
 
 
 def generalized_kl_divergence(log_predictions, targets, axis=-1, where=None):
     """``optax.losses.generalized_kl_divergence``: ``kl_divergence + sum(exp(log_predictions) - t, axis)``,
     the KL divergence of unnormalised measures (convex in both)."""
-    xp = namespace_of(log_predictions, targets, where)
-    check_floating("generalized_kl_divergence", log_predictions=log_predictions, targets=targets)
-    check_axis(axis, xp.ndim(log_predictions))
-    log_predictions, targets = promote(xp, log_predictions, targets)
-    kl = masked.masked_sum(xp, divergence.kl_div(xp, log_predictions, targets), axis, where)
-    return kl + masked.masked_sum(xp, divergence.mass_difference(xp, log_predictions, targets), axis, where)
+    return _masked_divergence("generalized_kl_divergence", [divergence.kl_div, divergence.mass_difference],
+                              log_predictions, targets, axis, where)
 
 
 def convex_kl_divergence(log_predictions, targets, axis=-1, where=None):
