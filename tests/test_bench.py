@@ -314,7 +314,7 @@ def test_the_optax_table_marks_a_miss_and_gives_its_measured_costs():
                          cost=[cost, dict(cost, flops=639.0)])
     text = sections.optax_section([_optax_line(1.01), missed], "load average: 1.50")
     assert text.startswith("<!-- bench-section:optax -->") and text.endswith("<!-- /bench-section:optax -->")
-    assert ("| `l2_loss` | small 32x5 | value | 1.000 ms | 1.000 ms | 1.01x [0.91-1.01-1.21] | 0.0e+00 "
+    assert ("| `l2_loss` | small 32x5 | value | 1.010 ms | 1.000 ms | 1.01x [0.91-1.01-1.21] | 0.0e+00 "
             "| 1.00, 2.00, 3.00 / 1.50, 2.00, 3.00 |  |") in text
     assert "| 1.50x ✗ [1.35-1.50-1.80] |" in text and "first 1.60x [1.00-1.50-2.00]" in text
     assert "flops 1,119 vs 639, transcendentals - vs -, bytes accessed 3,220 vs 3,220" in text
