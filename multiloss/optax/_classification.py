@@ -206,7 +206,7 @@ def kl_divergence(log_predictions, targets, axis=-1, where=None):
     check_floating("kl_divergence", log_predictions=log_predictions, targets=targets)
     check_axis(axis, xp.ndim(log_predictions))
     log_predictions, targets = promote(xp, log_predictions, targets)
-    return masked.masked_sum(xp, divergence.kl_div(xp, log_predictions, targets), axis, where)
+    return masked.masked_sum(xp, divergence.kl_div_zero_log(xp, log_predictions, targets), axis, where)
 
 
 def kl_divergence_with_log_targets(log_predictions, log_targets, axis=-1, where=None):
@@ -225,7 +225,7 @@ def generalized_kl_divergence(log_predictions, targets, axis=-1, where=None):
     check_floating("generalized_kl_divergence", log_predictions=log_predictions, targets=targets)
     check_axis(axis, xp.ndim(log_predictions))
     log_predictions, targets = promote(xp, log_predictions, targets)
-    kl = masked.masked_sum(xp, divergence.kl_div(xp, log_predictions, targets), axis, where)
+    kl = masked.masked_sum(xp, divergence.kl_div_zero_log(xp, log_predictions, targets), axis, where)
     return kl + masked.masked_sum(xp, divergence.mass_difference(xp, log_predictions, targets), axis, where)
 
 
