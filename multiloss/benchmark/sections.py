@@ -359,10 +359,6 @@ _CTC_SCAN = ("multiloss' program estimates fewer flops and, but for the gradient
              "selects, optax's 4 that blend them with multiplies (the value's compiled HLO): the time per frame "
              "is not traced further")
 OPTAX_REASONS = {
-    ("kl_divergence", "small", "value and gradient"): (
-        "one more elementwise op per element (xlogx's select, the rule shared with PyTorch's kl_div) takes "
-        "the program over the 1000 flops of XLA's estimate above which PJRT's CPU client runs a call on a "
-        "worker thread instead of inline: the time is that hand-off"),
     ("multiclass_sparsemax_loss", None, "value and gradient"): (
         "the gradient is autodiff's through the sort and the running sum of the simplex projection (shared "
         "by every backend); optax gives its projection a custom JVP on the support"),
