@@ -206,8 +206,8 @@ def test_the_readme_lines_give_overhead_ratios_and_the_worst_line_per_backend():
     assert text.endswith("worst line `pytorch.A` eager small 2.00x.")
 
 
-# -- the separately measured sections (CTC against each framework's kernel, the chunked linear
-#    cross-entropy's peak memory) -------------------------------------------------------------------
+# -- the separately measured sections (CTC against each framework's kernel, the optax rows under
+#    jax.jit, the chunked linear cross-entropy's peak memory) ----------------------------------------
 
 
 def test_a_section_is_rewritten_between_its_markers_and_the_rest_of_the_page_kept():
@@ -287,8 +287,58 @@ def test_the_page_carries_both_measured_sections():
     import pathlib
 
     text = (pathlib.Path(__file__).parent.parent / "docs" / "benchmarks.md").read_text(encoding="utf-8")
-    for name in ("ctc", "memory"):
+    for name in ("ctc", "optax", "memory"):
         section = text.partition(f"<!-- bench-section:{name} -->")[2].partition(f"<!-- /bench-section:{name} -->")[0]
         assert "`uptime` at the end: `" in section and "| load |" in section, name
     ctc = text.partition("<!-- bench-section:ctc -->")[2]
     assert all(f"| CTC value | {b} |" in ctc for b in ("torch", "jax", "tensorflow"))
+    optax = text.partition("<!-- bench-section:optax -->")[2].partition("<!-- /bench-section:optax -->")[0]
+    from multiloss.benchmark import sections
+
+    for entry in sections.optax_rows():  # every row, each size, value and value and gradient
+        assert optax.count(f"| `{entry.name}` |") == 4, entry.name
+
+
+def _optax_line(ratio, row="multiloss.optax.l2_loss", size="small", what="value", **extra):
+    return {"backend": "jax", "mode": "jax.jit", "row": row, "native": "optax.losses.l2_loss", "size": size,
+            "shape": "32x5", "what": what, "time": ratio * 1e-3, "native_time": 1e-3, "ratio": ratio,
+            "spread": [ratio * 0.9, ratio, ratio * 1.2], "rounds": 3, "max_abs_diff": 0.0,
+            "load": [[1.0, 2.0, 3.0], [1.5, 2.0, 3.0]], **extra}
+
+
+def test_the_optax_table_marks_a_miss_and_gives_its_measured_costs():
+    from multiloss.benchmark import sections
+
+    cost = {"flops": 1119.0, "transcendentals": None, "bytes accessed": 3220.0}
+    missed = _optax_line(1.5, what="value and gradient", first_ratio=1.6, first_spread=[1.0, 1.5, 2.0],
+                         cost=[cost, dict(cost, flops=639.0)])
+    text = sections.optax_section([_optax_line(1.01), missed], "load average: 1.50")
+    assert text.startswith("<!-- bench-section:optax -->") and text.endswith("<!-- /bench-section:optax -->")
+    assert ("| `l2_loss` | small 32x5 | value | 1.010 ms | 1.000 ms | 1.01x [0.91-1.01-1.21] | 0.0e+00 "
+            "| 1.00, 2.00, 3.00 / 1.50, 2.00, 3.00 |  |") in text
+    assert "| 1.50x ✗ [1.35-1.50-1.80] |" in text and "first 1.60x [1.00-1.50-2.00]" in text
+    assert "flops 1,119 vs 639, transcendentals - vs -, bytes accessed 3,220 vs 3,220" in text
+    assert "2 lines, 1 over 1.05x; the worst: `l2_loss` small value and gradient 1.50x" in text
+
+
+def test_measuring_one_optax_row_again_replaces_only_its_lines_in_catalog_order():
+    from multiloss.benchmark import sections
+
+    saved = [_optax_line(1.0, "multiloss.optax.squared_error"), _optax_line(1.0)]
+    merged = sections.merge(saved, [_optax_line(2.0, "multiloss.optax.squared_error")])
+    assert [(r["row"], r["ratio"]) for r in merged] == [("multiloss.optax.squared_error", 2.0),
+                                                        ("multiloss.optax.l2_loss", 1.0)]
+
+
+def test_an_optax_row_with_a_tuple_result_is_timed_in_a_fresh_process_against_optax():
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    from multiloss import catalog
+    from multiloss.benchmark import sections
+
+    (entry,) = catalog.find("optax.ctc_loss_with_forward_probs")
+    lines = sections.measure_optax([entry], rounds=1, timeout=300)
+    assert [(r["size"], r["what"]) for r in lines] == [(size, what) for size in ("small", "large")
+                                                      for what in ("value", "value and gradient")]
+    assert all(r["native"] == "optax.losses.ctc_loss_with_forward_probs" and r["ratio"] > 0
+               and r["max_abs_diff"] < 1.0 and len(r["load"]) == 2 for r in lines)

@@ -68,6 +68,17 @@ _OPTAX = ("optax makes its initial states with jnp.ones, in JAX's default float 
           "label that counts) or not, as optax documents them; optax blends the states with a non-binary padding. "
           "A -inf logit: optax gives NaN; multiloss's recursion, floored at a finite log-zero, a finite loss.")
 
+_OPTAX_OPTIONS = ({}, {"blank_id": _BLANK_LAST}, {"log_epsilon": -1e4})
+_OPTAX_CASES = _ALIGNMENTS + (
+    # Its gradient is a difference of terms near -log_epsilon = 1e5, whose float64 rounding
+    # (1e-11) depends on the order of operations: it is compared at the smaller floor below.
+    Case("impossible alignments end at the log_epsilon floor", edge="impossible"),
+    Case("impossible alignments, another floor", {"log_epsilon": -50.0}, edge="impossible", gradient=True),
+)
+_FORWARD_PROBS = (" The result is a tuple (loss, logalpha_blank, logalpha_nonblank), the forward variables in "
+                  "the loss' dtype (optax_ctc_loss_with_forward_probs casts optax's likewise); the suite compares "
+                  "the three by value, and the loss' gradient (multiloss.testing.joined).")
+
 ENTRIES = (
     Entry(
         path="multiloss.pytorch.functional.ctc_loss",
@@ -138,14 +149,21 @@ ENTRIES = (
         inputs=SEQUENCES,
         call=("logits", "logit_paddings", "targets", "label_paddings"),
         grad="logits",
-        options=({}, {"blank_id": _BLANK_LAST}, {"log_epsilon": -1e4}),
-        cases=_ALIGNMENTS + (
-            # Its gradient is a difference of terms near -log_epsilon = 1e5, whose float64 rounding
-            # (1e-11) depends on the order of operations: it is compared at the smaller floor below.
-            Case("impossible alignments end at the log_epsilon floor", edge="impossible"),
-            Case("impossible alignments, another floor", {"log_epsilon": -50.0}, edge="impossible", gradient=True),
-        ),
+        options=_OPTAX_OPTIONS,
+        cases=_OPTAX_CASES,
         differences=_OPTAX,
+        original_defines_nonfinite=False,
+    ),
+    Entry(
+        path="multiloss.optax.ctc_loss_with_forward_probs",
+        original="multiloss.testing.references.optax_ctc_loss_with_forward_probs",
+        original_framework="jax",
+        inputs=SEQUENCES,
+        call=("logits", "logit_paddings", "targets", "label_paddings"),
+        grad="logits",
+        options=_OPTAX_OPTIONS,
+        cases=_OPTAX_CASES,
+        differences=_OPTAX + _FORWARD_PROBS,
         original_defines_nonfinite=False,
     ),
 )

@@ -213,7 +213,7 @@ def _masked_divergence(name, terms, log_predictions, targets, axis, where, targe
 def kl_divergence(log_predictions, targets, axis=-1, where=None):
     """``optax.losses.kl_divergence``: ``sum(t (log t - log_predictions), axis)`` over ``where``,
     a zero target's term 0 (Kullback & Leibler 1951). Both inputs must be floating."""
-    return _masked_divergence("kl_divergence", [divergence.kl_div], log_predictions, targets, axis, where)
+    return _masked_divergence("kl_divergence", [divergence.kl_div_zero_log], log_predictions, targets, axis, where)
 
 
 def kl_divergence_with_log_targets(log_predictions, log_targets, axis=-1, where=None):
@@ -225,7 +225,7 @@ def kl_divergence_with_log_targets(log_predictions, log_targets, axis=-1, where=
 def generalized_kl_divergence(log_predictions, targets, axis=-1, where=None):
     """``optax.losses.generalized_kl_divergence``: ``kl_divergence + sum(exp(log_predictions) - t, axis)``,
     the KL divergence of unnormalised measures (convex in both)."""
-    return _masked_divergence("generalized_kl_divergence", [divergence.kl_div, divergence.mass_difference],
+    return _masked_divergence("generalized_kl_divergence", [divergence.kl_div_zero_log, divergence.mass_difference],
                               log_predictions, targets, axis, where)
 
 

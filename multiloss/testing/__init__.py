@@ -3,8 +3,8 @@
 For a catalog row (``multiloss.catalog.Entry``) and a backend, :func:`run`
 performs these checks and returns one :class:`Finding` each:
 
-- ``values``: every option set, float32 and float64 inputs; the result is an
-  array of the caller's framework, with the original's dtype and shape, equal
+- ``values``: every option set, float32 and float64 inputs; the result (a tuple of
+  results flattened and joined, see ``joined``) is an array of the caller's framework, with the original's dtype and shape, equal
   to the original's result and to a float64 NumPy run of multiloss.
 - ``edges``: the kind's generic edge inputs (empty, NaN, inf, large) and the
   row's edge cases: the same values as the original, NaN for NaN, inf for inf.
@@ -158,7 +158,20 @@ def _bind(options, arrays):
 def _invoke(entry, fn, arrays, options):
     """Call a loss (multiloss's or the original) the way the row says, on native arrays."""
     fn, options = _built(entry, fn, arrays, options)
-    return fn(*[arrays[role] for role in entry.call], **options)
+    return joined(fn(*[arrays[role] for role in entry.call], **options))
+
+
+def joined(out):
+    """A loss's result as one array: a tuple of results (the loss, then auxiliary arrays, as optax's
+    CTC with its forward variables) flattened and concatenated in order, so that every check compares
+    each element of each. Gradients are the loss's: the auxiliary arrays are joined under
+    ``stop_gradient``, since their derivatives are no part of the loss' contract (CTC's forward
+    variables sit near ``log_epsilon = -1e5``, where a derivative's float64 rounding, 1e-11, follows the
+    order of operations)."""
+    if not isinstance(out, (tuple, list)):
+        return out
+    xp = namespace_of(*out)
+    return xp.concat([xp.reshape(x if i == 0 else xp.stop_gradient(x), (-1,)) for i, x in enumerate(out)])
 
 
 def _built(entry, fn, arrays, options):

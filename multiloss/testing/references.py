@@ -135,9 +135,25 @@ def optax_ctc_loss(logits, logit_paddings, labels, label_paddings, *, blank_id=0
     whenever x64 is on (as around the conformance runs), whatever the logits' dtype. The
     result is cast to the dtype a program without x64 gets (float32; float64 logits need x64).
     """
-    import jax.numpy as jnp
     import optax
 
     loss = optax.ctc_loss(logits, logit_paddings, labels, label_paddings, blank_id=blank_id,
                           log_epsilon=log_epsilon)
-    return loss.astype(jnp.float64 if logits.dtype == jnp.float64 else jnp.float32)
+    return _optax_ctc_dtype(loss, logits)
+
+
+def optax_ctc_loss_with_forward_probs(logits, logit_paddings, labels, label_paddings, *, blank_id=0,
+                                      log_epsilon=-1e5):
+    """``optax.ctc_loss_with_forward_probs`` itself, each of its three results in the dtype
+    :func:`optax_ctc_loss` gives (its forward variables start from the same ``jnp.ones``)."""
+    import optax
+
+    out = optax.ctc_loss_with_forward_probs(logits, logit_paddings, labels, label_paddings, blank_id=blank_id,
+                                            log_epsilon=log_epsilon)
+    return tuple(_optax_ctc_dtype(x, logits) for x in out)
+
+
+def _optax_ctc_dtype(x, logits):
+    import jax.numpy as jnp
+
+    return x.astype(jnp.float64 if logits.dtype == jnp.float64 else jnp.float32)
