@@ -68,7 +68,27 @@ def _tf_reader(dense, v1):
     return read
 
 
+def _optax_reader(dense):
+    """optax's cross-entropies on logits, unreduced; safe_softmax_cross_entropy is the same sum
+    guarded against logits of -inf (the measured claim says where it differs)."""
+
+    def read(source, options):
+        names = source.names()
+        if options.get("where") is not None:
+            no("optax's where= leaves classes out of the softmax and of the sum; no other interface has a "
+               "mask of classes")
+        params = {"x": "logits", "y": "dense" if dense else "index", "smoothing": 0.0, "weight": None,
+                  "ignore": None, "axis": options.get("axis", -1)}
+        return Spec("softmax_ce", {"x": names["logits"], "y": names[source.entry.call[1]]}, params,
+                    granularity="sample")
+
+    return read
+
+
 READERS = {}
+READERS[("optax.losses", "softmax_cross_entropy")] = _optax_reader(True)
+READERS[("optax.losses", "safe_softmax_cross_entropy")] = _optax_reader(True)
+READERS[("optax.losses", "softmax_cross_entropy_with_integer_labels")] = _optax_reader(False)
 for _iface in ("torch.nn.functional", "torch.nn"):
     READERS[(_iface, "cross_entropy")] = READERS[(_iface, "CrossEntropyLoss")] = _torch_reader("ce")
     READERS[(_iface, "nll_loss")] = READERS[(_iface, "NLLLoss")] = _torch_reader("nll")
