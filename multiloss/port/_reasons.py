@@ -68,9 +68,6 @@ def _reasons():
     out[("torch.nn.functional.linear_cross_entropy", "torch.nn")] = _LINEAR.format(
         how="copy linear_weight (and linear_bias) into the module's linear layer before the call")
     for target in ("torch.nn.functional", "torch.nn", "keras.losses", "tf.compat.v1.losses", "tf.nn"):
-        out[("optax.losses.poly_loss_cross_entropy", target)] = (
-            f"{target} has no Poly-1 term: optax adds epsilon (1 - sum(labels * softmax(logits))) to the "
-            "softmax cross-entropy")
         out[("optax.losses.smooth_labels", target)] = (
             f"optax.losses.smooth_labels returns the smoothed labels (1 - alpha) y + alpha / C, not a loss; "
             f"{target} has no such function" + ("" if target == "tf.nn" else
