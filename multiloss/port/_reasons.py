@@ -4,7 +4,6 @@ the source's original and the target interface."""
 
 from __future__ import annotations
 
-_TORCH = ("torch.nn.functional", "torch.nn")
 _CTC_LAYOUT = ("CTC in {target} takes {takes}; {source} takes {gives}, and the layouts (the blank's "
                "index, padded labels against lengths, logits against log-probabilities) and the reduction differ; "
                "a conversion between them is not written")
@@ -25,9 +24,6 @@ _CTC_SOURCES = {"keras.losses.ctc": "keras.losses", "keras.losses.CTC": "keras.l
                 "multiloss.testing.references.tf_ctc_loss": "tf.nn"}
 _CTC_FORMS["tf.nn"] = "logits (time, batch, classes) or batch-major, labels with their lengths, the blank last"
 
-_TRIPLET = ("optax.losses.triplet_margin_loss adds eps to the sum of powers, (sum (a - p) ** d + eps) ** (1 / d), "
-            "and takes no absolute value; torch adds eps to each difference, ||a - p + eps||_p: the distances "
-            "differ for every eps and for odd degrees, and optax has no swap nor distance function")
 _DICE_KERAS = ("keras.losses.dice is 1 - 2 sum(y p) / (sum y + sum p + 1e-7), summed over its axis (every "
                "axis by default) on the predictions as given; {what}")
 _DICE_OPTAX = ("optax.losses.dice_loss is a Tversky index per class (class axis last), with smooth added "
@@ -44,11 +40,6 @@ def _reasons():
             if target != own:
                 out[(source, target)] = _CTC_LAYOUT.format(target=target, takes=takes, source=source,
                                                            gives=_CTC_FORMS[own])
-    for source in ("torch.nn.functional.triplet_margin_loss", "torch.nn.TripletMarginLoss",
-                   "torch.nn.functional.triplet_margin_with_distance_loss", "torch.nn.TripletMarginWithDistanceLoss"):
-        out[(source, "optax.losses")] = _TRIPLET
-    for target in _TORCH:
-        out[("optax.losses.triplet_margin_loss", target)] = _TRIPLET
     keras_to_optax = _DICE_OPTAX.format(what="Keras' sums run over its axis with 1e-7 in the denominator only")
     for source in ("keras.losses.dice", "keras.losses.Dice", "keras.losses.tversky", "keras.losses.Tversky"):
         out[(source, "optax.losses")] = keras_to_optax

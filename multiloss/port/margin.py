@@ -9,7 +9,7 @@ Keras means over the last axis per sample.
 from __future__ import annotations
 
 from ._ir import Spec
-from ._targets import keras_call, no, tfv1_call, written
+from ._targets import keras_call, kwargs_text, no, r, tfv1_call, written
 
 
 def _reader(squared, labels):
@@ -142,3 +142,79 @@ WRITERS.update({("multiclass_hinge", "keras.losses"): _multiclass_keras,
                 ("multiclass_perceptron", "keras.losses"): _multiclass_keras,
                 ("multiclass_hinge", "optax.losses"): _multiclass_optax,
                 ("multiclass_perceptron", "optax.losses"): _multiclass_optax})
+
+
+# -- the triplet margin loss ------------------------------------------------------------------------
+#
+# Concept ``triplet``, one loss per triplet ``max(d(a, p) - d(a, n) + margin, 0)``. PyTorch's distance
+# is ``||a - p + eps||_p`` (eps added to each difference, absolute values); optax's is
+# ``(sum (a - p) ** d + eps) ** (1 / d)`` (eps added to the sum, no absolute value) over ``axis``. A
+# torch source keeps its own spelling in the other torch interface (``source``).
+
+
+def _triplet_torch_reader(source, options):
+    names = source.names()
+    params = {"margin": float(options.get("margin", 1.0)), "p": options.get("p", 2.0),
+              "eps": float(options.get("eps", 1e-6)), "swap": bool(options.get("swap", False)),
+              "distance_function": options.get("distance_function"), "source": source}
+    return Spec("triplet", {k: names[k] for k in ("anchor", "positive", "negative")}, params, granularity="sample")
+
+
+def _triplet_optax_reader(source, options):
+    names = source.names()
+    params = {"margin": float(options.get("margin", 1.0)), "p": options.get("norm_degree", 2),
+              "eps": float(options.get("eps", 1e-6)), "axis": options.get("axis", -1)}
+    return Spec("triplet", {k: names[k] for k in ("anchor", "positive", "negative")}, params, granularity="sample")
+
+
+for _iface in ("torch.nn.functional", "torch.nn"):
+    for _name in ("triplet_margin_loss", "TripletMarginLoss", "triplet_margin_with_distance_loss",
+                  "TripletMarginWithDistanceLoss"):
+        READERS[(_iface, _name)] = _triplet_torch_reader
+READERS[("optax.losses", "triplet_margin_loss")] = _triplet_optax_reader
+
+
+def _triplet_to_optax(spec):
+    """torch's ``||a - p + eps||`` is optax's distance of ``a + eps`` with eps = 0 inside the sum, for an
+    even degree (optax takes no absolute value)."""
+    p = spec.params
+    if p["distance_function"] is not None:
+        no("optax.losses.triplet_margin_loss has no distance function (its distance is a norm)")
+    if p["swap"]:
+        no("optax.losses.triplet_margin_loss has no swap (the distance of the positive to the negative)")
+    degree = p["p"]
+    if not (float(degree).is_integer() and degree > 0 and int(degree) % 2 == 0):
+        no(f"optax.losses.triplet_margin_loss takes no absolute value of the differences: its norm_degree "
+           f"is torch's p only for an even degree, not p={degree!r}")
+    n = spec.names
+    anchor = f"{n['anchor']} + {p['eps']!r}" if p["eps"] else n["anchor"]
+    opts = ("" if int(degree) == 2 else f", norm_degree={int(degree)}") + \
+        ("" if p["margin"] == 1.0 else f", margin={p['margin']!r}")
+    loss = f"optax.losses.triplet_margin_loss({anchor}, {n['positive']}, {n['negative']}{opts}, eps=0.0)"
+    return written(loss, "jax", spec, n["anchor"] + "[..., 0]")
+
+
+def _triplet_to_torch(target):
+    def write(spec):
+        p = spec.params
+        if "source" in p:  # torch in the other torch interface: the class and the function take the same options
+            from . import _torch_twin
+
+            return _torch_twin(p["source"], target)
+        n = spec.names
+        args = [n["anchor"], n["positive"], n["negative"]]
+        if p["axis"] != -1:
+            if not isinstance(p["axis"], int):
+                no(f"torch's triplet_margin_loss measures over the last axis; optax's axis={p['axis']!r} spans several")
+            args = [f"{a}.movedim({p['axis']}, -1)" for a in args]
+        opts = {"margin": r(p["margin"]), "p": r(p["p"]), "eps": "0.0", "reduction": "'none'"}
+        if target == "torch.nn":
+            return f"torch.nn.TripletMarginLoss({kwargs_text(opts)[2:]})({', '.join(args)})"
+        return f"torch.nn.functional.triplet_margin_loss({', '.join(args)}{kwargs_text(opts)})"
+
+    return write
+
+
+WRITERS.update({("triplet", "optax.losses"): _triplet_to_optax,
+                ("triplet", "torch.nn.functional"): _triplet_to_torch("torch.nn.functional"),
+                ("triplet", "torch.nn"): _triplet_to_torch("torch.nn")})
