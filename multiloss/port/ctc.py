@@ -2,32 +2,72 @@
 
 Concept ``ctc``, one loss per sequence. The catalog's optax row calls optax.ctc_loss through a
 reference that casts its result to the dtype a program without x64 gets; its translation into
-optax is optax's own call with the same options. The other interfaces' layouts (time- or
-batch-major, padded labels or lengths, the blank's index, logits or log-probabilities) are in
-``_reasons``.
+optax is optax's own call with the same options. PyTorch's ctc_loss in optax: the log-probabilities
+batch-major (log-probabilities are their own logits: a log-softmax of them is themselves), the
+lengths as paddings, the blank as blank_id, and PyTorch's mean (each loss divided by its target
+length, at least 1) written out. optax never gives inf (an impossible alignment costs about
+-log_epsilon) and takes padded targets only. The other pairs' layouts are in ``_reasons``.
 """
 
 from __future__ import annotations
 
 from ._ir import Spec
-from ._targets import kwargs_text, r
+from ._targets import kwargs_text, no, r
 
 
 def _optax_reference(source, options):
     names = source.names()
     return Spec("ctc", {role: names[role] for role in source.entry.call},
-                {k: options[k] for k in ("blank_id", "log_epsilon") if k in options}, granularity="sample")
+                {"options": {k: options[k] for k in ("blank_id", "log_epsilon") if k in options},
+                 "original": source.entry.original}, granularity="sample")
 
 
-READERS = {("multiloss", "optax_ctc_loss"): _optax_reference}
+def _torch_reader(source, options):
+    names = source.names()
+    params = {"blank": options.get("blank", 0), "zero_infinity": bool(options.get("zero_infinity", False)),
+              "source": source}
+    return Spec("ctc", {role: names[role] for role in source.entry.call}, params, granularity="sample")
+
+
+READERS = {("multiloss", "optax_ctc_loss"): _optax_reference, ("torch.nn.functional", "ctc_loss"): _torch_reader,
+           ("torch.nn", "CTCLoss"): _torch_reader}
+
+_PADDING = "(jnp.arange({array}.shape[{axis}]) >= jnp.asarray({lengths})[:, None]).astype({dtype}.dtype)"
 
 
 def _optax(spec):
-    """optax.ctc_loss(logits, logit_paddings, labels, label_paddings): unreduced, as the reference."""
+    """optax.ctc_loss(logits, logit_paddings, labels, label_paddings), unreduced as the reference, or
+    with PyTorch's layout and reduction."""
     n = spec.names
-    opts = {k: r(v) for k, v in spec.params.items()}
-    args = ", ".join(n[role] for role in ("logits", "logit_paddings", "targets", "label_paddings"))
-    return f"optax.losses.ctc_loss({args}{kwargs_text(opts)})"
+    if "source" not in spec.params:
+        opts = {k: r(v) for k, v in spec.params["options"].items()}
+        args = ", ".join(n[role] for role in ("logits", "logit_paddings", "targets", "label_paddings"))
+        return f"optax.losses.ctc_loss({args}{kwargs_text(opts)})"
+    lp, targets = n["log_probs"], n["targets"]
+    logit_paddings = _PADDING.format(array=lp, axis=0, lengths=n["input_lengths"], dtype=lp)
+    label_paddings = _PADDING.format(array=targets, axis=1, lengths=n["target_lengths"], dtype=lp)
+    blank = spec.params["blank"]
+    loss = (f"optax.losses.ctc_loss(jnp.swapaxes({lp}, 0, 1), {logit_paddings}, {targets}, {label_paddings}"
+            + (f", blank_id={r(blank)})" if blank != 0 else ")"))
+    mode = spec.reduce.mode
+    if mode == "none":
+        return loss
+    if mode == "sum":
+        return f"jnp.sum({loss})"
+    return f"jnp.mean({loss} / jnp.maximum(jnp.asarray({n['target_lengths']}), 1))"
 
 
-WRITERS = {("ctc", "optax.losses"): _optax}
+def _torch(target):
+    def write(spec):
+        from . import _torch_twin
+        from ._reasons import REASONS
+
+        if "source" not in spec.params:
+            no(REASONS[(spec.params["original"], target)])
+        return _torch_twin(spec.params["source"], target)
+
+    return write
+
+
+WRITERS = {("ctc", "optax.losses"): _optax, ("ctc", "torch.nn.functional"): _torch("torch.nn.functional"),
+           ("ctc", "torch.nn"): _torch("torch.nn")}
