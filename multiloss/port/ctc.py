@@ -5,8 +5,9 @@ reference that casts its result to the dtype a program without x64 gets; its tra
 optax is optax's own call with the same options. PyTorch's ctc_loss in optax: the log-probabilities
 batch-major (log-probabilities are their own logits: a log-softmax of them is themselves), the
 lengths as paddings, the blank as blank_id, and PyTorch's mean (each loss divided by its target
-length, at least 1) written out. optax never gives inf (an impossible alignment costs about
--log_epsilon) and takes padded targets only. The other pairs' layouts are in ``_reasons``.
+length, at least 1) written out; and back, optax's paddings as PyTorch's lengths. optax never
+gives inf (an impossible alignment costs about -log_epsilon) and takes padded targets only. The
+other pairs' layouts are in ``_reasons``.
 """
 
 from __future__ import annotations
@@ -60,13 +61,29 @@ def _optax(spec):
 def _torch(target):
     def write(spec):
         from . import _torch_twin
-        from ._reasons import REASONS
 
         if "source" not in spec.params:
-            no(REASONS[(spec.params["original"], target)])
+            return _optax_in_torch(spec, target)
         return _torch_twin(spec.params["source"], target)
 
     return write
+
+
+def _optax_in_torch(spec, target):
+    """optax's call in PyTorch: log-softmax of the logits time-major, the count of frames and labels
+    whose padding is 0 as the lengths (optax's paddings are trailing), blank_id as the blank,
+    unreduced. PyTorch gives inf where optax gives about -log_epsilon."""
+    n, options = spec.names, spec.params["options"]
+    if "log_epsilon" in options:
+        no(f"torch's ctc_loss has no log_epsilon: an impossible alignment is inf (0 under zero_infinity), "
+           f"not about {-options['log_epsilon']!r}")
+    args = [f"torch.log_softmax({n['logits']}, -1).transpose(0, 1)", n["targets"],
+            f"({n['logit_paddings']} == 0).sum(1)", f"({n['label_paddings']} == 0).sum(1)"]
+    opts = {"blank": r(options["blank_id"])} if options.get("blank_id", 0) != 0 else {}
+    opts["reduction"] = r("none")
+    if target == "torch.nn":
+        return f"torch.nn.CTCLoss({kwargs_text(opts)[2:]})({', '.join(args)})"
+    return f"torch.nn.functional.ctc_loss({', '.join(args)}{kwargs_text(opts)})"
 
 
 WRITERS = {("ctc", "optax.losses"): _optax, ("ctc", "torch.nn.functional"): _torch("torch.nn.functional"),
