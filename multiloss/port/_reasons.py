@@ -38,7 +38,8 @@ def _reasons():
     for source, own in _CTC_SOURCES.items():
         for target, takes in _CTC_FORMS.items():
             if target != own and {own, target} not in ({"torch.nn.functional", "optax.losses"},
-                                                         {"torch.nn", "optax.losses"}):
+                                                         {"torch.nn", "optax.losses"}) \
+                    and (own, target) != ("keras.losses", "optax.losses"):
                 out[(source, target)] = _CTC_LAYOUT.format(target=target, takes=takes, source=source,
                                                            gives=_CTC_FORMS[own])
     keras_to_optax = _DICE_OPTAX.format(what="Keras' sums run over its axis with 1e-7 in the denominator only")

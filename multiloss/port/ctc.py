@@ -5,7 +5,8 @@ reference that casts its result to the dtype a program without x64 gets; its tra
 optax is optax's own call with the same options. PyTorch's ctc_loss in optax: the log-probabilities
 batch-major (log-probabilities are their own logits: a log-softmax of them is themselves), the
 lengths as paddings, the blank as blank_id, and PyTorch's mean (each loss divided by its target
-length, at least 1) written out; and back, optax's paddings as PyTorch's lengths. optax never
+length, at least 1) written out; and back, optax's paddings as PyTorch's lengths. Keras' CTC in
+optax: every frame counted, the labels' zeros as their padding. optax never
 gives inf (an impossible alignment costs about -log_epsilon) and takes padded targets only. The
 other pairs' layouts are in ``_reasons``.
 """
@@ -30,7 +31,14 @@ def _torch_reader(source, options):
     return Spec("ctc", {role: names[role] for role in source.entry.call}, params, granularity="sample")
 
 
-READERS = {("multiloss", "optax_ctc_loss"): _optax_reference, ("torch.nn.functional", "ctc_loss"): _torch_reader,
+def _keras_reader(source, options):
+    names = source.names()
+    return Spec("ctc", {role: names[role] for role in source.entry.call}, {"keras": True, "original": source.entry.original},
+                granularity="sample")
+
+
+READERS = {("multiloss", "optax_ctc_loss"): _optax_reference, ("keras.losses", "ctc"): _keras_reader,
+           ("keras.losses", "CTC"): _keras_reader, ("torch.nn.functional", "ctc_loss"): _torch_reader,
            ("torch.nn", "CTCLoss"): _torch_reader}
 
 _PADDING = "(jnp.arange({array}.shape[{axis}]) >= jnp.asarray({lengths})[:, None]).astype({dtype}.dtype)"
@@ -40,6 +48,8 @@ def _optax(spec):
     """optax.ctc_loss(logits, logit_paddings, labels, label_paddings), unreduced as the reference, or
     with PyTorch's layout and reduction."""
     n = spec.names
+    if spec.params.get("keras"):
+        return _keras_in_optax(spec)
     if "source" not in spec.params:
         opts = {k: r(v) for k, v in spec.params["options"].items()}
         args = ", ".join(n[role] for role in ("logits", "logit_paddings", "targets", "label_paddings"))
@@ -58,10 +68,27 @@ def _optax(spec):
     return f"jnp.mean({loss} / jnp.maximum(jnp.asarray({n['target_lengths']}), 1))"
 
 
+def _keras_in_optax(spec):
+    """Keras' CTC in optax: batch-major logits, every frame counted, the labels' zeros (Keras' blank and
+    padding) as the label padding, blank 0; the Keras reduction written out. Keras counts the nonzero
+    labels wherever they stand, optax reads the padding where it is: the same for trailing padding."""
+    n = spec.names
+    logits, targets = n["logits"], n["targets"]
+    loss = (f"optax.losses.ctc_loss({logits}, jnp.zeros({logits}.shape[:2], {logits}.dtype), {targets}, "
+            f"({targets} == 0).astype({logits}.dtype))")
+    from ._targets import written
+
+    return written(loss, "jax", spec, f"{targets}[:, 0]")
+
+
 def _torch(target):
     def write(spec):
         from . import _torch_twin
 
+        if spec.params.get("keras"):
+            from ._reasons import REASONS
+
+            no(REASONS[(spec.params["original"], target)])
         if "source" not in spec.params:
             return _optax_in_torch(spec, target)
         return _torch_twin(spec.params["source"], target)
