@@ -8,7 +8,7 @@ and ``where`` (measured by running both on the catalog's inputs for the row's ki
 and ``reason`` (why there is no call). The source is parsed with ``ast``, never evaluated.
 
 The translations are data, one module per family (``regression``, ``softmax``, ``sigmoid``,
-``divergence``, ``margin``): ``READERS`` turn a source original into a concept with its options
+``divergence``, ``margin``, ``cosine``, ``ctc``): ``READERS`` turn a source original into a concept with its options
 (:class:`~multiloss.port._ir.Spec`), ``WRITERS`` write a concept in each target. The measured
 claims of every catalog row and option set are kept in ``claims.json`` (``python -m
 multiloss.port.docs`` writes it and ``docs/porting.md``); ``tests/test_port.py`` measures them again.
@@ -22,13 +22,13 @@ import sys
 import types
 from pathlib import Path
 
-from . import divergence, margin, regression, sigmoid, softmax
+from . import cosine, ctc, divergence, margin, regression, sigmoid, softmax
 from ._ir import NoTranslation
 from ._parse import Name, PortError, lit, normalise_path, parse
-from ._read import interface_of, spec_of
+from ._read import NoReader, interface_of, spec_of
 from ._targets import TARGETS
 
-FAMILIES = (regression, softmax, sigmoid, divergence, margin)
+FAMILIES = (regression, softmax, sigmoid, divergence, margin, cosine, ctc)
 KEYS = ("target", "call", "exact", "max_abs_diff", "where", "notes", "reason")
 CLAIMS = Path(__file__).with_name("claims.json")
 
@@ -72,14 +72,14 @@ def translate(source, target):
         return _same_call(source), []
     try:
         spec = spec_of(source, FAMILIES)
-    except NoTranslation:
+    except NoReader:
         twin = _torch_twin(source, target)
         if twin:
             return twin, []
         raise NoTranslation(_unwritten(source, target)) from None
     writer = _writer(spec.concept, target)
     if writer is None:
-        raise NoTranslation(f"{target} has no {_concept_words(source)}, or none is written here")
+        raise NoTranslation(_unwritten(source, target))
     call = writer(spec)
     return call, list(spec.notes) + _target_notes(spec, target)
 
@@ -134,6 +134,11 @@ def _torch_twin(source, target):
 
 def _unwritten(source, target):
     """The reason for a source whose concept has no translation table: whether the target has it."""
+    from ._reasons import REASONS
+
+    reason = REASONS.get((source.entry.original, target))
+    if reason is not None:
+        return reason
     concept = _concept_words(source)
     holders = _holders(concept)
     if target not in holders:

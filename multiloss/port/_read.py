@@ -7,6 +7,10 @@ from ._ir import NoTranslation, Reduce
 from ._parse import Name
 
 
+class NoReader(NoTranslation):
+    """No family table reads the source's original: the reason says what the target has instead."""
+
+
 def interface_of(original):
     """The interface an original belongs to, as ``multiloss port --to`` spells them."""
     for prefix, name in (("torch.nn.functional.", "torch.nn.functional"), ("torch.nn.", "torch.nn"),
@@ -63,7 +67,7 @@ def spec_of(source, families):
         if reader is not None:
             break
     else:
-        raise NoTranslation(f"no translation of {entry.original} is written yet")
+        raise NoReader(f"no translation of {entry.original} is written yet")
     spec = reader(source, source.options)
     spec.reduce = reduction_of(source, interface, entry.style)
     if spec.granularity == "sample" and spec.reduce.vocab == "torch":

@@ -23,18 +23,59 @@ def _keras_reader(source, options):
                 granularity="sample")
 
 
+def _optax_reader(log_target=False, generalized=False):
+    """optax: torch's elementwise terms summed over ``axis`` (-1, a tuple, or None: every element);
+    the generalized divergence adds ``exp(x) - y`` to each term."""
+
+    def read(source, options):
+        names = source.names()
+        if options.get("where") is not None:
+            no("optax's where= leaves elements out of the sum; the other interfaces have no mask")
+        y = names[source.entry.call[1]]
+        return Spec("kl", {"x": names["log_predictions"], "y": y},
+                    {"x": "log_probs", "log_target": log_target, "sum_axis": options.get("axis", -1),
+                     "generalized": generalized}, granularity="sample")
+
+    return read
+
+
 READERS = {}
 for _iface in ("torch.nn.functional", "torch.nn"):
     READERS[(_iface, "kl_div")] = READERS[(_iface, "KLDivLoss")] = _torch_reader
 READERS[("keras.losses", "kl_divergence")] = READERS[("keras.losses", "KLDivergence")] = _keras_reader
+READERS[("optax.losses", "kl_divergence")] = _optax_reader()
+READERS[("optax.losses", "kl_divergence_with_log_targets")] = _optax_reader(log_target=True)
+READERS[("optax.losses", "generalized_kl_divergence")] = _optax_reader(generalized=True)
+READERS[("optax.losses", "convex_kl_divergence")] = _optax_reader(generalized=True)
 
 _CLIP = {"torch": "{a}.clamp(1e-7, 1)", "jax": "jnp.clip({a}, 1e-7, 1)"}
 _LOG = {"torch": "torch.log({a})", "jax": "jnp.log({a})"}
 
 
+def _summed(spec, target):
+    """optax's per-sample sum over its axis, of torch's elementwise terms (plus exp(x) - y for the
+    generalized divergence) written in ``target`` (torch or Keras)."""
+    p = spec.params
+    axis = p["sum_axis"]
+    if target.startswith("torch"):
+        opts = ", log_target=True" if p["log_target"] else ""
+        terms = (f"torch.nn.KLDivLoss(reduction='none'{opts})({spec.x}, {spec.y})" if target == "torch.nn" else
+                 f"torch.nn.functional.kl_div({spec.x}, {spec.y}, reduction='none'{opts})")
+        if p["generalized"]:
+            terms = f"({terms} + torch.exp({spec.x}) - {spec.y})"
+        return f"{terms}.sum()" if axis is None else f"{terms}.sum({r(axis)})"
+    if p["log_target"] or p["generalized"] or axis != -1:
+        no("keras.losses.kl_divergence takes probabilities over the last axis; optax's "
+           + ("log targets" if p["log_target"] else "generalized divergence" if p["generalized"]
+              else f"axis={axis!r}") + " has no Keras form")
+    return f"keras.losses.kl_divergence({spec.y}, keras.ops.exp({spec.x}))"
+
+
 def _torch(target):
     def write(spec):
         p = spec.params
+        if "sum_axis" in p:
+            return _summed(spec, target)
         if p["x"] == "log_probs":
             opts = {"log_target": "True"} if p["log_target"] else {}
             mode = spec.reduce.mode
@@ -75,6 +116,8 @@ def _reduce_sample(per_sample, spec, fw):
 
 def _keras(spec):
     p = spec.params
+    if "sum_axis" in p:
+        return _summed(spec, "keras.losses")
     if p["x"] == "probs":
         no("the same interface")
     if p["log_target"]:

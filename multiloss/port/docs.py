@@ -153,15 +153,15 @@ def write_claims(claims):
 
 
 def main(argv=None):
-    """``--page-only``: the page from the kept claims; ``--rows TEXT``: measure again only the rows whose
-    original contains TEXT, keeping the other claims."""
+    """``--page-only``: the page from the kept claims; ``--rows TEXT[,TEXT...]``: measure again only the
+    rows whose original contains one of the TEXTs, keeping the other claims."""
     argv = sys.argv[1:] if argv is None else argv
     if "--page-only" not in argv:
         started = time.perf_counter()
         chosen = None
         if "--rows" in argv:
-            text = argv[argv.index("--rows") + 1]
-            chosen = [e for e in rows() if text in e.original]
+            texts = argv[argv.index("--rows") + 1].split(",")
+            chosen = [e for e in rows() if any(text in e.original for text in texts)]
         claims = generate(chosen, progress=lambda e: print(f"{time.perf_counter() - started:7.1f}s {e.original} "
                                                            f"[{e.inputs}]", file=sys.stderr))
         if chosen is not None:

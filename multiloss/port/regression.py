@@ -1,9 +1,10 @@
 """Translations of the regression family: mean squared error, mean absolute error, Huber and
 smooth L1 (Huber / beta), log-cosh.
 
-Concepts and options: ``mse``, ``mae``, ``huber`` (``delta``), ``smooth_l1`` (``beta``: Huber with
+Concepts and options: ``mse`` (``half``: optax's l2_loss), ``mae``, ``huber`` (``delta``), ``smooth_l1`` (``beta``: Huber with
 delta = beta, divided by beta; beta = 0 is the absolute error), ``log_cosh``. Every loss here is
-elementwise; Keras means it over the last axis per sample before reducing.
+elementwise; Keras means it over the last axis per sample before reducing. ``half_sum_of_squares``
+is tf.nn.l2_loss, one array's squares summed and halved.
 """
 
 from __future__ import annotations
@@ -40,6 +41,18 @@ READERS[("keras.losses", "huber")] = READERS[("keras.losses", "Huber")] = _spec(
 READERS[("tf.compat.v1.losses", "mean_squared_error")] = _spec("mse", "prediction", "target")
 READERS[("tf.compat.v1.losses", "absolute_difference")] = _spec("mae", "prediction", "target")
 READERS[("tf.compat.v1.losses", "huber_loss")] = _spec("huber", "prediction", "target", delta=1.0)
+# optax's are elementwise and unreduced; its l2_loss is half the squared error
+READERS[("optax.losses", "squared_error")] = _spec("mse", "prediction", "target")
+READERS[("optax.losses", "l2_loss")] = _spec("mse", "prediction", "target", half=True)
+READERS[("optax.losses", "huber_loss")] = _spec("huber", "prediction", "target", delta=1.0)
+READERS[("optax.losses", "log_cosh")] = _spec("log_cosh", "prediction", "target")
+
+
+def _tf_l2_loss(source, options):
+    return Spec("half_sum_of_squares", {"x": source.names()["prediction"]})
+
+
+READERS[("tf.nn", "l2_loss")] = _tf_l2_loss
 
 
 def _as_huber(spec):
@@ -52,6 +65,17 @@ def _as_huber(spec):
 
 def _scaled(call, divisor):
     return call if divisor is None else f"{call} / {r(divisor)}"
+
+
+def _halved(write):
+    """optax's l2_loss: the squared error's translation divided by 2 (a scale commutes with every
+    reduction)."""
+
+    def halved(spec):
+        call = write(spec)
+        return _scaled(call, 2) if spec.concept == "mse" and spec.params.get("half") else call
+
+    return halved
 
 
 def _torch(target):
@@ -103,8 +127,8 @@ def _optax(spec):
     if spec.concept == "mae":
         no("optax.losses has no absolute error")
     if spec.concept == "mse":
-        loss = f"optax.losses.squared_error({p}, {t})"
-        return written(loss, "jax", spec, p)
+        fn = "l2_loss" if spec.params.get("half") else "squared_error"
+        return written(f"optax.losses.{fn}({p}, {t})", "jax", spec, p)
     if spec.concept == "log_cosh":
         return written(f"optax.losses.log_cosh({p}, {t})", "jax", spec, p)
     delta, divisor = _as_huber(spec)
@@ -121,12 +145,25 @@ def _none_for(target, what):
     return write
 
 
+def _tfnn(spec):
+    if spec.concept == "mse" and spec.params.get("half"):
+        no("tf.nn.l2_loss sums half the squares of one array to a single number; optax's l2_loss is "
+           "elementwise, and tf.nn has no elementwise form")
+    no("tf.nn has no regression loss")
+
+
+def _half_sum_optax(spec):
+    """tf.nn.l2_loss(x) = sum(x ** 2) / 2: optax's l2_loss of x alone, summed."""
+    return f"jnp.sum(optax.losses.l2_loss({spec.x}))"
+
+
 WRITERS = {}
 for _concept in ("mse", "mae", "huber", "smooth_l1", "log_cosh"):
-    WRITERS[(_concept, "torch.nn.functional")] = _torch("torch.nn.functional")
-    WRITERS[(_concept, "torch.nn")] = _torch("torch.nn")
-    WRITERS[(_concept, "keras.losses")] = _keras
-    WRITERS[(_concept, "tf.compat.v1.losses")] = _tfv1
+    WRITERS[(_concept, "torch.nn.functional")] = _halved(_torch("torch.nn.functional"))
+    WRITERS[(_concept, "torch.nn")] = _halved(_torch("torch.nn"))
+    WRITERS[(_concept, "keras.losses")] = _halved(_keras)
+    WRITERS[(_concept, "tf.compat.v1.losses")] = _halved(_tfv1)
     WRITERS[(_concept, "optax.losses")] = _optax
-    WRITERS[(_concept, "tf.nn")] = _none_for("tf.nn", "regression")
+    WRITERS[(_concept, "tf.nn")] = _tfnn
     WRITERS[(_concept, "torchvision.ops")] = _none_for("torchvision.ops", "regression")
+WRITERS[("half_sum_of_squares", "optax.losses")] = _half_sum_optax

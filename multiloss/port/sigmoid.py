@@ -46,6 +46,15 @@ READERS[("tf.nn", "sigmoid_cross_entropy_with_logits")] = _reader("logits", tfnn
 READERS[("tf.nn", "weighted_cross_entropy_with_logits")] = _reader("logits", tfnn=True)
 
 
+def _optax_reader(source, options):
+    names = source.names()
+    return Spec("bce", {"x": names["logits"], "y": names["labels"]},
+                {"x": "logits", "smoothing": 0.0, "pos_weight": None, "epsilon": 1e-7})
+
+
+READERS[("optax.losses", "sigmoid_binary_cross_entropy")] = _optax_reader
+
+
 def _smoothed(y, e):
     return y if not e else f"({y} * {1 - e!r} + {e / 2!r})"
 
@@ -144,3 +153,88 @@ def _torchvision(spec):
 WRITERS = {("bce", "torch.nn.functional"): _torch("torch.nn.functional"), ("bce", "torch.nn"): _torch("torch.nn"),
            ("bce", "keras.losses"): _keras, ("bce", "tf.compat.v1.losses"): _tfv1, ("bce", "tf.nn"): _tfnn,
            ("bce", "optax.losses"): _optax, ("bce", "torchvision.ops"): _torchvision}
+
+
+# -- binary focal cross-entropy ---------------------------------------------------------------------
+#
+# Concept ``focal``, elementwise ``a_t (1 - p_t) ** gamma * bce`` with ``p_t = y p + (1 - y)(1 - p)``,
+# and the options: ``x`` "probs" or "logits"; ``gamma``; ``alpha`` (the class balance ``a_t = y a +
+# (1 - y)(1 - a)``, None for none: Keras without apply_class_balancing, torchvision's alpha = -1,
+# optax's alpha = None); ``smoothing`` (Keras' ``y (1 - e) + e / 2``, in the bce and in p_t alike).
+# Keras takes the sigmoid of logits and clips the probability as its binary_crossentropy does;
+# torchvision and optax compute the bce from the logits.
+
+
+def _focal_reader(interface):
+    def read(source, options):
+        names = source.names()
+        call = source.entry.call
+        if interface == "keras.losses":
+            x_role, y_role = call[1], call[0]
+            logits = bool(options.get("from_logits"))
+            alpha = options.get("alpha", 0.25) if options.get("apply_class_balancing") else None
+            smoothing = float(options.get("label_smoothing", 0.0))
+            if options.get("axis", -1) != -1:
+                no("Keras' axis other than the last is written only for Keras")
+        else:
+            x_role, y_role = call[0], call[1]
+            logits, smoothing = True, 0.0
+            alpha = options.get("alpha", 0.25 if interface == "torchvision.ops" else None)
+            alpha = None if alpha is not None and alpha < 0 else alpha  # torchvision's -1: no balance
+        params = {"x": "logits" if logits else "probs", "gamma": float(options.get("gamma", 2.0)),
+                  "alpha": alpha, "smoothing": smoothing}
+        return Spec("focal", {"x": names[x_role], "y": names[y_role]}, params)
+
+    return read
+
+
+READERS[("keras.losses", "binary_focal_crossentropy")] = READERS[("keras.losses", "BinaryFocalCrossentropy")] = \
+    _focal_reader("keras.losses")
+READERS[("torchvision.ops", "sigmoid_focal_loss")] = _focal_reader("torchvision.ops")
+READERS[("optax.losses", "sigmoid_focal_loss")] = _focal_reader("optax.losses")
+
+
+def _focal_logits(spec, target):
+    if spec.params["x"] == "probs":
+        no(f"{target} has focal loss on logits only (Keras' probabilities are clipped to [1e-7, 1 - 1e-7] "
+           "before the log; their logit is infinite at 0 and 1)")
+
+
+def _focal_torchvision(spec):
+    _focal_logits(spec, "torchvision.ops")
+    p = spec.params
+    alpha = -1 if p["alpha"] is None else p["alpha"]
+    loss = (f"torchvision.ops.sigmoid_focal_loss({spec.x}, {_smoothed(spec.y, p['smoothing'])}, "
+            f"alpha={r(alpha)}, gamma={r(p['gamma'])}")
+    from ._targets import natural
+
+    mode = natural(spec)
+    if mode in ("mean", "sum") and not spec.keras_per_sample or mode == "mean":
+        return f"{loss}, reduction={mode!r})"
+    return written(loss + ")", "torch", spec, spec.x)
+
+
+def _focal_optax(spec):
+    _focal_logits(spec, "optax.losses")
+    p = spec.params
+    alpha = "" if p["alpha"] is None else f", alpha={r(p['alpha'])}"
+    loss = f"optax.losses.sigmoid_focal_loss({spec.x}, {_smoothed(spec.y, p['smoothing'])}{alpha}, gamma={r(p['gamma'])})"
+    return written(loss, "jax", spec, spec.x)
+
+
+def _focal_keras(spec):
+    p = spec.params
+    opts = {}
+    if p["alpha"] is not None:
+        opts["apply_class_balancing"] = "True"
+        opts["alpha"] = r(p["alpha"])
+    opts["gamma"] = r(p["gamma"])
+    if p["x"] == "logits":
+        opts["from_logits"] = "True"
+    if p["smoothing"]:
+        opts["label_smoothing"] = r(p["smoothing"])
+    return keras_call("binary_focal_crossentropy", "BinaryFocalCrossentropy", [spec.y, spec.x], opts, spec)
+
+
+WRITERS.update({("focal", "torchvision.ops"): _focal_torchvision, ("focal", "optax.losses"): _focal_optax,
+                ("focal", "keras.losses"): _focal_keras})

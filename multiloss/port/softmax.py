@@ -68,7 +68,35 @@ def _tf_reader(dense, v1):
     return read
 
 
+def _optax_reader(dense):
+    """optax's cross-entropies on logits, unreduced; safe_softmax_cross_entropy is the same sum
+    guarded against logits of -inf (the measured claim says where it differs)."""
+
+    def read(source, options):
+        names = source.names()
+        if options.get("where") is not None:
+            no("optax's where= leaves classes out of the softmax and of the sum; no other interface has a "
+               "mask of classes")
+        params = {"x": "logits", "y": "dense" if dense else "index", "smoothing": 0.0, "weight": None,
+                  "ignore": None, "axis": options.get("axis", -1)}
+        return Spec("softmax_ce", {"x": names["logits"], "y": names[source.entry.call[1]]}, params,
+                    granularity="sample")
+
+    return read
+
+
+def _poly_reader(source, options):
+    """optax's Poly-1 cross-entropy: the softmax cross-entropy plus ``epsilon sum(y (1 - softmax(x)))``."""
+    spec = _optax_reader(True)(source, options)
+    spec.params["poly"] = float(options.get("epsilon", 2.0))
+    return spec
+
+
 READERS = {}
+READERS[("optax.losses", "poly_loss_cross_entropy")] = _poly_reader
+READERS[("optax.losses", "softmax_cross_entropy")] = _optax_reader(True)
+READERS[("optax.losses", "safe_softmax_cross_entropy")] = _optax_reader(True)
+READERS[("optax.losses", "softmax_cross_entropy_with_integer_labels")] = _optax_reader(False)
 for _iface in ("torch.nn.functional", "torch.nn"):
     READERS[(_iface, "cross_entropy")] = READERS[(_iface, "CrossEntropyLoss")] = _torch_reader("ce")
     READERS[(_iface, "nll_loss")] = READERS[(_iface, "NLLLoss")] = _torch_reader("nll")
@@ -267,10 +295,33 @@ def _tfnn(spec, x, y, dense):
     return f"tf.nn.{fn}(labels={y}, logits={x}{axis})"
 
 
-WRITERS = {("softmax_ce", "torch.nn.functional"): _torch("torch.nn.functional"),
-           ("softmax_ce", "torch.nn"): _torch("torch.nn")}
-for _t in ("keras.losses", "tf.compat.v1.losses", "tf.nn", "optax.losses"):
-    WRITERS[("softmax_ce", _t)] = _others(_t)
+# optax's Poly-1 term sum(y (1 - softmax(x))), in each framework's ops (1 - p_t only where y sums to 1)
+_ONE_MINUS_PT = {"torch": "({y} * (1 - torch.softmax({x}, {axis}))).sum({axis})",
+                 "tensorflow": "tf.reduce_sum({y} * (1 - tf.nn.softmax({x}, axis={axis})), axis={axis})",
+                 "keras": "keras.ops.sum({y} * (1 - keras.ops.softmax({x}, axis={axis})), axis={axis})"}
+_FW = {"torch.nn.functional": "torch", "torch.nn": "torch", "keras.losses": "keras",
+       "tf.compat.v1.losses": "tensorflow", "tf.nn": "tensorflow"}
+
+
+def _with_poly(target, write):
+    """The cross-entropy's translation plus optax's Poly-1 term (the source is unreduced)."""
+
+    def poly(spec):
+        epsilon = spec.params.get("poly")
+        call = write(spec)
+        if epsilon is None:
+            return call
+        term = _ONE_MINUS_PT[_FW[target]].format(y=spec.y, x=spec.x, axis=spec.params["axis"])
+        return f"{call} + {epsilon!r} * {term}"
+
+    return poly
+
+
+WRITERS = {("softmax_ce", "torch.nn.functional"): _with_poly("torch.nn.functional", _torch("torch.nn.functional")),
+           ("softmax_ce", "torch.nn"): _with_poly("torch.nn", _torch("torch.nn"))}
+for _t in ("keras.losses", "tf.compat.v1.losses", "tf.nn"):
+    WRITERS[("softmax_ce", _t)] = _with_poly(_t, _others(_t))
+WRITERS[("softmax_ce", "optax.losses")] = _others("optax.losses")
 
 
 def _torchvision(spec):

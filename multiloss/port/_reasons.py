@@ -1,0 +1,71 @@
+"""Why an interface that has a loss of the same concept cannot express a source's semantics: what
+differs (the formula, an epsilon, the layout, a state the target keeps), one sentence each, keyed by
+the source's original and the target interface."""
+
+from __future__ import annotations
+
+_CTC_LAYOUT = ("CTC in {target} takes {takes}; {source} takes {gives}, and the layouts (the blank's "
+               "index, padded labels against lengths, logits against log-probabilities) and the reduction differ; "
+               "a conversion between them is not written")
+
+_CTC_FORMS = {
+    "keras.losses": "logits (batch, time, classes) and dense labels padded with the blank 0, the lengths read "
+                    "from the padding",
+    "torch.nn.functional": "log-probabilities (time, batch, classes), targets with their lengths, the blank "
+                           "at 0 by default and a mean divided by the target lengths",
+    "torch.nn": "log-probabilities (time, batch, classes), targets with their lengths, the blank at 0 by "
+                "default and a mean divided by the target lengths",
+    "optax.losses": "logits (batch, time, classes) with padding masks for the logits and the labels, the blank "
+                    "at 0",
+}
+_CTC_SOURCES = {"keras.losses.ctc": "keras.losses", "keras.losses.CTC": "keras.losses",
+                "torch.nn.functional.ctc_loss": "torch.nn.functional", "torch.nn.CTCLoss": "torch.nn",
+                "multiloss.testing.references.optax_ctc_loss": "optax.losses",
+                "multiloss.testing.references.tf_ctc_loss": "tf.nn"}
+_CTC_FORMS["tf.nn"] = "logits (time, batch, classes) or batch-major, labels with their lengths, the blank last"
+
+_DICE_KERAS = ("keras.losses.dice is 1 - 2 sum(y p) / (sum y + sum p + 1e-7), summed over its axis (every "
+               "axis by default) on the predictions as given; {what}")
+_DICE_OPTAX = ("optax.losses.dice_loss is a Tversky index per class (class axis last), with smooth added "
+               "to the numerator and the denominator and a softmax of the predictions by default; {what}")
+_LINEAR = ("torch.nn.LinearCrossEntropyLoss owns its projection, a Linear layer it creates and initialises "
+           "from in_features and num_classes; torch.nn.functional.linear_cross_entropy takes that layer's "
+           "weight and bias as arguments: {how}")
+
+
+def _reasons():
+    out = {}
+    for source, own in _CTC_SOURCES.items():
+        for target, takes in _CTC_FORMS.items():
+            if target != own and {own, target} not in ({"torch.nn.functional", "optax.losses"},
+                                                         {"torch.nn", "optax.losses"}) \
+                    and (own, target) != ("keras.losses", "optax.losses"):
+                out[(source, target)] = _CTC_LAYOUT.format(target=target, takes=takes, source=source,
+                                                           gives=_CTC_FORMS[own])
+    keras_to_optax = _DICE_OPTAX.format(what="Keras' sums run over its axis with 1e-7 in the denominator only")
+    for source in ("keras.losses.dice", "keras.losses.Dice", "keras.losses.tversky", "keras.losses.Tversky"):
+        out[(source, "optax.losses")] = keras_to_optax
+    for source in ("optax.losses.dice_loss", "optax.losses.binary_dice_loss",
+                   "optax.losses.multiclass_generalized_dice_loss"):
+        out[(source, "keras.losses")] = _DICE_KERAS.format(
+            what="it has no smooth in the numerator, no per-class mean, no class weights and no softmax")
+    out[("multiloss.testing.references.dice_loss", "keras.losses")] = _DICE_KERAS.format(
+        what="the reference adds smooth to the numerator and the denominator per sample")
+    out[("multiloss.testing.references.dice_loss", "optax.losses")] = _DICE_OPTAX.format(
+        what="the reference is one Dice per sample over its non-batch axes, without a softmax")
+    out[("multiloss.testing.references.iou_loss", "torchvision.ops")] = (
+        "torchvision.ops has the generalized, distance and complete IoU losses, each 1 - IoU plus a penalty, "
+        "and box_iou (a matrix of every pair); no loss of the plain IoU, -log(IoU) or 1 - IoU ** 2")
+    out[("torch.nn.LinearCrossEntropyLoss", "torch.nn.functional")] = _LINEAR.format(
+        how="pass loss.linear.weight as linear_weight (and loss.linear.bias as linear_bias)")
+    out[("torch.nn.functional.linear_cross_entropy", "torch.nn")] = _LINEAR.format(
+        how="copy linear_weight (and linear_bias) into the module's linear layer before the call")
+    for target in ("torch.nn.functional", "torch.nn", "keras.losses", "tf.compat.v1.losses", "tf.nn"):
+        out[("optax.losses.smooth_labels", target)] = (
+            f"optax.losses.smooth_labels returns the smoothed labels (1 - alpha) y + alpha / C, not a loss; "
+            f"{target} has no such function" + ("" if target == "tf.nn" else
+                                                 " (its cross-entropy's label_smoothing smooths inside the loss)"))
+    return out
+
+
+REASONS = _reasons()
