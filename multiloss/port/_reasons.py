@@ -65,7 +65,18 @@ def _reasons():
             f"optax.losses.smooth_labels returns the smoothed labels (1 - alpha) y + alpha / C, not a loss; "
             f"{target} has no such function" + ("" if target == "tf.nn" else
                                                  " (its cross-entropy's label_smoothing smooths inside the loss)"))
+    forward_probs = "multiloss.testing.references.optax_ctc_loss_with_forward_probs"
+    for target in _CTC_FORMS:
+        out[(forward_probs, target)] = _FORWARD_PROBS.format(target=target)
+    out[(forward_probs, "optax.losses")] = (
+        "the same function: optax.losses.ctc_loss_with_forward_probs(logits, logit_paddings, targets, "
+        "label_paddings), whose forward variables come in float64 under x64 where the row casts them to the "
+        "loss' dtype")
     return out
 
+
+_FORWARD_PROBS = ("optax.losses.ctc_loss_with_forward_probs returns the loss with optax's forward variables "
+                  "(logalpha_blank, logalpha_nonblank); CTC in {target} returns the loss alone: port "
+                  "optax.losses.ctc_loss for the loss")
 
 REASONS = _reasons()
