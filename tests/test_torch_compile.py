@@ -102,3 +102,16 @@ def test_tf_losses_on_torch_with_dynamic_shapes():
         mse, huber = fn(a, b)
         torch.testing.assert_close(mse, ((a - b) ** 2).mean())
         torch.testing.assert_close(huber, F.huber_loss(a, b, delta=0.5))
+
+
+def test_plans_bypassed_while_traced():
+    """Under torch.compile the per-call plan cache is neither read nor filled: the trace decides
+    itself (a cache lookup would add guards on its entries); the call compiles with no break."""
+    from multiloss.pytorch import _regression
+
+    x, y = _pair()
+    before = _regression._PLANS._cached.cache_info()
+    got = _compile(lambda a, b: mf.mse_loss(a, b) + mf.huber_loss(a, b, delta=0.5))(x, y)
+    torch.testing.assert_close(got, F.mse_loss(x, y) + F.huber_loss(x, y, delta=0.5))
+    after = _regression._PLANS._cached.cache_info()
+    assert (after.hits, after.misses) == (before.hits, before.misses)
