@@ -115,3 +115,11 @@ def test_plans_bypassed_while_traced():
     torch.testing.assert_close(got, F.mse_loss(x, y) + F.huber_loss(x, y, delta=0.5))
     after = _regression._PLANS._cached.cache_info()
     assert (after.hits, after.misses) == (before.hits, before.misses)
+
+
+def test_compute_average_loss_on_torch_with_dynamic_shapes():
+    """The default global batch size is the (symbolic) batch: no array, no graph break."""
+    fn = _compile(lambda a: mtf.nn.compute_average_loss(a), dynamic=True)
+    for rows in (5, 7):
+        losses = torch.rand(rows, generator=torch.Generator().manual_seed(rows))
+        torch.testing.assert_close(fn(losses), losses.sum() / rows)
