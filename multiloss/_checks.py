@@ -14,7 +14,10 @@ concrete, and reports nothing (the check is skipped) when it is not.
 
 from __future__ import annotations
 
-from ._fused import deferred_flags
+import warnings
+
+from ._fused import deferred_flags, stacklevel
+from ._plan import compiling
 
 
 def concrete(xp, *arrays):
@@ -45,3 +48,16 @@ def any_true(xp, condition, message="a value check failed", reads_device=False):
         xp.device_assert(xp.logical_not(found), message)
         return False
     return bool(found)
+
+
+def warn(message, category, level):
+    """``warnings.warn(message, category)`` naming the frame ``level`` up, counted as ``stacklevel``
+    counts from the function that calls this one (:func:`multiloss._fused.stacklevel`).
+
+    Skipped while ``torch.compile`` traces the call: its tracer follows neither ``warnings.warn``
+    nor the frame walk that names the caller, so a warning there would break the graph (and fail
+    ``fullgraph=True``). Eager calls, and JAX and TensorFlow traces, warn as before.
+    """
+    if compiling():
+        return
+    warnings.warn(message, category, stacklevel=stacklevel(level + 1))

@@ -64,6 +64,16 @@ def torch_scalar_name(dtype):
 _NUMPY_NAMES: dict = {}
 
 
+_PYTHON_NUMBERS = (bool, int, float, complex)
+
+
+def has(x, attribute):
+    """``hasattr(x, attribute)``, with a plain Python number (which has no ``shape`` or ``dtype``)
+    told by its type first: ``torch.compile`` traces a float argument that changes between calls
+    as a symbolic float, of which it can't ask ``hasattr`` (a graph break), but can ask the type."""
+    return type(x) not in _PYTHON_NUMBERS and hasattr(x, attribute)
+
+
 def float_name(dtype):
     """The name of a floating dtype (float16, bfloat16, float32, float64), else None."""
     name = dtype_name(dtype) if dtype is not None else None
@@ -71,7 +81,7 @@ def float_name(dtype):
 
 
 def _float_name(x):
-    name = dtype_name(x.dtype) if hasattr(x, "dtype") else None
+    name = dtype_name(x.dtype) if has(x, "dtype") else None
     return name if name in _FLOAT_RANK else None
 
 
@@ -86,7 +96,7 @@ def promoted_float(*arrays):
 
 def is_integer(x):
     """True for an array of an integer dtype (bool is not one)."""
-    return hasattr(x, "dtype") and dtype_name(x.dtype) in _INTEGER_NAMES
+    return has(x, "dtype") and dtype_name(x.dtype) in _INTEGER_NAMES
 
 
 def promote_floats(xp, *arrays, integers=False):

@@ -16,6 +16,8 @@ import importlib
 import sys
 import threading
 
+from ._plan import compiling
+
 _twins = {}  # plain class -> its twin; classes live as long as the program, so no weak refs
 _lock = threading.RLock()  # reentrant: registering a twin may build others
 
@@ -65,7 +67,10 @@ def twin_of(cls):
     if base is None or issubclass(cls, base):
         return cls
     twin = _twins.get(cls)
-    if twin is None:
+    if twin is None and compiling():
+        # torch.compile can't trace a lock; its tracing holds a lock of its own, so no thread races here
+        twin = _twins.setdefault(cls, _make_twin(cls, base))
+    elif twin is None:
         with _lock:  # one twin per class, even when threads race to build the first instance
             twin = _twins.get(cls) or _twins.setdefault(cls, _make_twin(cls, base))
     return twin

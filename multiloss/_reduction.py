@@ -25,9 +25,7 @@ A mean over nothing is NaN in PyTorch and 0 in Keras and TF v1 (their
 
 from __future__ import annotations
 
-import warnings
-
-from ._fused import stacklevel
+from ._checks import warn
 
 OPERATIONS = ("none", "sum", "mean", "weighted_mean", "nonzero_mean", "batchmean")
 
@@ -126,11 +124,8 @@ def torch_legacy_reduction(size_average, reduce):
         reduction = "mean"
     else:
         reduction = "sum"
-    warnings.warn(
-        f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
-        UserWarning,
-        stacklevel=stacklevel(4),
-    )
+    warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+         UserWarning, 4)
     return reduction
 
 
@@ -142,11 +137,7 @@ def torch_reduction(reduction, size_average=None, reduce=None, *, allowed=TORCH_
     if size_average is not None or reduce is not None:
         return torch_legacy_reduction(size_average, reduce)
     if reduction == "elementwise_mean":
-        warnings.warn(
-            "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
-            UserWarning,
-            stacklevel=stacklevel(3),
-        )
+        warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.", UserWarning, 3)
         return "mean"
     if reduction not in allowed:
         raise ValueError(f"{reduction} is not a valid value for reduction")

@@ -10,10 +10,8 @@ logits back from a tensor produced by ``keras.activations.softmax``
 
 from __future__ import annotations
 
-import warnings
-
+from .._checks import warn
 from .._dispatch import namespace_of
-from .._fused import stacklevel
 from .._reduction import squeeze_or_expand_to_same_rank
 from ..losses import categorical
 from ..tf._common import shape_text
@@ -49,12 +47,12 @@ def _refuse_integers(fn, y_pred, from_logits):
 
 def _warn_single_class(y_pred, fn_name):
     if y_pred.shape[-1] == 1:
-        warnings.warn(
+        warn(
             f"In loss {fn_name}, expected y_pred.shape to be (batch_size, num_classes) with num_classes > 1. "
             f"Received: y_pred.shape={shape_text(y_pred.shape)}. "
             "Consider using 'binary_crossentropy' if you only have 2 classes.",
             SyntaxWarning,
-            stacklevel=stacklevel(3),
+            3,
         )
 
 

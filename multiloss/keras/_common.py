@@ -6,7 +6,7 @@ import re
 import sys
 
 from .._dispatch import namespace_of
-from .._dtypes import dtype_name, is_integer
+from .._dtypes import dtype_name, has, is_integer
 from .._framework_class import FrameworkClass
 from .._fused import fused, settings_key
 from .._reduction import keras_reduce, keras_reduction, squeeze_or_expand_to_same_rank
@@ -65,7 +65,7 @@ def keras_mask(x):
 def as_array(xp, x, dtype=None):
     """``keras.ops.convert_to_tensor``: arrays keep their dtype unless one is asked;
     Python values become ``floatx`` arrays."""
-    if hasattr(x, "dtype") and hasattr(x, "shape"):
+    if has(x, "dtype") and has(x, "shape"):
         return x if dtype is None else xp.astype(x, dtype, copy=False)
     return xp.asarray(x, dtype=dtype or getattr(xp, floatx()))
 

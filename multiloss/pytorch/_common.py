@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-import warnings
 
+from .._checks import warn
 from .._dtypes import torch_integer_mean
 from .._framework_class import FrameworkClass, prefer_base
-from .._fused import stacklevel
 from .._reduction import reduce, torch_legacy_reduction, torch_reduction  # noqa: F401 (re-exported)
 from .._shapes import broadcast_shapes, first_mismatch
 
@@ -20,12 +19,12 @@ def torch_size(shape):
 def warn_if_sizes_differ(xp, input, target):
     """PyTorch's warning when a regression target's size differs from the input's."""
     if tuple(input.shape) != tuple(target.shape):
-        warnings.warn(
+        warn(
             f"Using a target size ({torch_size(target.shape)}) that is different to the input size "
             f"({torch_size(input.shape)}). This will likely lead to incorrect results due to broadcasting. "
             "Please ensure they have the same size.",
             UserWarning,
-            stacklevel=stacklevel(3),
+            3,
         )
 
 

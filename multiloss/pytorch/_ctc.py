@@ -9,7 +9,7 @@ messages; the lengths' bounds are value checks, made by the backend's ``ctc_loss
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import torch_scalar_name
+from .._dtypes import has, torch_scalar_name
 from ..losses import softmax
 from ._common import _Loss, reduce_torch, torch_reduction
 
@@ -17,7 +17,7 @@ from ._common import _Loss, reduce_torch, torch_reduction
 def _as_indices(xp, lengths, like):
     """Lengths or labels given as an array, a tuple or a list, as an index array of ``like``'s
     framework, on its device."""
-    if not hasattr(lengths, "dtype"):
+    if not has(lengths, "dtype"):
         lengths = xp.asarray(lengths, device=xp.device(like))
     return xp.astype(lengths, softmax.index_dtype(xp, lengths))
 

@@ -7,12 +7,9 @@ values are not known yet.
 
 from __future__ import annotations
 
-import warnings
-
-from .._checks import any_true, concrete
+from .._checks import any_true, concrete, warn
 from .._dispatch import namespace_of
-from .._dtypes import is_integer, promote_floats, rounded_to, torch_float_result
-from .._fused import stacklevel
+from .._dtypes import has, is_integer, promote_floats, rounded_to, torch_float_result
 from .._plan import Plans, native_kernel, one_float_dtype, signature
 from ..losses import divergence
 from ._common import _Loss, broadcast_pair, reduce_torch, torch_legacy_reduction, torch_reduction
@@ -53,7 +50,7 @@ def _kl_reduction(xp, input, size_average, reduce, reduction):
     if size_average is not None or reduce is not None:
         return torch_legacy_reduction(size_average, reduce)
     if reduction == "mean" and concrete(xp, input):
-        warnings.warn(KL_MEAN_WARNING, UserWarning, stacklevel=stacklevel(3))
+        warn(KL_MEAN_WARNING, UserWarning, 3)
     return "sum" if reduction == "batchmean" else torch_reduction(reduction)
 
 
@@ -135,7 +132,7 @@ def _check_var(xp, input, var):
         if var < 0:
             raise ValueError("var has negative entry/entries")
         return var * xp.ones_like(input)
-    if not hasattr(var, "shape"):
+    if not has(var, "shape"):
         # PyTorch accepts a float or a tensor; an int reaches torch.any(bool) and raises TypeError.
         raise TypeError(f"var must be a tensor or a float, got {type(var).__name__}")
     if concrete(xp, var) and any_true(xp, var < 0, reads_device=True):  # torch reads it on any device

@@ -15,12 +15,11 @@ from __future__ import annotations
 import dataclasses
 import math
 import sys
-import warnings
 from typing import NamedTuple
 
+from .._checks import warn
 from .._dispatch import namespace_of
 from .._dtypes import dtype_name, torch_scalar_name
-from .._fused import stacklevel
 from ..losses import linear as linear_math
 from ..losses import softmax
 from ._common import _WeightedLoss
@@ -231,12 +230,12 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
         if _chunkable(xp, input, target, reduction, label_smoothing, out_features, probabilities):
             return _chunked(xp, input, linear_weight, target, linear_bias, weight, reduction, index, options,
                             probabilities)
-        warnings.warn(
+        warn(
             "linear_cross_entropy: ``options`` ignored; chunked path needs reduction in {'mean','sum','none'}, "
             "label_smoothing == 0, target.dtype == int64 (or a probability target with reduction in "
             "{'mean','sum'}, dtype matching input, and requires_grad == False), out_features == (). Got "
             f"reduction={reduction!r}, label_smoothing={label_smoothing}, target.dtype={dtype_name(target.dtype)}, "
-            f"out_features={tuple(out_features)}.", UserWarning, stacklevel=stacklevel(2))
+            f"out_features={tuple(out_features)}.", UserWarning, 2)
     _check_dtypes(input, linear_weight, linear_bias)
     if out_features:  # the K positions as C * d1 * ... * dK classes of one projection
         flat = math.prod(out_features) * classes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import float_name, promote_floats, torch_float_kernel
+from .._dtypes import float_name, has, promote_floats, torch_float_kernel
 from .._plan import Plans, concrete_backend, kernel, native
 from .._reduction import TORCH_REDUCTIONS, reduce
 from ..losses import regression
@@ -71,7 +71,7 @@ def _elementwise(loss, input, target, size_average, reduce, reduction, weight=No
     if size_average is not None or reduce is not None:
         reduction = torch_legacy_reduction(size_average, reduce)
     input, target = broadcast_pair(xp, input, target)
-    if loss is regression.huber and hasattr(target, "dtype") and xp.isdtype(target.dtype, "real floating"):
+    if loss is regression.huber and has(target, "dtype") and xp.isdtype(target.dtype, "real floating"):
         target = xp.astype(target, input.dtype)  # PyTorch's Huber kernel computes in the input's dtype
     input, target = promote_floats(xp, input, target, integers=True)
     if loss in _FLOAT_KERNELS:  # L1 is |input - target| and a mean, which integers reach

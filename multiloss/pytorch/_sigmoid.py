@@ -12,6 +12,7 @@ from .._dispatch import namespace_of
 from .._dtypes import (
     dtype_name,
     float_name,
+    has,
     promote_floats,
     torch_float_kernel,
     torch_float_result,
@@ -49,7 +50,7 @@ def _output_shape_message(out, shape):
 
 
 def _is_array(x):
-    return hasattr(x, "shape") and hasattr(x, "dtype")
+    return has(x, "shape") and has(x, "dtype")
 
 
 def _check_tensor_argument(value, name, position):

@@ -418,7 +418,7 @@ def _check_compiled(entry, backend):
     if backend == "numpy":
         return None, "NumPy has no compiler"
     ours = entry.resolve()
-    options_sets = entry.options if backend != "torch" else entry.options[:2]
+    options_sets = entry.options
     arrays = _arrays(entry, np.float32)
     eager = [_run(entry, backend, ours, arrays, options) for options in options_sets]
     try:

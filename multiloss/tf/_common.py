@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
+from .._dtypes import has
 from .._reduction import TF_V1_OPERATIONS, Reduction, reduce
 
 
@@ -26,7 +27,7 @@ def check_compatible(a, b):
 
 def as_array(xp, x):
     """An array as it is; a Python value (list, scalar) as an array of the namespace."""
-    return x if hasattr(x, "shape") and hasattr(x, "dtype") else xp.asarray(x)
+    return x if has(x, "shape") and has(x, "dtype") else xp.asarray(x)
 
 
 def as_float32(xp, *arrays):
@@ -61,7 +62,7 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="loss
     losses = as_array(xp, losses)
     input_dtype = losses.dtype
     losses = xp.astype(losses, xp.float32, copy=False)
-    if hasattr(weights, "shape"):
+    if has(weights, "shape"):
         weights = xp.astype(as_array(xp, weights), xp.float32, copy=False)
         check_broadcastable(weights, losses)
     else:

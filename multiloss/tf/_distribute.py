@@ -13,6 +13,7 @@ import math
 
 from .._checks import concrete
 from .._dispatch import namespace_of
+from .._dtypes import has
 from .._reduction import divide_no_nan
 from ..distributed import in_cross_replica_context, replicas_in_sync
 from ._common import shape_text
@@ -60,14 +61,14 @@ def _local_batch_size(xp, losses):
 def _check_global_batch_size(xp, value):
     """``assert_scalar``, ``assert_integer``, ``assert_non_negative``: TensorFlow's checks and messages
     (the last one, a value check, in eager mode only)."""
-    shape = tuple(getattr(value, "shape", ()))
+    shape = tuple(value.shape) if has(value, "shape") else ()
     if shape:
         raise ValueError(f"global_batch_size must be scalar..  Expected scalar shape, saw shape: {shape_text(shape)}.")
-    name = dtype_name(value.dtype) if hasattr(value, "dtype") else ("int32" if isinstance(value, int) else "float32")
+    name = dtype_name(value.dtype) if has(value, "dtype") else ("int32" if isinstance(value, int) else "float32")
     if not name.startswith(("int", "uint")):
         raise TypeError('global_batch_size must be an integer..  Expected "x" to be integer type.  '
                         f"Found: tensor of dtype <dtype: '{name}'>")
-    if (not hasattr(value, "dtype") or concrete(xp, value)) and int(value) < 0:
+    if (not has(value, "dtype") or concrete(xp, value)) and int(value) < 0:
         raise InvalidArgumentError("global_batch_size must be non-negative..  \n"
                                    "Condition x >= 0 did not hold element-wise:\n"
                                    f"x (shape=() dtype={name}) = \n{int(value)}")

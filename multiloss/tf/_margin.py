@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
+from .._dtypes import has
 from .._reduction import Reduction
 from ..losses import margin
 from ._common import (
@@ -65,7 +66,7 @@ def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None, lo
     predictions, labels = as_float32(xp, predictions, labels)
     check_compatible(predictions, labels)
     diffs = predictions - labels
-    if hasattr(weights, "shape"):
+    if has(weights, "shape"):
         weights = xp.astype(weights, xp.float32, copy=False)
         check_broadcastable(weights, diffs)
     present = _present(xp, diffs, weights)
@@ -76,7 +77,7 @@ def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None, lo
 def _present(xp, diffs, weights):
     """TF's ``_num_present(diffs, weights, per_batch=True)``."""
     count = xp.sum(xp.ones_like(diffs))
-    if not hasattr(weights, "shape"):
+    if not has(weights, "shape"):
         # A non-zero number counts every element of the batch at once.
         return count if weights != 0 else _present(xp, diffs, xp.zeros_like(count))
     if xp.ndim(weights) == 0:

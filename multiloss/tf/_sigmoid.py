@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import require_one_float_dtype, require_tf_float, require_tf_float_operand
+from .._dtypes import has, require_one_float_dtype, require_tf_float, require_tf_float_operand
 from .._reduction import Reduction
 from ..losses import sigmoid
 from ._common import as_float32, check_compatible, check_not_none, compute_weighted_loss, shape_text
@@ -13,7 +13,7 @@ _DEFAULT = Reduction.SUM_BY_NONZERO_WEIGHTS
 
 def _as_tensor(xp, x, dtype=None):
     """``tf.convert_to_tensor``: arrays keep their dtype (unless one is asked); Python numbers become float32."""
-    if hasattr(x, "dtype") and hasattr(x, "shape"):
+    if has(x, "dtype") and has(x, "shape"):
         return x if dtype is None else xp.astype(x, dtype)
     return xp.asarray(x, dtype=dtype or xp.float32)
 

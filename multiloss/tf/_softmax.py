@@ -12,7 +12,7 @@ import math
 
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
-from .._dtypes import require_tf_float
+from .._dtypes import has, require_tf_float
 from .._reduction import Reduction
 from ..losses import categorical
 from ._common import check_compatible, check_not_none, compute_weighted_loss, shape_text
@@ -30,7 +30,7 @@ def dtype_name(dtype):
 def as_tensor(xp, x, like=None):
     """``tf.convert_to_tensor``: arrays unchanged; Python floats become float32, ints int32
     (on the device of the array ``like``, where given)."""
-    if hasattr(x, "dtype") and hasattr(x, "shape"):
+    if has(x, "dtype") and has(x, "shape"):
         return x
     x = xp.asarray(x, device=None if like is None else xp.device(like))
     if xp.isdtype(x.dtype, "real floating"):
@@ -222,7 +222,7 @@ def _squeeze_trailing_one(xp, labels, logits, weights):
         logits = xp.squeeze(logits, axis=-1)
     elif diff == 0 and labels.shape[-1] in (1, None):
         labels = xp.squeeze(labels, axis=-1)
-    if hasattr(weights, "shape") and xp.ndim(weights) - xp.ndim(labels) == 1:
+    if has(weights, "shape") and xp.ndim(weights) - xp.ndim(labels) == 1:
         if weights.shape[-1] not in (1, None):
             raise InvalidArgumentError(
                 f"Can not squeeze dim[{xp.ndim(weights) - 1}], expected a dimension of 1, got {weights.shape[-1]}"
@@ -243,7 +243,7 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None, loss_c
     check_not_none(labels=labels, logits=logits)
     xp = namespace_of(labels, logits, weights)
     labels, logits = as_tensor(xp, labels), as_tensor(xp, logits)
-    if hasattr(weights, "shape") or isinstance(weights, list | tuple):
+    if has(weights, "shape") or isinstance(weights, list | tuple):
         weights = as_tensor(xp, weights)
     labels, logits, weights = _squeeze_trailing_one(xp, labels, logits, weights)
     losses = sparse_softmax_cross_entropy_with_logits(labels, logits)

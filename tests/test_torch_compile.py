@@ -1,0 +1,125 @@
+"""``torch.compile(fullgraph=True)`` through the layers every row shares, and eager warnings unchanged.
+
+The generated ``compiled`` check compiles every row's option sets; these tests pin the shared
+paths it reaches only by chance: a class built inside the compiled function before its twin class
+exists, the legacy ``size_average``/``reduce`` arguments (whose warning can't be traced), a float
+argument that changes between calls (a symbolic float), ``dynamic=True``. Expected values come
+from torch's own functions and classes.
+"""
+
+import warnings
+
+import pytest
+
+pytest.importorskip("torch._dynamo")  # before TensorFlow (see tests/conftest.py)
+torch = pytest.importorskip("torch")
+
+import multiloss.pytorch as mp  # noqa: E402
+import multiloss.pytorch.functional as mf  # noqa: E402
+import multiloss.tf as mtf  # noqa: E402
+from multiloss import _framework_class  # noqa: E402
+
+F = torch.nn.functional
+
+
+def _compile(fn, dynamic=None):
+    torch._dynamo.reset()
+    return torch.compile(fn, fullgraph=True, backend="eager", dynamic=dynamic)
+
+
+def _pair(shape=(4, 3)):
+    g = torch.Generator().manual_seed(0)
+    return torch.randn(shape, generator=g), torch.randn(shape, generator=g)
+
+
+@pytest.mark.parametrize("legacy", [{"size_average": False}, {"reduce": False}, {"size_average": True, "reduce": True}])
+def test_legacy_reduction_arguments_compile(legacy):
+    x, y = _pair()
+    ours = _compile(lambda a, b: (mf.mse_loss(a, b, **legacy), mp.L1Loss(**legacy)(a, b)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns; multiloss skips the warning while traced
+        expected = (F.mse_loss(x, y, **legacy), torch.nn.L1Loss(**legacy)(x, y))
+    for got, want in zip(ours(x, y), expected):
+        torch.testing.assert_close(got, want)
+
+
+def _warnings(call):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return [(w.category, str(w.message)) for w in caught]
+
+
+@pytest.mark.parametrize("name, options", [("mse_loss", {"size_average": False}), ("l1_loss", {"reduce": False}),
+                                           ("mse_loss", {"reduction": "elementwise_mean"})])
+def test_eager_warnings_unchanged(name, options):
+    """Eager calls warn as torch does (the warnings are skipped only while torch.compile traces)."""
+    x, y = torch.randn(4, 3), torch.randn(4, 1)  # the sizes differ: torch's size warning too
+    assert _warnings(lambda: getattr(mf, name)(x, y, **options)) == _warnings(lambda: getattr(F, name)(x, y, **options))
+    assert _warnings(lambda: mp.MSELoss(reduce=False)) == _warnings(lambda: torch.nn.MSELoss(reduce=False))
+
+
+def test_size_mismatch_warning_compiles():
+    x, y = torch.randn(4, 3), torch.randn(4, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = F.mse_loss(x, y)
+    torch.testing.assert_close(_compile(mf.mse_loss)(x, y), expected)
+
+
+def test_class_first_built_inside_compiled_function():
+    """The twin class (a torch.nn.Module) made while torch.compile traces: no lock to trace."""
+    saved = _framework_class._twins.pop(mp.HuberLoss, None)
+    try:
+        x, y = _pair()
+        got = _compile(lambda a, b: mp.HuberLoss(delta=0.5)(a, b))(x, y)
+        torch.testing.assert_close(got, torch.nn.HuberLoss(delta=0.5)(x, y))
+        assert isinstance(mp.HuberLoss(), torch.nn.Module)
+    finally:
+        if saved is not None:
+            _framework_class._twins[mp.HuberLoss] = saved
+
+
+@pytest.mark.parametrize("dynamic", [None, True])
+def test_gaussian_nll_loss_with_a_changing_float_var(dynamic):
+    """A float ``var`` that changes between calls becomes a symbolic float (at once with
+    ``dynamic=True``, at the second value without): one recompilation at most, no graph break."""
+    x, y = _pair()
+    fn = _compile(lambda a, b, var: mf.gaussian_nll_loss(a, b, var, full=True), dynamic)
+    counters = torch._dynamo.utils.counters
+    counters.clear()
+    for var in (0.5, 2.0, 3.0, 4.5):
+        torch.testing.assert_close(fn(x, y, var), F.gaussian_nll_loss(x, y, torch.full_like(x, var), full=True))
+    assert counters["stats"]["unique_graphs"] <= 2
+
+
+def test_tf_losses_on_torch_with_dynamic_shapes():
+    x, y = _pair((5, 3))
+    fn = _compile(lambda a, b: (mtf.losses.mean_squared_error(a, b), mtf.losses.huber_loss(a, b, delta=0.5)),
+                  dynamic=True)
+    for rows in (5, 7):
+        a, b = x[:1].repeat(rows, 1) + 0.1 * torch.arange(rows)[:, None], y[:1].repeat(rows, 1)
+        mse, huber = fn(a, b)
+        torch.testing.assert_close(mse, ((a - b) ** 2).mean())
+        torch.testing.assert_close(huber, F.huber_loss(a, b, delta=0.5))
+
+
+def test_plans_bypassed_while_traced():
+    """Under torch.compile the per-call plan cache is neither read nor filled: the trace decides
+    itself (a cache lookup would add guards on its entries); the call compiles with no break."""
+    from multiloss.pytorch import _regression
+
+    x, y = _pair()
+    before = _regression._PLANS._cached.cache_info()
+    got = _compile(lambda a, b: mf.mse_loss(a, b) + mf.huber_loss(a, b, delta=0.5))(x, y)
+    torch.testing.assert_close(got, F.mse_loss(x, y) + F.huber_loss(x, y, delta=0.5))
+    after = _regression._PLANS._cached.cache_info()
+    assert (after.hits, after.misses) == (before.hits, before.misses)
+
+
+def test_compute_average_loss_on_torch_with_dynamic_shapes():
+    """The default global batch size is the (symbolic) batch: no array, no graph break."""
+    fn = _compile(lambda a: mtf.nn.compute_average_loss(a), dynamic=True)
+    for rows in (5, 7):
+        losses = torch.rand(rows, generator=torch.Generator().manual_seed(rows))
+        torch.testing.assert_close(fn(losses), losses.sum() / rows)
