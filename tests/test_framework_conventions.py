@@ -60,6 +60,41 @@ def test_kl_div_gradients_at_zero_targets_are_torchs(backend, log_target, role, 
     _same(got, expected)
 
 
+# -- nll_loss on a non-contiguous (N, C, d) input: torch's value and gradient -----------------
+
+_LAYOUTS = {
+    "transposed": lambda torch, g: torch.randn(4, 7, 5, generator=g, dtype=torch.float64).log_softmax(-1).transpose(1, 2),
+    "strided": lambda torch, g: torch.randn(4, 5, 14, generator=g, dtype=torch.float64).log_softmax(1)[:, :, ::2],
+}
+
+
+@pytest.mark.parametrize("layout", sorted(_LAYOUTS))
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("style", ["function", "class"])
+def test_nll_loss_on_a_non_contiguous_input_has_torchs_gradient(layout, reduction, style):
+    import torch
+
+    import multiloss.pytorch as mp
+
+    g = torch.Generator().manual_seed(0)
+    base = _LAYOUTS[layout](torch, g)
+    target = torch.randint(0, 5, (4, 7), generator=g)
+    target[0, 0] = -100  # an ignored place
+
+    def run(module, functional):
+        x = base.detach().requires_grad_()
+        assert not x.is_contiguous()
+        fn = module.NLLLoss(reduction=reduction) if style == "class" else (
+            lambda a, b: functional.nll_loss(a, b, reduction=reduction))
+        out = fn(x, target)
+        out.sum().backward()
+        return out.detach(), x.grad
+
+    (got, got_grad), (expected, expected_grad) = run(mp, mp.functional), run(torch.nn, torch.nn.functional)
+    torch.testing.assert_close(got, expected, rtol=0, atol=0)
+    torch.testing.assert_close(got_grad, expected_grad, rtol=0, atol=0)
+
+
 # -- Keras cosine similarity: a zero vector's gradient -----------------------------------------
 
 _ZERO_ROWS = {
