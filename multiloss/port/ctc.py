@@ -43,8 +43,6 @@ def _tf_reader(source, options):
     """tf.nn.ctc_loss (the catalog's reference row): dense labels with their lengths, time-major logits
     unless logits_time_major=False, the blank at blank_index (0 by default, negative from the end)."""
     names = source.names()
-    if options.get("unique") is not None:
-        no("tf.nn.ctc_loss's unique (a TPU speed-up) has no counterpart; drop it")
     return Spec("ctc", {role: names[role] for role in source.entry.call},
                 {"tf": True, "blank_index": options.get("blank_index"),
                  "time_major": bool(options.get("logits_time_major", True)), "original": source.entry.original},
@@ -127,7 +125,10 @@ def _noted(spec, framework):
     """The notes of a translation between layouts: an impossible alignment's cost where the kernels differ,
     TensorFlow's float32, and the dense labels Keras and tf.nn take."""
     own = _FRAMEWORK_OF[_form(spec)]
-    if own != framework:
+    if own == "torch" and framework == "tensorflow":
+        spec.notes.append("TensorFlow's kernel gives about 707 for an impossible alignment; the call gives "
+                          "PyTorch's inf (0 under zero_infinity) there, read from the lengths and the repeats.")
+    elif own != framework:
         spec.notes.append(f"An impossible alignment costs {_IMPOSSIBLE[own]} in the source, "
                           f"{_IMPOSSIBLE[framework]} here.")
     if framework == "tensorflow" and own != "tensorflow":
@@ -137,9 +138,18 @@ def _noted(spec, framework):
         spec.notes.append("PyTorch's concatenated 1-D targets are not taken: pad them to (batch, length).")
 
 
+# PyTorch's loss of an impossible alignment (fewer frames than labels and repeated neighbours need) in
+# TensorFlow, whose kernel gives about 707 there: inf, or 0 under zero_infinity.
+_TF_IMPOSSIBLE = ("tf.where(tf.cast({inputs}, tf.int32) < (_n := tf.cast({labels}, tf.int32)) + tf.reduce_sum("
+                  "tf.cast((_t := {targets})[:, 1:] == _t[:, :-1], tf.int32) * "
+                  "tf.cast(tf.range(1, tf.shape(_t)[1])[None, :] < _n[:, None], tf.int32), 1), "
+                  "tf.zeros_like(_l := {loss}) + {value}, _l)")
+
+
 def _reduced(spec, loss, framework, parts):
-    """The source's reduction of the per-sequence ``loss``: PyTorch's zero_infinity and its mean (each loss
-    divided by its target length, at least 1), Keras' reduction for its class, none for the others."""
+    """The source's reduction of the per-sequence ``loss``: PyTorch's inf for an impossible alignment (0
+    under zero_infinity) and its mean (each loss divided by its target length, at least 1), Keras'
+    reduction for its class, none for the others."""
     form = _form(spec)
     if form == "keras":
         from ._targets import written
@@ -149,11 +159,14 @@ def _reduced(spec, loss, framework, parts):
         return loss
     ops = {"torch": ("torch.where(torch.isinf(_l := {l}), 0.0, _l)", "({l}).sum()", "({l}).mean()",
                      "({l}) / torch.as_tensor({n}).clamp(min=1)"),
-           "tensorflow": ("tf.where(tf.math.is_inf(_l := {l}), tf.zeros_like(_l), _l)", "tf.reduce_sum({l})",
-                          "tf.reduce_mean({l})", "(_l := {l}) / tf.cast(tf.maximum({n}, 1), _l.dtype)"),
+           "tensorflow": (None, "tf.reduce_sum({l})", "tf.reduce_mean({l})",
+                          "(_l := {l}) / tf.cast(tf.maximum({n}, 1), _l.dtype)"),
            "jax": ("jnp.where(jnp.isinf(_l := {l}), 0.0, _l)", "jnp.sum({l})", "jnp.mean({l})",
                    "({l}) / jnp.maximum(jnp.asarray({n}), 1)")}[framework]
-    if spec.params["zero_infinity"]:
+    if framework == "tensorflow":
+        value = "0.0" if spec.params["zero_infinity"] else 'float("inf")'
+        loss = _TF_IMPOSSIBLE.format(loss=loss, value=value, **parts)
+    elif spec.params["zero_infinity"]:
         loss = ops[0].format(l=loss)
     mode = spec.reduce.mode
     if mode == "none":
