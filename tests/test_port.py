@@ -198,6 +198,30 @@ def test_the_issue_examples():
     assert bce["exact"] is False and bce["where"].startswith("saturated") and bce["max_abs_diff"] > 1
 
 
+def test_ctc_into_keras_rolls_the_blank_and_blanks_the_frames_past_each_length():
+    """PyTorch's CTC with the blank last, a real class at 0 and sequences shorter than the frames, in
+    Keras (blank 0, every frame counted, zeros read as padding): PyTorch's own losses, in float32."""
+    import torch
+
+    rng = np.random.default_rng(0)
+    log_probs = torch.log_softmax(torch.from_numpy(rng.normal(size=(10, 3, 5)).astype(np.float32)), -1)
+    targets = torch.tensor([[1, 2, 2, 0], [3, 0, 1, 2], [2, 1, 9, 9]])  # 9: past the length, never read
+    input_lengths, target_lengths = torch.tensor([10, 7, 5]), torch.tensor([4, 4, 2])
+    want = torch.nn.functional.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=4, reduction="none")
+    [result] = multiloss.port("torch.nn.functional.ctc_loss(lp, t, il, tl, blank=4, reduction='none')",
+                              "keras.losses", measure=False)
+    got = verify.evaluate(result["call"], "tensorflow", {"lp": log_probs.numpy(), "t": targets.numpy(),
+                                                         "il": input_lengths.numpy(), "tl": target_lengths.numpy()})
+    assert np.isfinite(want.numpy()).all()
+    np.testing.assert_allclose(got, want.numpy(), rtol=1e-5)
+
+
+def test_keras_ctc_ports_exactly_into_torch():
+    for source in ("keras.losses.ctc(y, p)", "keras.losses.CTC(reduction='sum')(y, p)"):
+        [result] = multiloss.port(source, "torch.nn.functional")
+        assert result["exact"] is True and "torch.nn.functional.ctc_loss(torch.log_softmax(p, -1)" in result["call"]
+
+
 def test_a_source_is_parsed_never_evaluated(monkeypatch):
     called = []
     monkeypatch.setattr("builtins.eval", lambda *a, **k: called.append(a))

@@ -4,25 +4,9 @@ the source's original and the target interface."""
 
 from __future__ import annotations
 
-_CTC_LAYOUT = ("CTC in {target} takes {takes}; {source} takes {gives}, and the layouts (the blank's "
-               "index, padded labels against lengths, logits against log-probabilities) and the reduction differ; "
-               "a conversion between them is not written")
-
-_CTC_FORMS = {
-    "keras.losses": "logits (batch, time, classes) and dense labels padded with the blank 0, the lengths read "
-                    "from the padding",
-    "torch.nn.functional": "log-probabilities (time, batch, classes), targets with their lengths, the blank "
-                           "at 0 by default and a mean divided by the target lengths",
-    "torch.nn": "log-probabilities (time, batch, classes), targets with their lengths, the blank at 0 by "
-                "default and a mean divided by the target lengths",
-    "optax.losses": "logits (batch, time, classes) with padding masks for the logits and the labels, the blank "
-                    "at 0",
-}
-_CTC_SOURCES = {"keras.losses.ctc": "keras.losses", "keras.losses.CTC": "keras.losses",
-                "torch.nn.functional.ctc_loss": "torch.nn.functional", "torch.nn.CTCLoss": "torch.nn",
-                "multiloss.testing.references.optax_ctc_loss": "optax.losses",
-                "multiloss.testing.references.tf_ctc_loss": "tf.nn"}
-_CTC_FORMS["tf.nn"] = "logits (time, batch, classes) or batch-major, labels with their lengths, the blank last"
+# The interfaces with a CTC loss: each translates into each other one (``ctc``), except optax's variant
+# that also returns its forward variables.
+_CTC_INTERFACES = ("keras.losses", "torch.nn.functional", "torch.nn", "optax.losses", "tf.nn")
 
 _DICE_KERAS = ("keras.losses.dice is 1 - 2 sum(y p) / (sum y + sum p + 1e-7), summed over its axis (every "
                "axis by default) on the predictions as given; {what}")
@@ -35,13 +19,6 @@ _LINEAR = ("torch.nn.LinearCrossEntropyLoss owns its projection, a Linear layer 
 
 def _reasons():
     out = {}
-    for source, own in _CTC_SOURCES.items():
-        for target, takes in _CTC_FORMS.items():
-            if target != own and {own, target} not in ({"torch.nn.functional", "optax.losses"},
-                                                         {"torch.nn", "optax.losses"}) \
-                    and (own, target) != ("keras.losses", "optax.losses"):
-                out[(source, target)] = _CTC_LAYOUT.format(target=target, takes=takes, source=source,
-                                                           gives=_CTC_FORMS[own])
     keras_to_optax = _DICE_OPTAX.format(what="Keras' sums run over its axis with 1e-7 in the denominator only")
     for source in ("keras.losses.dice", "keras.losses.Dice", "keras.losses.tversky", "keras.losses.Tversky"):
         out[(source, "optax.losses")] = keras_to_optax
@@ -66,7 +43,7 @@ def _reasons():
             f"{target} has no such function" + ("" if target == "tf.nn" else
                                                  " (its cross-entropy's label_smoothing smooths inside the loss)"))
     forward_probs = "multiloss.testing.references.optax_ctc_loss_with_forward_probs"
-    for target in _CTC_FORMS:
+    for target in _CTC_INTERFACES:
         out[(forward_probs, target)] = _FORWARD_PROBS.format(target=target)
     out[(forward_probs, "optax.losses")] = (
         "the same function: optax.losses.ctc_loss_with_forward_probs(logits, logit_paddings, targets, "
