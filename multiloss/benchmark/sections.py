@@ -314,17 +314,22 @@ def _uptime():
         return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def _ratio_cell(r, target):
+    """``1.23x ✗ [min-median-max]``: the ratio, a mark where it misses ``target``, the rounds' spread."""
+    lo, median, hi = r["spread"]
+    mark = "" if r["ratio"] <= target else " ✗"
+    return f"{r['ratio']:.2f}x{mark} [{lo:.2f}-{median:.2f}-{hi:.2f}]"
+
+
 def ctc_section(results, uptime):
     rows = []
     for r in results:
         if "error" in r:
             rows.append(f"| CTC | {r['backend']} | {r['mode']} | - | - | - | - | - | {r['error']} | {_load(r)} |")
             continue
-        lo, median, hi = r["spread"]
-        mark = "" if r["ratio"] <= CTC_TARGET else " ✗"
         rows.append(f"| CTC {r['what']} | {r['backend']} | {r['mode']} | `{r['multiloss']}` | `{r['native']}` | "
-                    f"{_time(r['time'])} | {_time(r['native_time'])} | {r['ratio']:.2f}x{mark} "
-                    f"[{lo:.2f}-{median:.2f}-{hi:.2f}] | {r['max_abs_diff']:.1e} | {_load(r)} |")
+                    f"{_time(r['time'])} | {_time(r['native_time'])} | {_ratio_cell(r, CTC_TARGET)} | "
+                    f"{r['max_abs_diff']:.1e} | {_load(r)} |")
     return "\n".join([
         BEGIN.format("ctc"),
         "## CTC against the framework's own kernel",
@@ -401,10 +406,8 @@ def optax_section(results, uptime):
         if "error" in r:
             rows.append(f"| `{name}` | - | - | - | - | - | - | - | {r['error']} |")
             continue
-        lo, median, hi = r["spread"]
-        mark = "" if r["ratio"] <= OPTAX_TARGET else " ✗"
         rows.append(f"| `{name}` | {r['size']} {r['shape']} | {r['what']} | {_time(r['time'])} | "
-                    f"{_time(r['native_time'])} | {r['ratio']:.2f}x{mark} [{lo:.2f}-{median:.2f}-{hi:.2f}] | "
+                    f"{_time(r['native_time'])} | {_ratio_cell(r, OPTAX_TARGET)} | "
                     f"{r['max_abs_diff']:.1e} | {_load(r)} | {_cost_note(r)} |")
     worst = sorted(timed, key=lambda r: -r["ratio"])[:3]
     misses = sum(r["ratio"] > OPTAX_TARGET for r in timed)

@@ -79,6 +79,10 @@ _FORWARD_PROBS = (" The result is a tuple (loss, logalpha_blank, logalpha_nonbla
                   "the loss' dtype (optax_ctc_loss_with_forward_probs casts optax's likewise); the suite compares "
                   "the three by value, and the loss' gradient (multiloss.testing.joined).")
 
+# What optax's two CTC rows share: the function and its variant that also returns the forward variables.
+_OPTAX_ROW = dict(original_framework="jax", inputs=SEQUENCES, call=("logits", "logit_paddings", "targets", "label_paddings"),
+                  grad="logits", options=_OPTAX_OPTIONS, cases=_OPTAX_CASES, original_defines_nonfinite=False)
+
 ENTRIES = (
     Entry(
         path="multiloss.pytorch.functional.ctc_loss",
@@ -145,25 +149,13 @@ ENTRIES = (
     Entry(
         path="multiloss.optax.ctc_loss",
         original="multiloss.testing.references.optax_ctc_loss",
-        original_framework="jax",
-        inputs=SEQUENCES,
-        call=("logits", "logit_paddings", "targets", "label_paddings"),
-        grad="logits",
-        options=_OPTAX_OPTIONS,
-        cases=_OPTAX_CASES,
         differences=_OPTAX,
-        original_defines_nonfinite=False,
+        **_OPTAX_ROW,
     ),
     Entry(
         path="multiloss.optax.ctc_loss_with_forward_probs",
         original="multiloss.testing.references.optax_ctc_loss_with_forward_probs",
-        original_framework="jax",
-        inputs=SEQUENCES,
-        call=("logits", "logit_paddings", "targets", "label_paddings"),
-        grad="logits",
-        options=_OPTAX_OPTIONS,
-        cases=_OPTAX_CASES,
         differences=_OPTAX + _FORWARD_PROBS,
-        original_defines_nonfinite=False,
+        **_OPTAX_ROW,
     ),
 )
