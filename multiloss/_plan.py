@@ -52,15 +52,12 @@ from ._imports import when_imported
 MAX_PLANS = 4096  # per interface module (its functions share one cache): then the least recent goes
 
 
-_is_compiling = None  # torch.compiler.is_dynamo_compiling, kept from torch's import on
+_is_compiling = None  # torch.compiler.is_compiling, kept from torch's import on
 
 
 def _keep_is_compiling(torch):
-    # dynamo is the tracer that runs this Python as bytecode; its own test is a third of the cost
-    # of is_compiling (65 ns against 213: it runs on every planned call)
     global _is_compiling
-    compiler = torch.compiler
-    _is_compiling = getattr(compiler, "is_dynamo_compiling", compiler.is_compiling)
+    _is_compiling = torch.compiler.is_compiling
 
 
 when_imported("torch", _keep_is_compiling, ready=lambda torch: hasattr(torch, "compiler"))
