@@ -4,8 +4,9 @@ For a catalog row (``multiloss.catalog.Entry``) and a backend, :func:`run`
 performs these checks and returns one :class:`Finding` each:
 
 - ``values``: every option set, float32 and float64 inputs; the result (a tuple of
-  results flattened and joined, see ``joined``) is an array of the caller's framework, with the original's dtype and shape, equal
-  to the original's result and to a float64 NumPy run of multiloss.
+  results flattened and joined, see ``joined``) is an array of the caller's framework,
+  with the original's dtype and shape, equal to the original's result and to a float64
+  NumPy run of multiloss.
 - ``edges``: the kind's generic edge inputs (empty, NaN, inf, large) and the
   row's edge cases: the same values as the original, NaN for NaN, inf for inf.
 - ``gradients``: torch autograd, ``tf.GradientTape``, ``jax.grad`` against the
