@@ -47,43 +47,46 @@ def _margin_kernel_dtype(x):
     return x.dtype in (torch.float32, torch.float64) or x.device.type != "cpu"
 
 
-class _Declined(Exception):
-    """A native function declines the call, which then takes the mirror's general path."""
+# Whether a transform of torch.func (vmap, grad, jacrev) runs: one C query per call, where asking
+# each array whether it is one of their wrappers costs one per array.
+_transforms_active = getattr(torch._C, "_are_functorch_transforms_active", lambda: False)
 
 
-def _declining(fn, declines):
-    def call(*arrays, **options):
-        if declines(*arrays):
-            raise _Declined
-        return fn(*arrays, **options)
-
-    return call
-
-
-def _wrapped(*arrays):
+def _in_transform(*arrays):
     # eager only: under torch.compile the plain function serves (see native_function)
-    for x in arrays:
-        if _is_functorch_wrapped(x):
-            return True
-    return False
+    return _transforms_active()
 
 
 def _empty_batch(x, y):
     # The mean or sum of no samples is uninitialised memory in the margin kernels; the
     # mirror gives NaN or 0.
-    return x.ndim == 0 or x.shape[0] == 0 or _wrapped(x, y)
+    return x.ndim == 0 or x.shape[0] == 0 or _transforms_active()
 
 
-# The native functions that decline some calls of a plain signature, as the extensions above
-# do: torch.func's wrappers (these kernels have no batching rules: vmap would warn and loop),
-# a target that wants a gradient BCE's kernel doesn't give, an empty margin batch.
-_DECLINING = {
-    "binary_cross_entropy": _declining(F.binary_cross_entropy, lambda p, y: y.requires_grad or _wrapped(p, y)),
-    "multi_margin_loss": _declining(F.multi_margin_loss, _empty_batch),
-    "multilabel_margin_loss": _declining(F.multilabel_margin_loss, _empty_batch),
-    **{name: _declining(getattr(F, name), _wrapped)
-       for name in ("kl_div", "soft_margin_loss", "margin_ranking_loss", "triplet_margin_loss")},
+# The native functions that decline some calls of a plain signature (multiloss._plan.kernel
+# asks ``declines(*arrays)`` before the call): inside torch.func's transforms (these kernels
+# have no batching rules: vmap would warn and loop), a target that wants a gradient BCE's
+# kernel doesn't give, an empty margin batch.
+_DECLINES = {
+    "binary_cross_entropy": lambda p, y: y.requires_grad or _transforms_active(),
+    "multi_margin_loss": _empty_batch,
+    "multilabel_margin_loss": _empty_batch,
+    **dict.fromkeys(("kl_div", "kl_div_unwarned", "soft_margin_loss", "margin_ranking_loss", "triplet_margin_loss"), _in_transform),
 }
+
+
+def _kl_div_unwarned(input, target, reduction, log_target):
+    # F.kl_div's 'mean' (the kernel it calls) without the warning F.kl_div gives: the mirror
+    # warns itself, naming its caller's line as torch's warning does.
+    return torch.kl_div(input, target, torch.nn._reduction.get_enum(reduction), log_target=log_target)
+
+
+# Natives under names of their own: what a torch.nn.functional function computes, minus its warning.
+_OWN = {"kl_div_unwarned": _kl_div_unwarned}
+
+# Natives that torch.compile can't trace whole: F.gaussian_nll_loss reads its variance's sign in
+# Python (``torch.any(var < 0)``). Compiled, the mirror's general path serves (it skips that check).
+_EAGER_ONLY = ("gaussian_nll_loss",)
 
 
 # The types torch's own loss functions serve as the mirrors do: plain tensors and parameters
@@ -101,7 +104,11 @@ class TorchBackend(Backend):
         for cls in types:
             if cls not in _PLAIN_TYPES:
                 return None
-        return (not compiling and _DECLINING.get(name)) or getattr(F, name, None)
+        if compiling and name in _EAGER_ONLY:
+            return None
+        fn = _OWN.get(name) or getattr(F, name, None)
+        declines = None if compiling or fn is None else _DECLINES.get(name)
+        return fn if declines is None else (fn, declines)
 
     def __getattr__(self, attr):
         # The generic lookup caches the name on the instance; under torch.compile that is a side

@@ -46,18 +46,26 @@ import sys
 
 from . import backends
 from ._dispatch import backend_of_types
-from ._dtypes import float_name
+from ._dtypes import float_name, has
 from ._imports import when_imported
 
 MAX_PLANS = 4096  # per interface module (its functions share one cache): then the least recent goes
 
 
-_is_compiling = None  # torch.compiler.is_compiling, kept from torch's import on
+def _compiling_while_torch_imports():
+    # torch still importing (or never imported): look it up, never stored here (a trace would guard on it)
+    compiler = getattr(sys.modules.get("torch"), "compiler", None)
+    return compiler is not None and compiler.is_dynamo_compiling()
+
+
+_is_compiling = _compiling_while_torch_imports  # torch.compiler.is_dynamo_compiling once torch is imported
 
 
 def _keep_is_compiling(torch):
+    # is_dynamo_compiling, not is_compiling: the same answer wherever this code runs (Dynamo is
+    # the tracer that runs Python), for half the cost of is_compiling's TorchScript test.
     global _is_compiling
-    _is_compiling = torch.compiler.is_compiling
+    _is_compiling = torch.compiler.is_dynamo_compiling
 
 
 when_imported("torch", _keep_is_compiling, ready=lambda torch: hasattr(torch, "compiler"))
@@ -65,15 +73,12 @@ when_imported("torch", _keep_is_compiling, ready=lambda torch: hasattr(torch, "c
 
 def compiling():
     """True while torch.compile traces the call (the one compiler that traces this Python as bytecode)."""
-    if _is_compiling is not None:
-        return _is_compiling()
-    # torch still importing: look it up (never stored here, which a trace would guard on)
-    compiler = getattr(sys.modules.get("torch"), "compiler", None)
-    return compiler is not None and compiler.is_compiling()
+    return _is_compiling()
 
 
 class Plans:
-    """The plans of one interface function: ``plans(*signature)`` is ``decide(*signature)``, cached.
+    """The plans of one interface function: ``plans(name, a, b, c, *options)`` is
+    ``decide(name, signature(a, b, c), *options)``, cached.
 
     The signature's items are hashable plain values (types, dtypes, ranks, option
     values); they are cached by type too (``1``, ``1.0`` and ``True`` apart). An
@@ -85,11 +90,20 @@ class Plans:
         self.decide = decide
         self._cached = functools.lru_cache(maxsize, typed=True)(decide)
 
-    def __call__(self, *signature):
-        if compiling():
-            return self.decide(*signature)
+    def __call__(self, name, a, b, c, *options):
+        """The plan of function ``name`` for arrays ``a``, ``b`` and ``c`` (None where absent) and
+        ``options``: on the steady-state call, this one frame and a C-level lookup."""
+        if _is_compiling():  # (a symbolic float has no attributes Dynamo can test: signature's getattr)
+            return self.decide(name, signature(a, b, c), *options)
+        try:  # signature(a, b, c), inline: the common case in the fewest steps
+            if c is None:
+                sig = (type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, _NONE, None, None)
+            else:
+                sig = (type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, type(c), c.dtype, c.ndim)
+        except AttributeError:  # a Python value
+            sig = signature(a, b, c)
         try:
-            return self._cached(*signature)
+            return self._cached(name, sig, *options)
         except TypeError:  # an unhashable option
             return None
 
@@ -106,9 +120,12 @@ def signature(a, b, c=None):
             return type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, _NONE, None, None
         except AttributeError:
             pass
-    return (type(a), getattr(a, "dtype", None), getattr(a, "ndim", None),
-            type(b), getattr(b, "dtype", None), getattr(b, "ndim", None),
-            type(c), getattr(c, "dtype", None), getattr(c, "ndim", None))
+    return _described(a) + _described(b) + _described(c)
+
+
+def _described(x):
+    # has, not getattr with a default: a symbolic float under torch.compile can't be asked (a graph break)
+    return (type(x), x.dtype, getattr(x, "ndim", None)) if has(x, "dtype") else (type(x), None, None)
 
 
 _NONE = type(None)
@@ -117,7 +134,8 @@ _NONE = type(None)
 def native(name, *types):
     """The framework's own function ``name`` (``torch.nn.functional.<name>``) when it serves
     arrays of these types exactly as the mirror does, else None (``None`` entries are absent
-    optional arrays)."""
+    optional arrays). Where it serves only some calls of the signature it comes as
+    ``(function, declines)``: ``declines(*arrays)`` is true for a call it leaves to the general path."""
     if compiling():
         # only torch traces this code; the torch backend refuses any other type itself
         # (dispatch's table of types would add a guard per entry to the compiled call)
@@ -154,18 +172,24 @@ def native_kernel(name, sig, same_shape=False, **options):
 
 
 def kernel(fn, same_shape=False, **options):
-    """The plan that calls ``fn(*arrays, **options)``.
+    """The plan that calls ``fn(*arrays, **options)``; ``fn`` may be :func:`native`'s
+    ``(function, declines)``.
 
     ``same_shape``: the first two arrays and the last must have one shape (the mirror warns or
     broadcasts otherwise), checked per call. It returns None, for the general path,
-    when they differ or when ``fn`` raises (the general path raises the exact error).
+    when they differ, when ``declines(*arrays)`` or when ``fn`` raises (the general path raises
+    the exact error).
     """
+    fn, declines = fn if type(fn) is tuple else (fn, None)
+    call = functools.partial(fn, **options) if options else fn  # the options bound once, in C
 
     def run(*arrays):
         if same_shape and (arrays[0].shape != arrays[1].shape or arrays[0].shape != arrays[-1].shape):
             return None
+        if declines is not None and declines(*arrays):
+            return None
         try:
-            return fn(*arrays, **options)
+            return call(*arrays)
         except Exception:
             return None
 

@@ -112,13 +112,50 @@ class _Worker:
         self.log.close()
 
 
-def _cells_parallel(entries, backends, jobs):
+def cache_directory():
+    """Where ``multiloss check`` keeps what outlives a run: ``$MULTILOSS_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/multiloss``, else ``~/.cache/multiloss``."""
+    import os
+
+    explicit = os.environ.get("MULTILOSS_CACHE_DIR")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "multiloss")
+
+
+_ROW_SECONDS = "check-row-seconds.json"  # in the cache: each row's time in the last run, for the order
+
+
+def _row_seconds(cache):
+    import os
+
+    try:
+        with open(os.path.join(cache, _ROW_SECONDS), encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_row_seconds(cache, seconds):
+    import os
+
+    with contextlib.suppress(OSError):
+        os.makedirs(cache, exist_ok=True)
+        with open(os.path.join(cache, _ROW_SECONDS), "w", encoding="utf-8") as f:
+            json.dump({**_row_seconds(cache), **seconds}, f, indent=0, sort_keys=True)
+
+
+def _cells_parallel(entries, backends, jobs, cache=None):
     """As :func:`_cells_inline`, from a pool of ``jobs`` worker processes (:class:`_Worker`).
 
-    Rows are handed out one at a time, in catalog order, to whichever worker is free, so a slow
-    row holds up one worker only; cells arrive as they finish (the caller puts them in order).
-    The workers share one JAX compilation cache, so a program one of them compiled (the same
-    operation on the same shapes, in another row) the others load instead of compiling again.
+    Rows are handed out one at a time to whichever worker is free, the longest first (their
+    times in the last run, kept in ``cache``; rows not timed yet first, then catalog order), so
+    that no long row is left for the end while the other workers wait; cells arrive as they
+    finish (the caller puts them in order). The workers share one JAX and one TensorFlow XLA
+    compilation cache, kept in ``cache`` between runs (None: a temporary one, for this run), so a
+    program compiled once (the same operation on the same shapes, in another row, another worker
+    or an earlier run) is loaded instead of compiled again.
     """
     import queue
     import tempfile
@@ -126,12 +163,17 @@ def _cells_parallel(entries, backends, jobs):
     where = {id(e): i for i, e in enumerate(catalog.ENTRIES)}
     indices = [where[id(e)] for e in entries]
     position = {index: i for i, index in enumerate(indices)}
-    pending = list(reversed(indices))
+    temporary = tempfile.TemporaryDirectory(prefix="multiloss-check-") if cache is None else None
+    cache = cache or temporary.name
+    timed = _row_seconds(cache)
+    keys = {index: _row_key(catalog.ENTRIES[index], backends) for index in indices}
+    longest_first = sorted(indices, key=lambda i: -timed.get(keys[i], float("inf")))  # stable: catalog order
+    pending = list(reversed(longest_first))
     events = queue.Queue()
-    cache = tempfile.TemporaryDirectory(prefix="multiloss-check-jax-")
-    env = _worker_environment(cache.name)
+    env = _worker_environment(cache)
     workers, restarts = set(), {"left": _RESTARTS * jobs}
     got = {}  # worker -> the cells of its current row received so far
+    started, seconds = {}, {}  # worker -> when its row was sent; row key -> its time
 
     def start():
         worker = _Worker(backends, env, events)
@@ -140,6 +182,7 @@ def _cells_parallel(entries, backends, jobs):
 
     def feed(worker):
         got[worker] = set()
+        started[worker] = time.perf_counter()
         if pending:
             worker.send(pending.pop())
         else:
@@ -155,6 +198,7 @@ def _cells_parallel(entries, backends, jobs):
                 got[worker].add(backend)
                 yield position[index], backend, cell
                 if len(got[worker]) == len(backends):
+                    seconds[keys[index]] = round(time.perf_counter() - started[worker], 1)
                     feed(worker)
                 continue
             workers.discard(worker)  # its stdout closed: it finished, or died
@@ -173,7 +217,14 @@ def _cells_parallel(entries, backends, jobs):
     finally:
         for worker in workers:
             worker.kill()
-        cache.cleanup()
+        if temporary is None:
+            _save_row_seconds(cache, seconds)
+        else:
+            temporary.cleanup()
+
+
+def _row_key(entry, backends):
+    return f"{entry.path} [{entry.inputs}, {len(entry.options)} option sets] on {'+'.join(backends)}"
 
 
 def _died(worker, backends):
@@ -181,19 +232,26 @@ def _died(worker, backends):
         f"worker: the process checking {', '.join(backends)} {worker.last_words()} before this row was done"]}
 
 
-def _worker_environment(jax_cache):
+_CACHE_BYTES = 512 * 2**20  # the JAX cache's bound (a whole run writes about 60 MB); then the least recent go
+
+
+def _worker_environment(cache):
     """The workers' environment: this checkout first on the path; one intra-op thread per framework
-    (the inputs are tiny, and the workers already take the cores); the shared JAX cache, every
-    program written to it however fast it compiled."""
+    (the inputs are tiny, and the workers already take the cores); the shared compilation caches
+    under ``cache``: JAX's, every program written to it however fast it compiled, and TensorFlow's
+    XLA cache for ``tf.function(jit_compile=True)``."""
     import os
 
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_checkout(), env.get("PYTHONPATH")]))
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
         env.setdefault(var, "1")
-    env.setdefault("JAX_COMPILATION_CACHE_DIR", jax_cache)
+    env.setdefault("JAX_COMPILATION_CACHE_DIR", os.path.join(cache, "jax"))
     env.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
     env.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
+    env.setdefault("JAX_COMPILATION_CACHE_MAX_SIZE", str(_CACHE_BYTES))
+    tf_cache = f"--tf_xla_persistent_cache_directory={os.path.join(cache, 'tensorflow')}"
+    env["TF_XLA_FLAGS"] = " ".join(filter(None, [env.get("TF_XLA_FLAGS"), tf_cache]))
     return env
 
 
@@ -249,11 +307,12 @@ def _terminal_width():
     return shutil.get_terminal_size((100, 20)).columns
 
 
-def check(entries, backends, fmt, out=None, *, jobs=1, fail_fast=False, progress=False):
+def check(entries, backends, fmt, out=None, *, jobs=1, fail_fast=False, progress=False, cache=None):
     """Check ``entries`` on ``backends`` and report in ``fmt``; 1 if anything failed.
 
-    ``jobs`` > 1 checks rows in that many worker processes (each row on every backend);
-    ``fail_fast`` stops at the first failure; ``progress`` shows a status line
+    ``jobs`` > 1 checks rows in that many worker processes (each row on every backend), which
+    keep their compiled programs and the rows' times in ``cache`` (a directory; None: nothing
+    kept); ``fail_fast`` stops at the first failure; ``progress`` shows a status line
     (for a terminal) while rows are checked.
     """
     out = out or sys.stdout
@@ -263,7 +322,7 @@ def check(entries, backends, fmt, out=None, *, jobs=1, fail_fast=False, progress
     # workers find a row by its catalog index: rows made up by the caller are checked here
     in_catalog = {id(e) for e in entries} <= {id(e) for e in catalog.ENTRIES}
     parallel = jobs > 1 and in_catalog
-    cells = _cells_parallel(entries, backends, jobs) if parallel else _cells_inline(entries, backends)
+    cells = _cells_parallel(entries, backends, jobs, cache) if parallel else _cells_inline(entries, backends)
     printed = complete = 0
     try:
         for index, backend, cell in cells:
@@ -356,6 +415,10 @@ def _add_check(sub, frameworks):
     p.add_argument("--jobs", type=int, default=None,
                    help=f"worker processes checking rows side by side (default: one per core, {_default_jobs()} "
                         "here; 1: everything in this process)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="compile everything afresh and keep nothing; by default the workers keep compiled "
+                        f"programs (JAX, TensorFlow XLA) and rows' times in {cache_directory()} "
+                        "($MULTILOSS_CACHE_DIR), which later runs reuse")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # a pool's process (rows on stdin)
     p.set_defaults(run=_run_check)
 
@@ -399,7 +462,7 @@ def _run_check(args):
         sys.stdout.flush()
     started = time.perf_counter()
     code = check(entries, backends, args.format, jobs=jobs, fail_fast=args.fail_fast,
-                 progress=sys.stdout.isatty())
+                 progress=sys.stdout.isatty(), cache=None if args.no_cache else cache_directory())
     if args.format == "text":
         workers = f"{jobs} worker processes" if jobs > 1 else "one process"
         sys.stdout.write(f"({time.perf_counter() - started:.0f} s, {workers}; deviation = largest |got - expected| "

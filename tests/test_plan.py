@@ -19,11 +19,14 @@ F = torch.nn.functional
 def test_a_signature_is_decided_once_and_the_cache_is_bounded():
     calls = []
     plans = Plans(lambda *key: calls.append(key) or len(calls), maxsize=2)
-    assert plans("a", 1) == plans("a", 1) == 1
-    assert plans("a", True) == 2  # cached by type: 1 and True apart
-    plans("b", 1), plans("c", 1)
+    x = np.zeros((2, 3), np.float32)
+    assert plans("a", x, x, None, 1) == plans("a", x, x, None, 1) == 1
+    assert calls[0][1] == (np.ndarray, x.dtype, 2, np.ndarray, x.dtype, 2, type(None), None, None)
+    assert plans("a", x, x, None, True) == 2  # cached by type: 1 and True apart
+    plans("b", x, x, None, 1), plans("c", x, 1.5, None, 1)
+    assert calls[-1][1][3:6] == (float, None, None)  # a Python value: its type
     assert plans._cached.cache_info().currsize == 2
-    assert plans(["unhashable"]) is None and len(calls) == 4
+    assert plans("a", x, x, None, ["unhashable"]) is None and len(calls) == 4
 
 
 def test_a_batch_size_that_changes_keeps_its_plan():
@@ -44,6 +47,39 @@ def test_plain_torch_calls_equal_the_original_bit_for_bit(dtype):
                            ("cross_entropy", (x, torch.softmax(y, 1)), {"label_smoothing": 0.1}),
                            ("binary_cross_entropy_with_logits", (x, torch.sigmoid(y)), {"reduction": "sum"})]:
         assert torch.equal(getattr(M, name)(*args, **kw), getattr(F, name)(*args, **kw)), name
+
+
+def test_the_planned_rows_equal_the_original_bit_for_bit():
+    # the plans beyond the first ones: unbatched class scores, Gaussian NLL, distances, KL's 'mean'
+    x, y, v = torch.randn(6, 4), torch.randn(6, 4), torch.rand(6, 4) + 0.1
+    t = torch.randint(0, 4, (6,))
+    for name, args, kw in [("nll_loss", (x[0].log_softmax(0), t[0]), {}), ("cross_entropy", (x[0], t[0]), {}),
+                           ("gaussian_nll_loss", (x, y, v), {"full": True}), ("pairwise_distance", (x, y), {"p": 1.5}),
+                           ("triplet_margin_with_distance_loss", (x, y, v), {"swap": True}),
+                           ("kl_div", (x.log_softmax(1), y.softmax(1)), {"reduction": "batchmean"})]:
+        for _ in range(2):  # the call that decides, and the planned one
+            assert torch.equal(getattr(M, name)(*args, **kw), getattr(F, name)(*args, **kw)), name
+
+
+def test_kl_div_mean_by_its_plan_warns_as_torch_does():
+    p, q = torch.randn(3, 4).log_softmax(1), torch.randn(3, 4).softmax(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = F.kl_div(p, q)
+    for fn in (F.kl_div, M.kl_div, M.kl_div):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = fn(p, q)
+        assert torch.equal(out, expected)
+        assert [(str(w.message), w.filename) for w in caught] == [(str(caught[0].message), __file__)], fn
+
+
+def test_a_negative_variance_raises_through_the_plan():
+    x = torch.randn(3, 2)
+    M.gaussian_nll_loss(x, x, torch.ones(3, 2))
+    for fn in (F.gaussian_nll_loss, M.gaussian_nll_loss):
+        with pytest.raises(ValueError, match="negative"):
+            fn(x, x, -torch.ones(3, 2))
 
 
 def test_value_checks_stay_per_call():

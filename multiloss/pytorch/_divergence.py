@@ -10,7 +10,7 @@ from __future__ import annotations
 from .._checks import any_true, concrete, warn
 from .._dispatch import namespace_of
 from .._dtypes import has, is_integer, promote_floats, rounded_to, torch_float_result
-from .._plan import Plans, native_kernel, one_float_dtype, signature
+from .._plan import Plans, native_kernel, one_float_dtype
 from ..losses import divergence
 from ._common import _Loss, broadcast_pair, reduce_torch, torch_legacy_reduction, torch_reduction
 
@@ -21,20 +21,29 @@ KL_MEAN_WARNING = (
 )
 
 
-# name -> the reductions its plan serves (kl_div's 'mean' warns), its options, whether they are plain
+def _number(value):
+    return type(value) in (float, int)
+
+
+# name -> its arrays, the reductions its plan serves, its options, whether they are plain
 _PLAIN = {
-    "kl_div": (("none", "sum", "batchmean"), ("log_target",), lambda log_target: type(log_target) is bool),
-    "poisson_nll_loss": (("none", "mean", "sum"), ("log_input", "full", "eps"), lambda log_input, full, eps:
-                         type(log_input) is bool and type(full) is bool and type(eps) in (float, int)),
+    "kl_div": (2, ("none", "sum", "batchmean", "mean"), ("log_target",), lambda log_target: type(log_target) is bool),
+    "poisson_nll_loss": (2, ("none", "mean", "sum"), ("log_input", "full", "eps"), lambda log_input, full, eps:
+                         type(log_input) is bool and type(full) is bool and _number(eps)),
+    "gaussian_nll_loss": (3, ("none", "mean", "sum"), ("full", "eps"),
+                          lambda full, eps: type(full) is bool and _number(eps)),
 }
 
 
 def _decide(name, sig, reduction, *options):
-    """torch's own function for two plain tensors of one float dtype, rank >= 1 and one shape
-    (checked per call), a reduction that does not warn and plain options: the whole call."""
-    reductions, names, plain = _PLAIN[name]
-    if reduction not in reductions or not plain(*options) or not one_float_dtype(sig, 2) or not sig[2]:
+    """torch's own function for plain tensors of one float dtype, rank >= 1 and one shape
+    (checked per call), a valid reduction and plain options: the whole call. kl_div's 'mean'
+    takes the kernel without F.kl_div's warning, which :func:`kl_div` gives itself."""
+    arrays, reductions, names, plain = _PLAIN[name]
+    if reduction not in reductions or not plain(*options) or not one_float_dtype(sig, arrays) or not sig[2]:
         return None
+    if name == "kl_div" and reduction == "mean":
+        name = "kl_div_unwarned"
     return native_kernel(name, sig, True, reduction=reduction, **dict(zip(names, options)))
 
 
@@ -66,9 +75,11 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     The two arrays broadcast against each other.
     """
     if size_average is None and reduce is None:
-        plan = _PLANS("kl_div", signature(input, target), reduction, log_target)
+        plan = _PLANS("kl_div", input, target, None, reduction, log_target)
         out = None if plan is None else plan(input, target)
         if out is not None:
+            if reduction == "mean":
+                warn(KL_MEAN_WARNING, UserWarning, 2)
             return out
     xp = namespace_of(input, target)
     for name, array in (("input", input), ("target", target)):
@@ -107,7 +118,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     where ``target > 1`` (0 elsewhere, negative targets included). The arrays broadcast.
     """
     if size_average is None and reduce is None:
-        plan = _PLANS("poisson_nll_loss", signature(input, target), reduction, log_input, full, eps)
+        plan = _PLANS("poisson_nll_loss", input, target, None, reduction, log_input, full, eps)
         out = None if plan is None else plan(input, target)
         if out is not None:
             return out
@@ -170,6 +181,10 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     as in PyTorch. A negative ``var`` raises ValueError (checked in eager mode
     only; skipped under jit, tf.function and torch.compile).
     """
+    plan = _PLANS("gaussian_nll_loss", input, target, var, reduction, full, eps)
+    out = None if plan is None else plan(input, target, var)
+    if out is not None:
+        return out
     xp = namespace_of(input, target, var)
     eps = rounded_to(eps, var)  # PyTorch clamps var in its own dtype, before promoting it
     torch_float_result("var", var, "float32")  # that clamp is in place: an integer var can't hold eps

@@ -17,7 +17,7 @@ from .._dtypes import (
     torch_float_result,
     torch_scalar_name,
 )
-from .._plan import Plans, native_kernel, one_float_dtype, signature
+from .._plan import Plans, native_kernel, one_float_dtype
 from .._reduction import TORCH_REDUCTIONS
 from .._shapes import broadcast_shapes, first_mismatch, numel
 from ..losses import margin as margin_math
@@ -107,24 +107,36 @@ _PLAIN = {
     "multi_margin_loss": (lambda sig, p, margin: _indices(sig, 2, 1) and sig[6] is type(None)
                           and type(p) is int and p in (1, 2) and _number(margin), ("p", "margin"), False),
     "multilabel_margin_loss": (lambda sig: _indices(sig, 2, 2), (), True),
+    # with the default distance only (a caller's function is called as the general path calls it)
+    "triplet_margin_with_distance_loss": (lambda sig, margin, swap: one_float_dtype(sig, 3) and _number(margin)
+                                          and margin > 0 and type(swap) is bool, ("margin", "swap"), True),
+    "pairwise_distance": (lambda sig, p, eps, keepdim: one_float_dtype(sig, 2) and sig[2] >= 1 and _number(p)
+                          and _number(eps) and type(keepdim) is bool, ("p", "eps", "keepdim"), True),
 }
+_UNREDUCED = ("pairwise_distance",)  # a distance per pair: no reduction argument
 
 
 def _decide(name, sig, reduction, *options):
     """torch's own function for plain tensors (one float dtype, or float scores with int64
     indices), no weight, a valid reduction and plain options: the whole call."""
     plain, names, same_shape = _PLAIN[name]
-    if reduction not in TORCH_REDUCTIONS or not plain(sig, *options):
+    if not plain(sig, *options):
         return None
-    return native_kernel(name, sig, same_shape, reduction=reduction, **dict(zip(names, options)))
+    options = dict(zip(names, options))
+    if name not in _UNREDUCED:
+        if reduction not in TORCH_REDUCTIONS:
+            return None
+        options["reduction"] = reduction
+    return native_kernel(name, sig, same_shape, **options)
 
 
 _PLANS = Plans(_decide)
 
 
-def _planned(name, arrays, sig, reduction, *options):
-    """The call by its plan (:mod:`multiloss._plan`), or None for the general path."""
-    plan = _PLANS(name, sig, reduction, *options)
+def _planned(name, arrays, third, reduction, *options):
+    """The call on ``arrays`` by its plan (:mod:`multiloss._plan`; ``third`` is the signature's third
+    array, a weight where the call has two), or None for the general path."""
+    plan = _PLANS(name, arrays[0], arrays[1], third, reduction, *options)
     return None if plan is None else plan(*arrays)
 
 
@@ -138,7 +150,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     broadcast against each other.
     """
     if size_average is None and reduce is None:
-        out = _planned("margin_ranking_loss", (input1, input2, target), signature(input1, input2, target),
+        out = _planned("margin_ranking_loss", (input1, input2, target), target,
                        reduction, margin)
         if out is not None:
             return out
@@ -164,7 +176,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     ``(N,)`` gives ``(N, N)``, as in PyTorch.
     """
     if size_average is None and reduce is None:
-        out = _planned("hinge_embedding_loss", (input, target), signature(input, target), reduction, margin)
+        out = _planned("hinge_embedding_loss", (input, target), None, reduction, margin)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)
@@ -182,7 +194,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     the loss is then ``inf``. The target must broadcast to the input's shape.
     """
     if size_average is None and reduce is None:
-        out = _planned("soft_margin_loss", (input, target), signature(input, target), reduction)
+        out = _planned("soft_margin_loss", (input, target), None, reduction)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)
@@ -203,7 +215,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     loss is computed, as in PyTorch.
     """
     if size_average is None and reduce is None:
-        out = _planned("multilabel_soft_margin_loss", (input, target), signature(input, target, weight), reduction)
+        out = _planned("multilabel_soft_margin_loss", (input, target), weight, reduction)
         if out is not None:
             return out
     if size_average is not None or reduce is not None:
@@ -226,7 +238,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     1e-12 is added to each squared norm, so zero vectors give a huge but finite gradient.
     """
     if size_average is None and reduce is None:
-        out = _planned("cosine_embedding_loss", (input1, input2, target), signature(input1, input2, target),
+        out = _planned("cosine_embedding_loss", (input1, input2, target), target,
                        reduction, margin)
         if out is not None:
             return out
@@ -251,6 +263,9 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     ``eps`` is added to the difference (identical vectors are ``eps D**(1/p)``
     apart); ``p = inf`` is the largest absolute difference.
     """
+    out = _planned("pairwise_distance", (x1, x2), None, None, p, eps, keepdim)
+    if out is not None:
+        return out
     xp = namespace_of(x1, x2)
     _check_broadcast(x1, x2)
     return margin_math.pairwise_distance(xp, *promote_floats(xp, x1, x2, integers="float32"), p, eps, keepdim)
@@ -275,7 +290,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     RuntimeError.
     """
     if size_average is None and reduce is None:
-        out = _planned("triplet_margin_loss", (anchor, positive, negative), signature(anchor, positive, negative),
+        out = _planned("triplet_margin_loss", (anchor, positive, negative), negative,
                        reduction, margin, p, eps, swap)
         if out is not None:
             return out
@@ -299,6 +314,11 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     ``distance_function(x, y)`` is called with the caller's arrays, so any function
     of their framework works; the default is :func:`pairwise_distance`.
     """
+    if distance_function is None:
+        out = _planned("triplet_margin_with_distance_loss", (anchor, positive, negative),
+                       negative, reduction, margin, swap)
+        if out is not None:
+            return out
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
     xp = namespace_of(anchor, positive, negative)
@@ -328,7 +348,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     is NaN or 0 here.
     """
     if size_average is None and reduce is None:
-        out = _planned("multi_margin_loss", (input, target), signature(input, target, weight), reduction, p, margin)
+        out = _planned("multi_margin_loss", (input, target), weight, reduction, p, margin)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)
@@ -367,7 +387,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     an empty batch, uninitialised memory in PyTorch, is NaN or 0 here.
     """
     if size_average is None and reduce is None:
-        out = _planned("multilabel_margin_loss", (input, target), signature(input, target), reduction)
+        out = _planned("multilabel_margin_loss", (input, target), None, reduction)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)

@@ -27,11 +27,12 @@ _MATH = {"l1_loss": regression.absolute_error, "mse_loss": regression.squared_er
          "huber_loss": regression.huber, "smooth_l1_loss": regression.smooth_l1}
 
 
-def _decide(name, input_type, input_dtype, target_type, target_dtype, reduction, option=None, value=None):
+def _decide(name, sig, reduction, option=None, value=None):
     """For a pair of arrays of one float dtype and one shape (checked per call), with no weight
     and a valid reduction and option (``delta`` > 0, ``beta`` >= 0), the general path has
     nothing to check, promote or broadcast: on torch, torch's own function is the whole call;
     on NumPy, the loss and its reduction."""
+    input_type, input_dtype, _, target_type, target_dtype, _, _, _, _ = sig
     if reduction not in TORCH_REDUCTIONS or input_dtype != target_dtype or float_name(input_dtype) is None:
         return None
     if option is not None and not (type(value) in (float, int) and (value > 0 or option == "beta" and value == 0)):
@@ -58,8 +59,7 @@ _PLANS = Plans(_decide)
 
 def _planned(name, input, target, reduction, option=None, value=None):
     """The call by its plan (:mod:`multiloss._plan`), or None for the general path."""
-    plan = _PLANS(name, type(input), getattr(input, "dtype", None), type(target), getattr(target, "dtype", None),
-                  reduction, option, value)
+    plan = _PLANS(name, input, target, None, reduction, option, value)
     return None if plan is None else plan(input, target)
 
 

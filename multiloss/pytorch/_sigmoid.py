@@ -18,7 +18,7 @@ from .._dtypes import (
     torch_float_result,
     torch_scalar_name,
 )
-from .._plan import Plans, kernel, native, signature
+from .._plan import Plans, kernel, native
 from .._reduction import TORCH_REDUCTIONS
 from .._shapes import broadcast_shapes, first_mismatch
 from ..losses import sigmoid
@@ -100,7 +100,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     or NaN; that value check runs in eager mode only (skipped under jit).
     """
     if size_average is None and reduce is None:
-        plan = _PLANS("binary_cross_entropy", signature(input, target, weight), reduction)
+        plan = _PLANS("binary_cross_entropy", input, target, weight, reduction)
         out = None if plan is None else plan(input, target)
         if out is not None:
             return out
@@ -138,7 +138,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     PyTorch gives (NaN except ``+inf`` with target 0, which is inf).
     """
     if size_average is None and reduce is None and pos_weight is None:
-        plan = _PLANS("binary_cross_entropy_with_logits", signature(input, target, weight), reduction)
+        plan = _PLANS("binary_cross_entropy_with_logits", input, target, weight, reduction)
         out = None if plan is None else plan(input, target)
         if out is not None:
             return out

@@ -15,7 +15,7 @@ import operator
 
 from .._dispatch import namespace_of
 from .._dtypes import dtype_name, float_name, promote_floats, torch_float_kernel, torch_scalar_name
-from .._plan import Plans, concrete_backend, kernel, native, signature
+from .._plan import Plans, concrete_backend, kernel, native
 from .._reduction import TORCH_REDUCTIONS
 from .._shapes import numel
 from ..losses import softmax
@@ -61,12 +61,12 @@ def _check_smoothing(label_smoothing):
 
 def _decide(name, sig, ignore_index, reduction, label_smoothing=0.0):
     """torch's own ``cross_entropy`` / ``nll_loss`` for plain tensors with no weight and valid
-    options: float scores of rank >= 2 with int64 class indices of one rank less, or (for
+    options: float scores of rank >= 1 with int64 class indices of one rank less, or (for
     ``cross_entropy``) probabilities of the scores' dtype and shape (checked per call)."""
     input_type, input_dtype, ndim, target_type, target_dtype, target_ndim, weight_type, _, _ = sig
     if (weight_type is not type(None) or type(ignore_index) is not int or reduction not in TORCH_REDUCTIONS
             or type(label_smoothing) not in (float, int) or not 0 <= label_smoothing <= 1
-            or ndim is None or ndim < 2 or float_name(input_dtype) is None):
+            or ndim is None or ndim < 1 or float_name(input_dtype) is None):
         return None
     probabilities = target_ndim == ndim and target_dtype == input_dtype and name == "cross_entropy"
     if not probabilities and (target_ndim != ndim - 1 or dtype_name(target_dtype) != "int64"):
@@ -204,7 +204,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     raises IndexError in eager mode; under jit the check is skipped.
     """
     if size_average is None and reduce is None:
-        plan = _PLANS("nll_loss", signature(input, target, weight), ignore_index, reduction)
+        plan = _PLANS("nll_loss", input, target, weight, ignore_index, reduction)
         out = None if plan is None else plan(input, target)
         if out is not None:
             return out
@@ -253,7 +253,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     with the mean over ``N * d1 * ... * dK``. The index range is checked in eager mode only.
     """
     if size_average is None and reduce is None:
-        plan = _PLANS("cross_entropy", signature(input, target, weight), ignore_index, reduction, label_smoothing)
+        plan = _PLANS("cross_entropy", input, target, weight, ignore_index, reduction, label_smoothing)
         out = None if plan is None else plan(input, target)
         if out is not None:
             return out
