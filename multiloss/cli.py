@@ -232,7 +232,27 @@ def _died(worker, backends):
         f"worker: the process checking {', '.join(backends)} {worker.last_words()} before this row was done"]}
 
 
-_CACHE_BYTES = 512 * 2**20  # the JAX cache's bound (a whole run writes about 60 MB); then the least recent go
+_CACHE_BYTES = 512 * 2**20  # each compilation cache's bound (a whole run writes about 60 MB to JAX's)
+
+
+def _trim(directory, max_bytes=_CACHE_BYTES):
+    """The least recently written files of ``directory`` removed until it holds ``max_bytes``, once
+    per run. (JAX's own bound, ``jax_compilation_cache_max_size``, lists the whole directory on
+    every write: quadratic in a run that writes ten thousand small programs.)"""
+    import os
+
+    try:
+        files = [(entry.stat().st_mtime, entry.stat().st_size, entry.path)
+                 for entry in os.scandir(directory) if entry.is_file()]
+    except OSError:  # not there yet
+        return
+    total = sum(size for _, size, _ in files)
+    for _, size, path in sorted(files):
+        if total <= max_bytes:
+            break
+        with contextlib.suppress(OSError):
+            os.remove(path)
+            total -= size
 
 
 def _worker_environment(cache):
@@ -249,7 +269,8 @@ def _worker_environment(cache):
     env.setdefault("JAX_COMPILATION_CACHE_DIR", os.path.join(cache, "jax"))
     env.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
     env.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
-    env.setdefault("JAX_COMPILATION_CACHE_MAX_SIZE", str(_CACHE_BYTES))
+    for framework in ("jax", "tensorflow"):
+        _trim(os.path.join(cache, framework))
     tf_cache = f"--tf_xla_persistent_cache_directory={os.path.join(cache, 'tensorflow')}"
     env["TF_XLA_FLAGS"] = " ".join(filter(None, [env.get("TF_XLA_FLAGS"), tf_cache]))
     return env
