@@ -167,8 +167,7 @@ def _cells_parallel(entries, backends, jobs, cache=None):
     cache = cache or temporary.name
     timed = _row_seconds(cache)
     keys = {index: _row_key(catalog.ENTRIES[index], backends) for index in indices}
-    longest_first = sorted(indices, key=lambda i: -timed.get(keys[i], float("inf")))  # stable: catalog order
-    pending = list(reversed(longest_first))
+    pending = list(reversed(_longest_first(indices, keys, timed)))
     events = queue.Queue()
     env = _worker_environment(cache)
     workers, restarts = set(), {"left": _RESTARTS * jobs}
@@ -221,6 +220,12 @@ def _cells_parallel(entries, backends, jobs, cache=None):
             _save_row_seconds(cache, seconds)
         else:
             temporary.cleanup()
+
+
+def _longest_first(indices, keys, timed):
+    """Rows by their time in the last run (``timed``, by row key), the longest first; rows not timed
+    yet lead; ties keep catalog order."""
+    return sorted(indices, key=lambda i: -timed.get(keys[i], float("inf")))
 
 
 def _row_key(entry, backends):

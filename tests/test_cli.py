@@ -3,6 +3,7 @@
 import dataclasses
 import io
 import json
+import os
 
 import pytest
 
@@ -115,6 +116,34 @@ def test_worker_processes_give_the_same_cells_in_the_same_order_as_one_process()
     assert "\r\033[K[3/3 rows, ~0 s left]" in text
     table = [line.split()[0] for line in text.replace("\r\033[K", "\n").splitlines() if line.endswith(" ")]
     assert table == ["tf.nn.l2_loss", "keras.MAPE", "tf.nn.log_poisson_loss"]
+
+
+def test_a_kept_cache_times_the_rows_and_orders_the_next_run_longest_first(tmp_path, monkeypatch):
+    rows = _cheap_rows()
+    report = io.StringIO()
+    assert cli.check(rows, ["numpy"], "json", report, jobs=2, cache=str(tmp_path)) == 0
+    timed = json.loads((tmp_path / "check-row-seconds.json").read_text())
+    keys = [cli._row_key(row, ["numpy"]) for row in rows]
+    assert sorted(timed) == sorted(keys) and all(seconds >= 0 for seconds in timed.values())
+    # the report keeps catalog order whichever row went first
+    assert [r["loss"] for r in json.loads(report.getvalue())["results"]] == [
+        "tf.nn.l2_loss", "keras.MAPE", "tf.nn.log_poisson_loss"]
+    by_key = dict(zip(range(3), keys))
+    assert cli._longest_first([0, 1, 2], by_key, {keys[0]: 1.0, keys[1]: 9.0, keys[2]: 5.0}) == [1, 2, 0]
+    assert cli._longest_first([0, 1, 2], by_key, {keys[1]: 9.0}) == [0, 2, 1]  # not timed yet: first
+    env = cli._worker_environment(str(tmp_path))
+    assert env["JAX_COMPILATION_CACHE_DIR"] == os.environ.get("JAX_COMPILATION_CACHE_DIR", str(tmp_path / "jax"))
+    assert f"--tf_xla_persistent_cache_directory={tmp_path / 'tensorflow'}" in env["TF_XLA_FLAGS"]
+
+
+def test_a_cache_over_its_bound_loses_its_oldest_files(tmp_path):
+    for age, name in enumerate(["new", "middle", "old"]):
+        path = tmp_path / name
+        path.write_bytes(b"x" * 100)
+        os.utime(path, (1e9 - age * 1000, 1e9 - age * 1000))
+    cli._trim(str(tmp_path), max_bytes=250)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["middle", "new"]
+    cli._trim(str(tmp_path / "absent"), max_bytes=0)  # nothing there yet: nothing to do
 
 
 def test_a_worker_that_dies_fails_its_rows_and_says_how(monkeypatch):
