@@ -59,8 +59,9 @@ def _in_transform(*arrays):
 
 def _empty_batch(x, y):
     # The mean or sum of no samples is uninitialised memory in the margin kernels; the
-    # mirror gives NaN or 0.
-    return x.ndim == 0 or x.shape[0] == 0 or _transforms_active()
+    # mirror gives NaN or 0. (No elements at all: no samples, or no classes, which the general
+    # path refuses as torch does; a 0-d input, one sample of one class, is the general path's too.)
+    return not (x.ndim and x.numel()) or _transforms_active()
 
 
 # The native functions that decline some calls of a plain signature (multiloss._plan.kernel

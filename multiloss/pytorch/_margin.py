@@ -133,13 +133,6 @@ def _decide(name, sig, reduction, *options):
 _PLANS = Plans(_decide)
 
 
-def _planned(name, arrays, third, reduction, *options):
-    """The call on ``arrays`` by its plan (:mod:`multiloss._plan`; ``third`` is the signature's third
-    array, a weight where the call has two), or None for the general path."""
-    plan = _PLANS(name, arrays[0], arrays[1], third, reduction, *options)
-    return None if plan is None else plan(*arrays)
-
-
 # -- pairs and embeddings ------------------------------------------------------------------------
 
 
@@ -150,8 +143,8 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     broadcast against each other.
     """
     if size_average is None and reduce is None:
-        out = _planned("margin_ranking_loss", (input1, input2, target), target,
-                       reduction, margin)
+        plan = _PLANS("margin_ranking_loss", input1, input2, target, reduction, margin)
+        out = None if plan is None else plan(input1, input2, target)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)
@@ -176,7 +169,8 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     ``(N,)`` gives ``(N, N)``, as in PyTorch.
     """
     if size_average is None and reduce is None:
-        out = _planned("hinge_embedding_loss", (input, target), None, reduction, margin)
+        plan = _PLANS("hinge_embedding_loss", input, target, None, reduction, margin)
+        out = None if plan is None else plan(input, target)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)
@@ -194,7 +188,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     the loss is then ``inf``. The target must broadcast to the input's shape.
     """
     if size_average is None and reduce is None:
-        out = _planned("soft_margin_loss", (input, target), None, reduction)
+        plan = _PLANS("soft_margin_loss", input, target, None, reduction)
+        out = None if plan is None else plan(input, target)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)
@@ -215,7 +210,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     loss is computed, as in PyTorch.
     """
     if size_average is None and reduce is None:
-        out = _planned("multilabel_soft_margin_loss", (input, target), weight, reduction)
+        plan = _PLANS("multilabel_soft_margin_loss", input, target, weight, reduction)
+        out = None if plan is None else plan(input, target)
         if out is not None:
             return out
     if size_average is not None or reduce is not None:
@@ -238,8 +234,8 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     1e-12 is added to each squared norm, so zero vectors give a huge but finite gradient.
     """
     if size_average is None and reduce is None:
-        out = _planned("cosine_embedding_loss", (input1, input2, target), target,
-                       reduction, margin)
+        plan = _PLANS("cosine_embedding_loss", input1, input2, target, reduction, margin)
+        out = None if plan is None else plan(input1, input2, target)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)
@@ -263,7 +259,8 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     ``eps`` is added to the difference (identical vectors are ``eps D**(1/p)``
     apart); ``p = inf`` is the largest absolute difference.
     """
-    out = _planned("pairwise_distance", (x1, x2), None, None, p, eps, keepdim)
+    plan = _PLANS("pairwise_distance", x1, x2, None, None, p, eps, keepdim)
+    out = None if plan is None else plan(x1, x2)
     if out is not None:
         return out
     xp = namespace_of(x1, x2)
@@ -290,8 +287,8 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     RuntimeError.
     """
     if size_average is None and reduce is None:
-        out = _planned("triplet_margin_loss", (anchor, positive, negative), negative,
-                       reduction, margin, p, eps, swap)
+        plan = _PLANS("triplet_margin_loss", anchor, positive, negative, reduction, margin, p, eps, swap)
+        out = None if plan is None else plan(anchor, positive, negative)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)
@@ -315,8 +312,8 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     of their framework works; the default is :func:`pairwise_distance`.
     """
     if distance_function is None:
-        out = _planned("triplet_margin_with_distance_loss", (anchor, positive, negative),
-                       negative, reduction, margin, swap)
+        plan = _PLANS("triplet_margin_with_distance_loss", anchor, positive, negative, reduction, margin, swap)
+        out = None if plan is None else plan(anchor, positive, negative)
         if out is not None:
             return out
     if reduction not in ("mean", "sum", "none"):
@@ -348,7 +345,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     is NaN or 0 here.
     """
     if size_average is None and reduce is None:
-        out = _planned("multi_margin_loss", (input, target), weight, reduction, p, margin)
+        plan = _PLANS("multi_margin_loss", input, target, weight, reduction, p, margin)
+        out = None if plan is None else plan(input, target)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)
@@ -387,7 +385,8 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     an empty batch, uninitialised memory in PyTorch, is NaN or 0 here.
     """
     if size_average is None and reduce is None:
-        out = _planned("multilabel_margin_loss", (input, target), None, reduction)
+        plan = _PLANS("multilabel_margin_loss", input, target, None, reduction)
+        out = None if plan is None else plan(input, target)
         if out is not None:
             return out
     reduction = torch_reduction(reduction, size_average, reduce)
