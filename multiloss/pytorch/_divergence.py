@@ -10,7 +10,7 @@ from __future__ import annotations
 from .._checks import any_true, concrete, warn
 from .._dispatch import namespace_of
 from .._dtypes import has, is_integer, promote_floats, rounded_to, torch_float_result
-from .._plan import Plans, native_kernel, one_float_dtype
+from .._plan import Plans, native_kernel, one_float_dtype, plain_number
 from ..losses import divergence
 from ._common import _Loss, broadcast_pair, reduce_torch, torch_legacy_reduction, torch_reduction
 
@@ -21,17 +21,13 @@ KL_MEAN_WARNING = (
 )
 
 
-def _number(value):
-    return type(value) in (float, int)
-
-
 # name -> its arrays, the reductions its plan serves, its options, whether they are plain
 _PLAIN = {
     "kl_div": (2, ("none", "sum", "batchmean", "mean"), ("log_target",), lambda log_target: type(log_target) is bool),
     "poisson_nll_loss": (2, ("none", "mean", "sum"), ("log_input", "full", "eps"), lambda log_input, full, eps:
-                         type(log_input) is bool and type(full) is bool and _number(eps)),
+                         type(log_input) is bool and type(full) is bool and plain_number(eps)),
     "gaussian_nll_loss": (3, ("none", "mean", "sum"), ("full", "eps"),
-                          lambda full, eps: type(full) is bool and _number(eps)),
+                          lambda full, eps: type(full) is bool and plain_number(eps)),
 }
 
 

@@ -17,7 +17,7 @@ from .._dtypes import (
     torch_float_result,
     torch_scalar_name,
 )
-from .._plan import Plans, native_kernel, one_float_dtype
+from .._plan import Plans, native_kernel, one_float_dtype, plain_number
 from .._reduction import TORCH_REDUCTIONS
 from .._shapes import broadcast_shapes, first_mismatch, numel
 from ..losses import margin as margin_math
@@ -83,10 +83,6 @@ def _as_matrix(xp, x):
 # -- plans ---------------------------------------------------------------------------------------
 
 
-def _number(value):
-    return type(value) in (float, int)
-
-
 def _indices(sig, input_ndim, target_ndim):
     # float32 or float64 scores (torch's CPU margin kernels have no half precision) and int64 indices
     return (sig[2] == input_ndim and sig[5] == target_ndim and dtype_name(sig[4]) == "int64"
@@ -96,22 +92,22 @@ def _indices(sig, input_ndim, target_ndim):
 # name -> (whether a signature and its options are plain, the options' names, one shape for all arrays)
 _PLAIN = {
     "soft_margin_loss": (lambda sig: one_float_dtype(sig, 2), (), True),
-    "hinge_embedding_loss": (lambda sig, margin: one_float_dtype(sig, 2) and _number(margin), ("margin",), True),
-    "margin_ranking_loss": (lambda sig, margin: one_float_dtype(sig, 3) and _number(margin), ("margin",), True),
+    "hinge_embedding_loss": (lambda sig, margin: one_float_dtype(sig, 2) and plain_number(margin), ("margin",), True),
+    "margin_ranking_loss": (lambda sig, margin: one_float_dtype(sig, 3) and plain_number(margin), ("margin",), True),
     "multilabel_soft_margin_loss": (lambda sig: one_float_dtype(sig, 2) and sig[6] is type(None), (), True),
     "cosine_embedding_loss": (lambda sig, margin: one_float_dtype(sig, 3) and sig[2] == 2 and sig[8] == 1
-                              and _number(margin), ("margin",), False),
-    "triplet_margin_loss": (lambda sig, margin, p, eps, swap: one_float_dtype(sig, 3) and _number(margin)
-                            and margin > 0 and _number(p) and _number(eps) and type(swap) is bool,
+                              and plain_number(margin), ("margin",), False),
+    "triplet_margin_loss": (lambda sig, margin, p, eps, swap: one_float_dtype(sig, 3) and plain_number(margin)
+                            and margin > 0 and plain_number(p) and plain_number(eps) and type(swap) is bool,
                             ("margin", "p", "eps", "swap"), True),
     "multi_margin_loss": (lambda sig, p, margin: _indices(sig, 2, 1) and sig[6] is type(None)
-                          and type(p) is int and p in (1, 2) and _number(margin), ("p", "margin"), False),
+                          and type(p) is int and p in (1, 2) and plain_number(margin), ("p", "margin"), False),
     "multilabel_margin_loss": (lambda sig: _indices(sig, 2, 2), (), True),
     # with the default distance only (a caller's function is called as the general path calls it)
-    "triplet_margin_with_distance_loss": (lambda sig, margin, swap: one_float_dtype(sig, 3) and _number(margin)
+    "triplet_margin_with_distance_loss": (lambda sig, margin, swap: one_float_dtype(sig, 3) and plain_number(margin)
                                           and margin > 0 and type(swap) is bool, ("margin", "swap"), True),
-    "pairwise_distance": (lambda sig, p, eps, keepdim: one_float_dtype(sig, 2) and sig[2] >= 1 and _number(p)
-                          and _number(eps) and type(keepdim) is bool, ("p", "eps", "keepdim"), True),
+    "pairwise_distance": (lambda sig, p, eps, keepdim: one_float_dtype(sig, 2) and sig[2] >= 1 and plain_number(p)
+                          and plain_number(eps) and type(keepdim) is bool, ("p", "eps", "keepdim"), True),
 }
 _UNREDUCED = ("pairwise_distance",)  # a distance per pair: no reduction argument
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._dispatch import namespace_of
 from .._dtypes import float_name, has, promote_floats, torch_float_kernel
-from .._plan import Plans, concrete_backend, kernel, native
+from .._plan import Plans, concrete_backend, kernel, native, plain_number
 from .._reduction import TORCH_REDUCTIONS, reduce
 from ..losses import regression
 from ._common import (
@@ -35,7 +35,7 @@ def _decide(name, sig, reduction, option=None, value=None):
     input_type, input_dtype, _, target_type, target_dtype, _, _, _, _ = sig
     if reduction not in TORCH_REDUCTIONS or input_dtype != target_dtype or float_name(input_dtype) is None:
         return None
-    if option is not None and not (type(value) in (float, int) and (value > 0 or option == "beta" and value == 0)):
+    if option is not None and not (plain_number(value) and (value > 0 or option == "beta" and value == 0)):
         return None
     options = {} if option is None else {option: value}
     fn = native(name, input_type, target_type)

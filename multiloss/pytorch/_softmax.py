@@ -15,7 +15,7 @@ import operator
 
 from .._dispatch import namespace_of
 from .._dtypes import dtype_name, float_name, promote_floats, torch_float_kernel, torch_scalar_name
-from .._plan import Plans, concrete_backend, kernel, native
+from .._plan import Plans, concrete_backend, kernel, native, plain_number
 from .._reduction import TORCH_REDUCTIONS
 from .._shapes import numel
 from ..losses import softmax
@@ -65,7 +65,7 @@ def _decide(name, sig, ignore_index, reduction, label_smoothing=0.0):
     ``cross_entropy``) probabilities of the scores' dtype and shape (checked per call)."""
     input_type, input_dtype, ndim, target_type, target_dtype, target_ndim, weight_type, _, _ = sig
     if (weight_type is not type(None) or type(ignore_index) is not int or reduction not in TORCH_REDUCTIONS
-            or type(label_smoothing) not in (float, int) or not 0 <= label_smoothing <= 1
+            or not plain_number(label_smoothing) or not 0 <= label_smoothing <= 1
             or ndim is None or ndim < 1 or float_name(input_dtype) is None):
         return None
     probabilities = target_ndim == ndim and target_dtype == input_dtype and name == "cross_entropy"
