@@ -72,6 +72,9 @@ written in standard names only and are what the strict test runs):
   ``max(x, 0) - x y + log1p(exp(-|x|))``, with its gradient at ``x = 0`` and its values at infinite logits.
 - ``half_sum_of_squares(x)``: ``sum(x**2) / 2`` (TensorFlow's ``l2_loss``), in the dtype of ``x``.
 - ``stop_gradient(x)``: ``x``, seen by autodiff as a constant.
+- ``differentiable``: False where no autodiff sees the arrays (NumPy): the math may then leave out a
+  term that is exactly zero in value and is there for the gradient only (a where that guards a
+  square root's slope, ``(p - stop_gradient(p)) * slope``).
 - ``scan(step, carry, xs, keep=False)``: ``carry = step(carry, x)`` for each ``x`` along the leading
   axis of the arrays of the tuple ``xs``, differentiable and one program when compiled (``lax.scan``,
   ``tf.while_loop``, a Python loop); returns the last carry, and with ``keep`` also every carry stacked.
@@ -154,6 +157,7 @@ EXTENSIONS = (
     "sigmoid_cross_entropy",
     "half_sum_of_squares",
     "stop_gradient",
+    "differentiable",
     "scan",
     "squared_difference",
     "huber",

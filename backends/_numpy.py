@@ -8,6 +8,7 @@ from ._base import Backend
 
 class NumpyBackend(Backend):
     name = "numpy"
+    differentiable = False  # no autodiff: the terms that only shape a gradient are left out
 
     # softplus and log_sigmoid keep the generic formulas (numpy.logaddexp is one pass, but a scalar
     # loop, no SIMD: 180 ms against 20 ms for the generic passes on 1e6 float32 elements), op for
@@ -70,10 +71,14 @@ class NumpyBackend(Backend):
     ones_like = staticmethod(np.ones_like)
 
     def clip(self, x, /, min=None, max=None):
-        # np.clip directly: the compat wrapper costs ten times the op on small arrays.
+        # np.clip is minimum(maximum(x, min), max), by its docs, and so are these two ufuncs (NaN
+        # stays NaN), without the Python of np.clip (3 µs, against 1 µs per ufunc; the compat
+        # wrapper costs ten times the op on small arrays).
         if min is None and max is None:
             return x
-        out = np.clip(x, min, max)
+        out = x if min is None else np.maximum(x, min)
+        if max is not None:
+            out = np.minimum(out, max)
         # NumPy widens a bfloat16 array clipped by Python floats to float32; the standard keeps x's dtype.
         # (kind "V" first: reading a dtype's .name builds it anew, several µs; NumPy's own kinds are letters.)
         return out.astype(x.dtype, copy=False) if x.dtype.kind == "V" and x.dtype.name in _ML_FLOATS else out

@@ -156,7 +156,12 @@ def torch_float_result(name, array, result_dtype):
 def rounded_to(value, array):
     """A Python float rounded to ``array``'s float dtype (unchanged for other arrays and numbers):
     the bound a clamp in that dtype really applies."""
-    name = _float_name(array)
+    return rounded_to_dtype(value, array.dtype if has(array, "dtype") else None)
+
+
+def rounded_to_dtype(value, dtype):
+    """:func:`rounded_to` an array of ``dtype`` (None: unchanged)."""
+    name = float_name(dtype)
     if name is None:
         return value
     import numpy as np  # here, not at the top: importing multiloss imports no array library

@@ -166,8 +166,13 @@ def plain_number(value):
 
 def one_float_dtype(sig, count):
     """Whether the first ``count`` arrays of a :func:`signature` share one floating dtype."""
-    dtype = sig[1]
-    return float_name(dtype) is not None and all(sig[3 * i + 1] == dtype for i in range(1, count))
+    return all(same_float_dtype(sig[1], sig[3 * i + 1]) for i in range(1, count))
+
+
+def same_float_dtype(a, b):
+    """Whether two dtypes of a :func:`signature` are one floating dtype (None, a Python value's,
+    is none: NumPy's float64 dtype compares equal to None, ``np.dtype(None)`` being float64)."""
+    return a is not None and b is not None and a == b and float_name(a) is not None
 
 
 def native_kernel(name, sig, same_shape=False, **options):
@@ -175,6 +180,16 @@ def native_kernel(name, sig, same_shape=False, **options):
     :func:`signature` ``sig``, or None where it has none."""
     fn = native(name, *sig[0::3])
     return None if fn is None else kernel(fn, same_shape, **options)
+
+
+def kernel_for(name, sig, math, same_shape=False, **options):
+    """The plan of a plain signature ``sig``: :func:`native_kernel` where the framework has its own
+    function ``name``, :func:`math_kernel` of ``math`` on a concrete backend, else None."""
+    plan = native_kernel(name, sig, same_shape, **options)
+    if plan is None:
+        xp = concrete_backend(*sig[0::3])
+        plan = None if xp is None else math_kernel(xp, math, same_shape, **options)
+    return plan
 
 
 def kernel(fn, same_shape=False, **options):
@@ -200,3 +215,11 @@ def kernel(fn, same_shape=False, **options):
             return None
 
     return run
+
+
+def math_kernel(xp, math, same_shape=False, **options):
+    """The plan on a backend whose arrays are always concrete (:func:`concrete_backend`, NumPy):
+    ``math(xp, *arrays, **options)``, the general path's own computation after its checks (one
+    function that both call), with every decision of the signature taken; as :func:`kernel`,
+    None where the shapes differ or ``math`` raises (a value check: the general path raises it)."""
+    return kernel(functools.partial(math, xp), same_shape, **options)

@@ -96,9 +96,12 @@ def gaussian_nll(xp, input, target, var, eps=1e-6, full=False):
     value is ``stop_gradient(eps) + (var - stop_gradient(var))``: exactly eps,
     with derivative 1. The where keeps ``var`` itself (exact, and inf stays inf) elsewhere.
     """
-    low = var < eps
-    floor = xp.stop_gradient(xp.clip(var, min=eps)) + (var - xp.stop_gradient(var))
-    var = xp.where(low, floor, var)
+    if xp.differentiable:
+        low = var < eps
+        floor = xp.stop_gradient(xp.clip(var, min=eps)) + (var - xp.stop_gradient(var))
+        var = xp.where(low, floor, var)
+    else:
+        var = xp.clip(var, min=eps)
     diff = input - target
     loss = 0.5 * (xp.log(var) + diff * diff / var)
     if full:

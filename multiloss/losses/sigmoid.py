@@ -43,6 +43,8 @@ def torch_probability_bce(xp, probs, target):
     log_p = xp.clip(xp.log(fixed), min=TORCH_LOG_FLOOR)
     log_q = xp.clip(xp.log1p(-fixed), min=TORCH_LOG_FLOOR)
     value = -(target * log_p + (1 - target) * log_q)
+    if not xp.differentiable:
+        return value
     slope = xp.stop_gradient((fixed - target) / xp.clip((1 - fixed) * fixed, min=TORCH_GRAD_EPS))
     return value + (probs - fixed) * slope
 

@@ -49,6 +49,17 @@ def reduce_torch(xp, loss, reduction, weights=None):
     return reduce(xp, loss, reduction, weights, empty="nan")
 
 
+def reduced(loss, **fixed):
+    """``loss(xp, *arrays, **options)`` of float arrays, reduced by the keyword ``reduction``
+    (``"none"``, ``"mean"`` or ``"sum"``): a NumPy plan's math (:func:`multiloss._plan.math_kernel`),
+    the general path's last step once its checks have passed."""
+
+    def math(xp, *arrays, reduction, **options):
+        return reduce(xp, loss(xp, *arrays, **fixed, **options), reduction, empty="nan")
+
+    return math
+
+
 def check_weight_size(weight, input):
     if tuple(weight.shape) != tuple(input.shape):
         raise ValueError("Weights and input must have the same size.")

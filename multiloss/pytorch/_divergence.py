@@ -9,10 +9,25 @@ from __future__ import annotations
 
 from .._checks import any_true, concrete, warn
 from .._dispatch import namespace_of
-from .._dtypes import has, is_integer, promote_floats, rounded_to, torch_float_result
-from .._plan import Plans, native_kernel, one_float_dtype, plain_number
+from .._dtypes import (
+    has,
+    is_integer,
+    promote_floats,
+    rounded_to,
+    rounded_to_dtype,
+    torch_float_result,
+)
+from .._plan import Plans, kernel_for, one_float_dtype, plain_number
+from .._reduction import reduce
 from ..losses import divergence
-from ._common import _Loss, broadcast_pair, reduce_torch, torch_legacy_reduction, torch_reduction
+from ._common import (
+    _Loss,
+    broadcast_pair,
+    reduce_torch,
+    reduced,
+    torch_legacy_reduction,
+    torch_reduction,
+)
 
 KL_MEAN_WARNING = (
     "reduction: 'mean' divides the total loss by both the batch size and the support size."
@@ -31,16 +46,50 @@ _PLAIN = {
 }
 
 
+def _kl(xp, input, target, reduction, log_target=False):
+    """kl_div of checked arrays of one shape, by a reduction PyTorch names (no legacy one)."""
+    pointwise = divergence.kl_div_log_target if log_target else divergence.kl_div
+    out = reduce(xp, pointwise(xp, input, target), "sum" if reduction == "batchmean" else reduction, empty="nan")
+    return _per_sample(xp, input, out) if reduction == "batchmean" and xp.ndim(input) != 0 else out
+
+
+def _per_sample(xp, input, total):
+    """``total`` over the batch size, ``input.shape[0]``; an empty batch gives 0/0 = NaN."""
+    batch = input.shape[0]
+    if batch is None:
+        return total / _run_time_length(xp, input, total.dtype)
+    return total / batch if batch != 0 else total * float("nan")
+
+
+def _poisson(xp, input, target, log_input=True, full=False, eps=1e-8):
+    """poisson_nll_loss of checked arrays, per element."""
+    loss = divergence.poisson_nll(xp, input, target, log_input, eps)
+    return loss + divergence.stirling(xp, target, zero_negative=True) if full else loss
+
+
+def _gaussian(xp, input, target, var, full=False, eps=1e-6):
+    # arrays of one float dtype and shape, the plan's signature; var's sign is checked per call
+    return divergence.gaussian_nll(xp, input, target, _check_var(xp, input, var), eps, full)
+
+
+# name -> the general path's math once its checks have passed: a NumPy plan (:func:`_plan.math_kernel`)
+_MATH = {"kl_div": _kl, "kl_div_unwarned": _kl, "poisson_nll_loss": reduced(_poisson),
+         "gaussian_nll_loss": reduced(_gaussian)}
+
+
 def _decide(name, sig, reduction, *options):
-    """torch's own function for plain tensors of one float dtype, rank >= 1 and one shape
-    (checked per call), a valid reduction and plain options: the whole call. kl_div's 'mean'
-    takes the kernel without F.kl_div's warning, which :func:`kl_div` gives itself."""
+    """For plain arrays of one float dtype, rank >= 1 and one shape (checked per call), a valid
+    reduction and plain options: torch's own function on torch, the math on NumPy. kl_div's
+    'mean' takes the kernel without F.kl_div's warning, which :func:`kl_div` gives itself."""
     arrays, reductions, names, plain = _PLAIN[name]
     if reduction not in reductions or not plain(*options) or not one_float_dtype(sig, arrays) or not sig[2]:
         return None
+    options = dict(zip(names, options))
     if name == "kl_div" and reduction == "mean":
         name = "kl_div_unwarned"
-    return native_kernel(name, sig, True, reduction=reduction, **dict(zip(names, options)))
+    if name == "gaussian_nll_loss":  # PyTorch clamps var in var's own dtype
+        options["eps"] = rounded_to_dtype(options["eps"], sig[7])
+    return kernel_for(name, sig, _MATH[name], True, reduction=reduction, **options)
 
 
 _PLANS = Plans(_decide)
@@ -90,11 +139,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     out = reduce_torch(xp, pointwise(xp, log_q, target), applied)
     if reduction == "batchmean" and xp.ndim(input) != 0:
         # PyTorch divides by the input's first dimension, after whatever reduction applied
-        # (legacy size_average/reduce included); an empty batch gives 0/0 = NaN.
-        batch = input.shape[0]
-        if batch is None:
-            return out / _run_time_length(xp, input, out.dtype)
-        return out / batch if batch != 0 else out * float("nan")
+        # (legacy size_average/reduce included)
+        return _per_sample(xp, input, out)
     return out
 
 
@@ -127,10 +173,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         # poisson_nll_loss checks the three names itself: 'elementwise_mean' is refused too.
         raise ValueError(f"{reduction} is not a valid value for reduction")
     target, input = broadcast_pair(xp, target, input)
-    loss = divergence.poisson_nll(xp, input, target, log_input, eps)
-    if full:
-        loss = loss + divergence.stirling(xp, target, zero_negative=True)
-    return reduce_torch(xp, loss, reduction)
+    return reduce_torch(xp, _poisson(xp, input, target, log_input, full, eps), reduction)
 
 
 def _check_var(xp, input, var):

@@ -17,7 +17,7 @@ from .._dtypes import (
     torch_float_result,
     torch_scalar_name,
 )
-from .._plan import Plans, native_kernel, one_float_dtype, plain_number
+from .._plan import Plans, kernel_for, one_float_dtype, plain_number
 from .._reduction import TORCH_REDUCTIONS
 from .._shapes import broadcast_shapes, first_mismatch, numel
 from ..losses import margin as margin_math
@@ -26,6 +26,7 @@ from ._common import (
     _Loss,
     _WeightedLoss,
     reduce_torch,
+    reduced,
     torch_legacy_reduction,
     torch_reduction,
     torch_size,
@@ -112,6 +113,43 @@ _PLAIN = {
 _UNREDUCED = ("pairwise_distance",)  # a distance per pair: no reduction argument
 
 
+def _triplet(xp, anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False):
+    """The triplet loss of checked arrays of one dtype, per triplet."""
+    positive_distance = margin_math.pairwise_distance(xp, anchor, positive, p, eps)
+    negative_distance = margin_math.pairwise_distance(xp, anchor, negative, p, eps)
+    swap_distance = margin_math.pairwise_distance(xp, positive, negative, p, eps) if swap else None
+    return margin_math.triplet_margin(xp, positive_distance, negative_distance, margin, swap_distance)
+
+
+def _multi_margin_rows(xp, input, target, p=1, margin=1.0):
+    # (N, C) scores and (N,) indices, the plan's signature: the sizes are checked per call
+    if input.shape[1] == 0 or target.shape[0] != input.shape[0]:
+        raise ValueError("inconsistent sizes")  # the plan declines; the general path raises PyTorch's error
+    return xp.multi_margin(input, target, p, margin, None)
+
+
+def _multilabel_margin_rows(xp, input, target):
+    # (N, C) scores and indices (one shape, checked by the plan's kernel)
+    if input.shape[1] == 0:
+        raise ValueError("no classes")  # the plan declines; the general path raises PyTorch's error
+    return xp.multilabel_margin(input, target)
+
+
+# name -> the general path's math once its checks have passed: a NumPy plan (:func:`_plan.math_kernel`)
+_MATH = {
+    "soft_margin_loss": reduced(margin_math.soft_margin),
+    "hinge_embedding_loss": reduced(margin_math.hinge_embedding),
+    "margin_ranking_loss": reduced(margin_math.margin_ranking),
+    "multilabel_soft_margin_loss": reduced(margin_math.multilabel_soft_margin, weight=None),
+    "cosine_embedding_loss": reduced(margin_math.cosine_embedding, axis=1),
+    "triplet_margin_loss": reduced(_triplet),
+    "multi_margin_loss": reduced(_multi_margin_rows),
+    "multilabel_margin_loss": reduced(_multilabel_margin_rows),
+    "triplet_margin_with_distance_loss": reduced(_triplet),  # the default distance: pairwise_distance
+    "pairwise_distance": margin_math.pairwise_distance,
+}
+
+
 def _decide(name, sig, reduction, *options):
     """torch's own function for plain tensors (one float dtype, or float scores with int64
     indices), no weight, a valid reduction and plain options: the whole call."""
@@ -123,7 +161,7 @@ def _decide(name, sig, reduction, *options):
         if reduction not in TORCH_REDUCTIONS:
             return None
         options["reduction"] = reduction
-    return native_kernel(name, sig, same_shape, **options)
+    return kernel_for(name, sig, _MATH[name], same_shape, **options)
 
 
 _PLANS = Plans(_decide)
@@ -293,11 +331,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     _check_broadcast(anchor, positive)
     _check_broadcast(anchor, negative)
     anchor, positive, negative = promote_floats(xp, anchor, positive, negative, integers="float32")
-    positive_distance = margin_math.pairwise_distance(xp, anchor, positive, p, eps)
-    negative_distance = margin_math.pairwise_distance(xp, anchor, negative, p, eps)
-    swap_distance = margin_math.pairwise_distance(xp, positive, negative, p, eps) if swap else None
-    loss = margin_math.triplet_margin(xp, positive_distance, negative_distance, margin, swap_distance)
-    return reduce_torch(xp, loss, reduction)
+    return reduce_torch(xp, _triplet(xp, anchor, positive, negative, margin, p, eps, swap), reduction)
 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import float_name, has, promote_floats, torch_float_kernel
-from .._plan import Plans, concrete_backend, kernel, native, plain_number
-from .._reduction import TORCH_REDUCTIONS, reduce
+from .._dtypes import has, promote_floats, torch_float_kernel
+from .._plan import (
+    Plans,
+    concrete_backend,
+    kernel,
+    math_kernel,
+    native,
+    plain_number,
+    same_float_dtype,
+)
+from .._reduction import TORCH_REDUCTIONS
 from ..losses import regression
 from ._common import (
     _Loss,
@@ -13,6 +21,7 @@ from ._common import (
     check_weight_size,
     check_weighted_reduction,
     reduce_torch,
+    reduced,
     torch_legacy_reduction,
     torch_reduction,
     warn_if_sizes_differ,
@@ -23,8 +32,8 @@ _FLOAT_KERNELS = {regression.squared_error: "mse_loss", regression.huber: "huber
                   regression.smooth_l1: "smooth_l1_loss"}
 
 
-_MATH = {"l1_loss": regression.absolute_error, "mse_loss": regression.squared_error,
-         "huber_loss": regression.huber, "smooth_l1_loss": regression.smooth_l1}
+_MATH = {"l1_loss": reduced(regression.absolute_error), "mse_loss": reduced(regression.squared_error),
+         "huber_loss": reduced(regression.huber), "smooth_l1_loss": reduced(regression.smooth_l1)}
 
 
 def _decide(name, sig, reduction, option=None, value=None):
@@ -33,7 +42,7 @@ def _decide(name, sig, reduction, option=None, value=None):
     nothing to check, promote or broadcast: on torch, torch's own function is the whole call;
     on NumPy, the loss and its reduction."""
     input_type, input_dtype, _, target_type, target_dtype, _, _, _, _ = sig
-    if reduction not in TORCH_REDUCTIONS or input_dtype != target_dtype or float_name(input_dtype) is None:
+    if reduction not in TORCH_REDUCTIONS or not same_float_dtype(input_dtype, target_dtype):
         return None
     if option is not None and not (plain_number(value) and (value > 0 or option == "beta" and value == 0)):
         return None
@@ -42,16 +51,7 @@ def _decide(name, sig, reduction, option=None, value=None):
     if fn is not None:
         return kernel(fn, same_shape=True, reduction=reduction, **options)
     xp = concrete_backend(input_type, target_type)
-    return None if xp is None else _math_plan(xp, _MATH[name], reduction, options)
-
-
-def _math_plan(xp, loss, reduction, options):
-    def run(input, target):
-        if input.shape != target.shape:
-            return None
-        return reduce(xp, loss(xp, input, target, **options), reduction, empty="nan")
-
-    return run
+    return None if xp is None else math_kernel(xp, _MATH[name], same_shape=True, reduction=reduction, **options)
 
 
 _PLANS = Plans(_decide)

@@ -11,18 +11,17 @@ from __future__ import annotations
 from .._dispatch import namespace_of
 from .._dtypes import (
     dtype_name,
-    float_name,
     has,
     promote_floats,
     torch_float_kernel,
     torch_float_result,
     torch_scalar_name,
 )
-from .._plan import Plans, kernel, native
+from .._plan import Plans, kernel_for, same_float_dtype
 from .._reduction import TORCH_REDUCTIONS
 from .._shapes import broadcast_shapes, first_mismatch
 from ..losses import sigmoid
-from ._common import _Loss, _WeightedLoss, reduce_torch, torch_reduction, torch_size
+from ._common import _Loss, _WeightedLoss, reduce_torch, reduced, torch_reduction, torch_size
 
 
 def _expand_weight(weight, target):
@@ -73,15 +72,24 @@ def _check_broadcast(a, b, out):
         raise RuntimeError(_output_shape_message(out, shape))
 
 
+def _probability_bce(xp, input, target):
+    # The backend's extension checks the values in eager mode (torch: its own kernel does).
+    return xp.probability_bce(input, target)
+
+
+# name -> the general path's math once its checks have passed: a NumPy plan (:func:`_plan.math_kernel`)
+_MATH = {"binary_cross_entropy": reduced(_probability_bce),
+         "binary_cross_entropy_with_logits": reduced(sigmoid.torch_logit_bce)}
+
+
 def _decide(name, sig, reduction):
-    """torch's own function for plain tensors of one float dtype and one shape (checked per
-    call), with no weight (nor ``pos_weight``) and a valid reduction."""
-    input_type, input_dtype, _, target_type, target_dtype, _, weight_type, _, _ = sig
-    if (weight_type is not type(None) or reduction not in TORCH_REDUCTIONS or input_dtype != target_dtype
-            or float_name(input_dtype) is None):
+    """For plain arrays of one float dtype and one shape (checked per call), with no weight (nor
+    ``pos_weight``) and a valid reduction: torch's own function on torch, the math on NumPy."""
+    _, input_dtype, _, _, target_dtype, _, weight_type, _, _ = sig
+    if (weight_type is not type(None) or reduction not in TORCH_REDUCTIONS
+            or not same_float_dtype(input_dtype, target_dtype)):
         return None
-    fn = native(name, input_type, target_type)
-    return None if fn is None else kernel(fn, same_shape=True, reduction=reduction)
+    return kernel_for(name, sig, _MATH[name], same_shape=True, reduction=reduction)
 
 
 _PLANS = Plans(_decide)
@@ -122,8 +130,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
             # PyTorch calls weight.size() here.
             raise AttributeError(f"'{type(weight).__name__}' object has no attribute 'size'")
         _expand_weight(weight, target)
-    # The backend's extension checks the values in eager mode (torch: its own kernel does).
-    return reduce_torch(xp, xp.probability_bce(input, target), reduction, weight)
+    return reduce_torch(xp, _probability_bce(xp, input, target), reduction, weight)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",

@@ -15,7 +15,7 @@ import operator
 
 from .._dispatch import namespace_of
 from .._dtypes import dtype_name, float_name, promote_floats, torch_float_kernel, torch_scalar_name
-from .._plan import Plans, concrete_backend, kernel, native, plain_number
+from .._plan import Plans, concrete_backend, kernel, math_kernel, native, plain_number
 from .._reduction import TORCH_REDUCTIONS
 from .._shapes import numel
 from ..losses import softmax
@@ -78,21 +78,22 @@ def _decide(name, sig, ignore_index, reduction, label_smoothing=0.0):
         options = {"label_smoothing": label_smoothing} if name == "cross_entropy" else {}
         return kernel(fn, same_shape=probabilities, ignore_index=ignore_index, reduction=reduction, **options)
     xp = concrete_backend(input_type, target_type)
-    if xp is None or probabilities or ndim != 2:
+    if xp is None:
         return None
-    return _index_plan(xp, ignore_index, reduction, float(label_smoothing), name == "cross_entropy")
+    smoothing = label_smoothing if label_smoothing > 0 else 0.0  # as the general path passes it
+    if probabilities:
+        return math_kernel(xp, _soft_target, True, weight=None, reduction=reduction, label_smoothing=smoothing)
+    return math_kernel(xp, _index_rows, ignore_index=ignore_index, reduction=reduction, label_smoothing=smoothing,
+                       from_logits=name == "cross_entropy")
 
 
-def _index_plan(xp, ignore_index, reduction, label_smoothing, from_logits):
-    """NumPy's plan for ``(N, C)`` scores and ``(N,)`` int64 indices: the backend's ``nll_loss``,
-    every shape and dtype check passed once the batch sizes agree (checked per call)."""
-
-    def run(input, target):
-        if input.shape[0] != target.shape[0]:
-            return None
-        return xp.nll_loss(input, target, None, ignore_index, reduction, label_smoothing, from_logits)
-
-    return run
+def _index_rows(xp, input, target, **options):
+    """NumPy's plan for scores of rank >= 1 and int64 indices of one rank less: the backend's
+    ``nll_loss``, every shape and dtype check passed once the sizes agree (checked per call)."""
+    shape = input.shape
+    if len(shape) > 1 and target.shape != (shape[0], *shape[2:]):
+        raise ValueError("inconsistent sizes")  # the plan declines; the general path raises PyTorch's error
+    return xp.nll_loss(input, target, None, **options)
 
 
 _PLANS = Plans(_decide)
@@ -235,8 +236,13 @@ def _probability_loss(xp, input, target, weight, ignore_index, reduction, label_
                            f"or no classes but got weight tensor of shape: {_sizes(weight.shape)}")
     if label_smoothing > 0:
         _check_smoothing(label_smoothing)
-    loss = softmax.soft_target_cross_entropy(
-        xp, xp.log_softmax(input, axis), target, weight, label_smoothing if label_smoothing > 0 else 0.0, axis)
+    return _soft_target(xp, input, target, weight, reduction, label_smoothing if label_smoothing > 0 else 0.0)
+
+
+def _soft_target(xp, input, target, weight, reduction, label_smoothing):
+    """The probability-target loss of checked arrays: the class axis is 1 (0 unbatched)."""
+    axis = 0 if xp.ndim(input) == 1 else 1
+    loss = softmax.soft_target_cross_entropy(xp, xp.log_softmax(input, axis), target, weight, label_smoothing, axis)
     # The mean divides by the number of samples, N * d1 * ... * dK, whatever the weights.
     return reduce_torch(xp, loss, reduction)
 
