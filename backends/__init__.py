@@ -72,6 +72,8 @@ written in standard names only and are what the strict test runs):
   ``max(x, 0) - x y + log1p(exp(-|x|))``, with its gradient at ``x = 0`` and its values at infinite logits.
 - ``half_sum_of_squares(x)``: ``sum(x**2) / 2`` (TensorFlow's ``l2_loss``), in the dtype of ``x``.
 - ``stop_gradient(x)``: ``x``, seen by autodiff as a constant.
+- ``always_concrete``: True where every array's values can be read now, on the host (NumPy): the
+  value checks then skip their tests for traces, devices and fused calls.
 - ``differentiable``: False where no autodiff sees the arrays (NumPy): the math may then leave out a
   term that is exactly zero in value and is there for the gradient only (a where that guards a
   square root's slope, ``(p - stop_gradient(p)) * slope``).
@@ -158,6 +160,7 @@ EXTENSIONS = (
     "half_sum_of_squares",
     "stop_gradient",
     "differentiable",
+    "always_concrete",
     "scan",
     "squared_difference",
     "huber",

@@ -23,7 +23,7 @@ from ._plan import compiling
 def concrete(xp, *arrays):
     """True when every array's values can be inspected now (eager mode), or will be
     inspected after the call (a fused call, :mod:`multiloss._fused`)."""
-    if deferred_flags() is not None:
+    if xp.always_concrete or deferred_flags() is not None:
         return True
     return all(xp.is_concrete(a) for a in arrays if a is not None)
 
@@ -37,6 +37,8 @@ def any_true(xp, condition, message="a value check failed", reads_device=False):
     and the other frameworks check nothing there, as theirs. ``reads_device``: the
     original reads this verdict on every device to raise its error, so it is read there too.
     """
+    if xp.always_concrete:  # NumPy: no trace, no device, no fused call (JAX's alone)
+        return bool(xp.any(condition))
     found = xp.any(condition)
     flags = deferred_flags()
     if flags is not None:  # a fused call returns the verdict, and runs eagerly again if it is set

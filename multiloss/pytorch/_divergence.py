@@ -69,7 +69,8 @@ def _poisson(xp, input, target, log_input=True, full=False, eps=1e-8):
 
 def _gaussian(xp, input, target, var, full=False, eps=1e-6):
     # arrays of one float dtype and shape, the plan's signature; var's sign is checked per call
-    return divergence.gaussian_nll(xp, input, target, _check_var(xp, input, var), eps, full)
+    _check_var_sign(xp, var)
+    return divergence.gaussian_nll(xp, input, target, var, eps, full)
 
 
 # name -> the general path's math once its checks have passed: a NumPy plan (:func:`_plan.math_kernel`)
@@ -185,8 +186,7 @@ def _check_var(xp, input, var):
     if not has(var, "shape"):
         # PyTorch accepts a float or a tensor; an int reaches torch.any(bool) and raises TypeError.
         raise TypeError(f"var must be a tensor or a float, got {type(var).__name__}")
-    if concrete(xp, var) and any_true(xp, var < 0, reads_device=True):  # torch reads it on any device
-        raise ValueError("var has negative entry/entries")
+    _check_var_sign(xp, var)
     input_shape, var_shape = tuple(input.shape), tuple(var.shape)
     if _same(var_shape, input_shape):
         return var
@@ -197,6 +197,11 @@ def _check_var(xp, input, var):
         # Same rank, and var has a 1 wherever it differs from input (exactly one such axis).
         return var
     raise ValueError("var is of incorrect size")
+
+
+def _check_var_sign(xp, var):
+    if concrete(xp, var) and any_true(xp, var < 0, reads_device=True):  # torch reads it on any device
+        raise ValueError("var has negative entry/entries")
 
 
 # A dimension known only at run time (None, in tf.function) is taken to agree with any other.
