@@ -107,6 +107,8 @@ def promote_floats(xp, *arrays, integers=False):
     ``long - float`` is float); ``integers="float32"``: integer arrays with no float beside
     them become float32 too, PyTorch's default dtype, which the loss's Python float
     constants (a margin, an epsilon) give them in PyTorch."""
+    if _one_float_dtype(arrays):
+        return arrays
     target = promoted_float(*arrays)
     if integers and any(map(is_integer, arrays)):
         target = target or (integers if isinstance(integers, str) else None)
@@ -173,9 +175,24 @@ def rounded_to_dtype(value, dtype):
     return float(np.asarray(value, dtype=name))
 
 
+def _one_float_dtype(arrays):
+    """Whether the arrays among ``arrays`` (not None or Python numbers) share one floating dtype:
+    the common case, told by comparing dtypes (no name looked up beyond the first)."""
+    dtype = None
+    for a in arrays:
+        if has(a, "dtype"):
+            if dtype is None:
+                dtype = a.dtype
+            elif a.dtype != dtype:
+                return False
+    return dtype is not None and float_name(dtype) is not None
+
+
 def mixed_float_names(*arrays, integers=False):
     """(first, other) float dtype names when the float arrays don't share one dtype, else None;
     ``integers``: integer arrays count too."""
+    if _one_float_dtype(arrays):
+        return None
     names = [_float_name(a) or dtype_name(a.dtype) for a in arrays
              if _float_name(a) is not None or (integers and is_integer(a))]
     for other in names[1:]:
