@@ -36,7 +36,10 @@ Where the framework's own function is the original (the PyTorch interface on
 torch), the plan is that function; the backend declines the calls it can't
 serve exactly (:meth:`TorchBackend.native_function`: torch.func's wrappers where
 a kernel has no batching rule, an empty margin batch). On NumPy the plan is the
-general path's math and reduction, with nothing left to check.
+general path's math and reduction (:func:`math_kernel`: one function that the
+general path calls too, after its checks), with only the value checks left (an
+index range, a probability in [0, 1]) and, NumPy having no autodiff, none of
+the terms that only shape a gradient (``xp.differentiable``).
 """
 
 from __future__ import annotations

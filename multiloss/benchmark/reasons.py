@@ -218,10 +218,10 @@ REASONS = {
         for prefix in ("pytorch.", "keras.", "tf.")},
     # -- numpy -------------------------------------------------------------------------------------
     ("pytorch.functional.binary_cross_entropy", "numpy", "eager", None): (
-        "torch's [0, 1] check of input and target (four reductions, then a host-side verdict) and "
-        "torch's log clamp at -100 and its 1 - p: 81 Python calls per call against the reference's 15 "
-        "(cProfile, 32x5; it was 133 before the check became four reductions and clip stopped reading "
-        "the dtype's name: 4.3x to 1.8x measured alone); at 1e6 the clamps are 2 more passes"),
+        "torch's [0, 1] check of input and target (four reductions, then a host-side verdict), which "
+        "the reference leaves out, and torch's log clamp at -100 and its 1 - p; by the call's plan, "
+        "the gradient's term left out (NumPy has no autodiff): 42 Python calls per call against the "
+        "reference's 14 (cProfile, 32x5; 81 before the plan); at 1e6 the clamps are 2 more passes"),
     ("pytorch.BCELoss", "numpy", "eager", None): "as binary_cross_entropy: the [0, 1] check and the clamps",
     ("pytorch.functional.cross_entropy", "numpy", "eager", "large"): (
         "log_softmax in place (backends/_numpy.py) rounds bit for bit as the generic form (the strict "
@@ -244,11 +244,10 @@ REASONS = {
         "BCE with logits (log-sigmoid in 4 passes), p_t, (1 - p_t)**gamma and alpha_t: about 20 passes "
         "against the reference's 9 (1 / (1 + exp(-x)) and logaddexp); 1.9x measured alone (23 vs 12 ms)"),
     ("pytorch.functional.gaussian_nll_loss", "numpy", "eager", None): (
-        "PyTorch's clamp of var, written so that autodiff sees none (clip, two stop_gradients, "
-        "var - var, where: 4 passes that NumPy, without autodiff, does not need) and the eager "
-        "var >= 0 check (compare, any, host read): 135 Python calls per call against the reference's "
-        "15; 1.3x measured alone at 1e6, 4.7x at 32x5 (46 vs 10 µs)"),
-    ("pytorch.GaussianNLLLoss", "numpy", "eager", None): "as gaussian_nll_loss: the autodiff-shaped clamp",
+        "PyTorch's eager var >= 0 check (compare, any, host read), which the reference leaves out; "
+        "by the call's plan, var's clamp is one pass (the autodiff-shaped form is for the backends "
+        "with autodiff): 28 Python calls per call, 135 before the plan (cProfile, 32x5)"),
+    ("pytorch.GaussianNLLLoss", "numpy", "eager", None): "as gaussian_nll_loss: the var >= 0 check",
     ("pytorch.functional.binary_cross_entropy_with_logits", "numpy", "eager", "large"): (
         "PyTorch's form (1 - y) x - log_sigmoid(x), log-sigmoid generic (min(x, 0), |x|, -, exp, log1p): "
         "two input-sized temporaries live at once more than the reference's logaddexp, whose single "

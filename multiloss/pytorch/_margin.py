@@ -151,8 +151,8 @@ _MATH = {
 
 
 def _decide(name, sig, reduction, *options):
-    """torch's own function for plain tensors (one float dtype, or float scores with int64
-    indices), no weight, a valid reduction and plain options: the whole call."""
+    """For plain arrays (one float dtype, or float scores with int64 indices), no weight, a valid
+    reduction and plain options: torch's own function on torch, the math on NumPy."""
     plain, names, same_shape = _PLAIN[name]
     if not plain(sig, *options):
         return None
