@@ -3,15 +3,52 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import require_tf_float
-from .._reduction import Reduction
+from .._dtypes import dtype_name, require_tf_float
+from .._plan import Plans, concrete_backend, math_kernel, one_float_dtype, plain_number
+from .._reduction import TF_V1_OPERATIONS, Reduction, reduce
 from ..losses import regression
 from ._common import as_float32, check_compatible, check_not_none, compute_weighted_loss
 
 _DEFAULT = Reduction.SUM_BY_NONZERO_WEIGHTS
 
 
+def _weighted(loss):
+    """``loss`` weighted by one Python number and reduced by a TF v1 operation: the general path's
+    math for float32 arrays (its casts then change nothing)."""
+
+    def math(xp, predictions, labels, operation, weight, **options):
+        return reduce(xp, loss(xp, predictions, labels, **options), operation, weight, empty="zero")
+
+    return math
+
+
+_MATH = {regression.absolute_error: _weighted(regression.absolute_error),
+         regression.squared_error: _weighted(regression.squared_error), regression.huber: _weighted(regression.huber)}
+
+
+def _decide(loss, sig, weights, reduction, delta=None):
+    """NumPy's plan for float32 predictions and labels of one shape (checked per call), a Python
+    number as ``weights`` and a known reduction; no plan elsewhere (TF's general path is its
+    own kernels, JAX's a compiled call)."""
+    if not (one_float_dtype(sig, 2) and dtype_name(sig[1]) == "float32" and plain_number(weights)
+            and reduction in TF_V1_OPERATIONS and (delta is None or plain_number(delta))):
+        return None
+    xp = concrete_backend(*sig[0::3])
+    if xp is None:
+        return None
+    options = {} if delta is None else {"delta": delta}
+    return math_kernel(xp, _MATH[loss], True, operation=TF_V1_OPERATIONS[reduction], weight=float(weights),
+                       **options)
+
+
+_PLANS = Plans(_decide)
+
+
 def _pairwise(loss, labels, predictions, weights, reduction, **options):
+    plan = _PLANS(loss, predictions, labels, None, weights, reduction, *options.values())
+    out = None if plan is None else plan(predictions, labels)
+    if out is not None:
+        return out
     check_not_none(labels=labels, predictions=predictions)
     xp = namespace_of(labels, predictions, weights)
     predictions, labels = as_float32(xp, predictions, labels)
