@@ -142,6 +142,26 @@ def test_numpy_plans_give_the_general_paths_values():
                                        rtol=1e-12)
 
 
+def test_numpy_plans_keep_the_value_checks_and_leave_python_values_to_the_general_path():
+    rng = np.random.default_rng(1)
+    x, v = rng.standard_normal((5, 3)), rng.uniform(0.5, 1.0, (5, 3))  # float64, whose dtype equals None
+    M.gaussian_nll_loss(x, x, v)  # the signature's plan is made here
+    with pytest.raises(ValueError, match="negative"):
+        M.gaussian_nll_loss(x, x, -v)
+    for _ in range(2):  # a float var: no plan, torch's value
+        np.testing.assert_allclose(M.gaussian_nll_loss(x, x, 0.5),
+                                   F.gaussian_nll_loss(torch.from_numpy(x), torch.from_numpy(x), 0.5).numpy(),
+                                   rtol=1e-12)
+    p = rng.uniform(0.1, 0.9, (5, 3))
+    M.binary_cross_entropy(p, p)
+    with pytest.raises(RuntimeError, match="between 0 and 1"):
+        M.binary_cross_entropy(p + 1, p)
+    t = rng.integers(0, 3, 5)
+    M.multi_margin_loss(x, t)
+    with pytest.raises(RuntimeError):
+        M.multi_margin_loss(x, t + 3)
+
+
 def test_a_compiled_call_does_not_recompile_when_eager_calls_add_plans():
     counters = torch._dynamo.utils.counters
     torch._dynamo.reset()
