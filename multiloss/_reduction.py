@@ -77,6 +77,17 @@ def reduce(xp, values, operation, weights=None, *, empty="nan"):
     return divide_no_nan(xp, total, divisor)
 
 
+def reduced(loss, empty="nan", **fixed):
+    """``loss(xp, *arrays, **options)`` reduced by the keywords ``reduction`` (one of
+    ``OPERATIONS``) and ``weights``: a NumPy plan's math (:func:`multiloss._plan.math_kernel`), the
+    general path's last step once its checks have passed."""
+
+    def math(xp, *arrays, reduction, weights=None, **options):
+        return reduce(xp, loss(xp, *arrays, **fixed, **options), reduction, weights, empty=empty)
+
+    return math
+
+
 def _reduce_by_scalar(xp, values, operation, weight, empty):
     # One weight for every element: the divisors follow from the element count,
     # with no weight array to build (TensorFlow takes the same shortcut).

@@ -7,7 +7,12 @@ import sys
 from .._checks import warn
 from .._dtypes import torch_integer_mean
 from .._framework_class import FrameworkClass, prefer_base
-from .._reduction import reduce, torch_legacy_reduction, torch_reduction  # noqa: F401 (re-exported)
+from .._reduction import (  # noqa: F401 (re-exported)
+    reduce,
+    reduced,
+    torch_legacy_reduction,
+    torch_reduction,
+)
 from .._shapes import broadcast_shapes, first_mismatch
 
 
@@ -47,17 +52,6 @@ def reduce_torch(xp, loss, reduction, weights=None):
     if reduction in ("mean", "weighted_mean", "batchmean"):
         torch_integer_mean(loss)
     return reduce(xp, loss, reduction, weights, empty="nan")
-
-
-def reduced(loss, **fixed):
-    """``loss(xp, *arrays, **options)`` of float arrays, reduced by the keyword ``reduction``
-    (``"none"``, ``"mean"`` or ``"sum"``): a NumPy plan's math (:func:`multiloss._plan.math_kernel`),
-    the general path's last step once its checks have passed."""
-
-    def math(xp, *arrays, reduction, **options):
-        return reduce(xp, loss(xp, *arrays, **fixed, **options), reduction, empty="nan")
-
-    return math
 
 
 def check_weight_size(weight, input):

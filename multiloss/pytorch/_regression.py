@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from .._dispatch import namespace_of
 from .._dtypes import has, promote_floats, torch_float_kernel
-from .._plan import (
-    Plans,
-    concrete_backend,
-    kernel,
-    math_kernel,
-    native,
-    plain_number,
-    same_float_dtype,
-)
+from .._plan import Plans, kernel_for, plain_number, same_float_dtype
 from .._reduction import TORCH_REDUCTIONS
 from ..losses import regression
 from ._common import (
@@ -41,17 +33,13 @@ def _decide(name, sig, reduction, option=None, value=None):
     and a valid reduction and option (``delta`` > 0, ``beta`` >= 0), the general path has
     nothing to check, promote or broadcast: on torch, torch's own function is the whole call;
     on NumPy, the loss and its reduction."""
-    input_type, input_dtype, _, target_type, target_dtype, _, _, _, _ = sig
+    _, input_dtype, _, _, target_dtype, _, _, _, _ = sig
     if reduction not in TORCH_REDUCTIONS or not same_float_dtype(input_dtype, target_dtype):
         return None
     if option is not None and not (plain_number(value) and (value > 0 or option == "beta" and value == 0)):
         return None
     options = {} if option is None else {option: value}
-    fn = native(name, input_type, target_type)
-    if fn is not None:
-        return kernel(fn, same_shape=True, reduction=reduction, **options)
-    xp = concrete_backend(input_type, target_type)
-    return None if xp is None else math_kernel(xp, _MATH[name], same_shape=True, reduction=reduction, **options)
+    return kernel_for(name, sig, _MATH[name], True, reduction=reduction, **options)
 
 
 _PLANS = Plans(_decide)

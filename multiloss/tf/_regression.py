@@ -5,25 +5,17 @@ from __future__ import annotations
 from .._dispatch import namespace_of
 from .._dtypes import dtype_name, require_tf_float
 from .._plan import Plans, concrete_backend, math_kernel, one_float_dtype, plain_number
-from .._reduction import TF_V1_OPERATIONS, Reduction, reduce
+from .._reduction import TF_V1_OPERATIONS, Reduction, reduced
 from ..losses import regression
 from ._common import as_float32, check_compatible, check_not_none, compute_weighted_loss
 
 _DEFAULT = Reduction.SUM_BY_NONZERO_WEIGHTS
 
 
-def _weighted(loss):
-    """``loss`` weighted by one Python number and reduced by a TF v1 operation: the general path's
-    math for float32 arrays (its casts then change nothing)."""
-
-    def math(xp, predictions, labels, operation, weight, **options):
-        return reduce(xp, loss(xp, predictions, labels, **options), operation, weight, empty="zero")
-
-    return math
-
-
-_MATH = {regression.absolute_error: _weighted(regression.absolute_error),
-         regression.squared_error: _weighted(regression.squared_error), regression.huber: _weighted(regression.huber)}
+# loss -> the general path's math for float32 arrays (its casts then change nothing), weighted by a
+# Python number and reduced by a v1 operation (a mean over nothing is 0)
+_MATH = {loss: reduced(loss, empty="zero")
+         for loss in (regression.absolute_error, regression.squared_error, regression.huber)}
 
 
 def _decide(loss, sig, weights, reduction, delta=None):
@@ -37,7 +29,7 @@ def _decide(loss, sig, weights, reduction, delta=None):
     if xp is None:
         return None
     options = {} if delta is None else {"delta": delta}
-    return math_kernel(xp, _MATH[loss], True, operation=TF_V1_OPERATIONS[reduction], weight=float(weights),
+    return math_kernel(xp, _MATH[loss], True, reduction=TF_V1_OPERATIONS[reduction], weights=float(weights),
                        **options)
 
 
