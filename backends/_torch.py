@@ -97,6 +97,7 @@ _PLAIN_TYPES = (torch.Tensor, torch.nn.Parameter, type(None))
 
 class TorchBackend(Backend):
     name = "torch"
+    plain_types = _PLAIN_TYPES  # the types a plan may serve with the general path's math (multiloss._plan)
 
     def native_function(self, name, types, compiling=False):
         # torch.nn.functional's own loss, which the PyTorch interface mirrors: for a signature
@@ -110,6 +111,11 @@ class TorchBackend(Backend):
         fn = _OWN.get(name) or getattr(F, name, None)
         declines = None if compiling or fn is None else _DECLINES.get(name)
         return fn if declines is None else (fn, declines)
+
+    @staticmethod
+    def natives_by_name():
+        # Every function native_function may return, by name: a compiled call's plan names its kernel.
+        return {**{name: fn for name, fn in vars(F).items() if callable(fn) and not name.startswith("_")}, **_OWN}
 
     def __getattr__(self, attr):
         # The generic lookup caches the name on the instance; under torch.compile that is a side

@@ -30,6 +30,8 @@ import sys
 import threading
 import warnings
 
+from ._imports import when_imported
+
 _state = threading.local()  # .flags: the deferred checks' verdicts while tracing; .eager: in a plain call
 
 _STATIC_TYPES = (type(None), bool, int, str)
@@ -37,6 +39,15 @@ _EAGER = object()  # a signature that stays on the plain call
 _ONCE = object()  # a signature met once
 _MAX_SIGNATURES = 256  # per function: shapes that never repeat stop being remembered
 _DYNAMIC, _STATIC, _NEITHER = 1, 2, 3
+_jax = None  # jax once imported: one global read (one guard under torch.compile, where sys.modules.get is four)
+
+
+def _keep_jax(jax):
+    global _jax
+    _jax = jax
+
+
+when_imported("jax", _keep_jax)
 # XLA's algebraic simplifier reassociates floats (log(1 - p + eps) becomes log((1 + eps) - p),
 # which moves a saturated log loss by 1%), and excess precision skips the rounding of
 # float16 intermediates: with both off the compiled call computes what the eager ops compute.
@@ -172,7 +183,7 @@ def fused(fn, context=None):
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
-        jax = sys.modules.get("jax")
+        jax = _jax
         if jax is None or args and _kinds.get(type(args[0])) is _NEITHER:  # another framework's array
             return fn(*args, **kwargs)
         if getattr(_state, "eager", False) or deferred_flags() is not None:

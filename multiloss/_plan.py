@@ -28,9 +28,17 @@ probability outside [0, 1]): value checks stay per call.
 
 Under ``torch.compile`` the cache is bypassed: a lookup in a Python dict inside
 a compiled region would make torch guard on the cache's entries (and recompile
-whenever another signature fills one), so the trace runs ``decide`` itself,
-whose constants are all it guards on (``mse_loss``: 84 guards, most of them the identity
-of module globals the trace reads, where torch's own function has 19; ``TORCH_LOGS=guards``).
+whenever another signature fills one). Nor is ``decide`` traced: Dynamo guards on
+every global a trace reads and every function it enters, which made a compiled
+``mse_loss`` re-check 90 guards per call where torch's own function has 19
+(``TORCH_LOGS=guards``). Instead :func:`_decided_for_trace`, marked
+``assume_constant_result``, runs ``decide`` in plain Python while Dynamo traces
+and hands back the plan as constants (which function, which options); the trace
+then calls that function alone. A plan is a pure function of its signature and
+options, and the compiled call already guards on both (the tensors' dtypes and
+ranks, the options' values), so the constant adds no guard and loses none. A
+number that Dynamo has made symbolic (a float option passed into the compiled
+function and changed) is specialized first, as torch's own float options are.
 
 Where the framework's own function is the original (the PyTorch interface on
 torch), the plan is that function; the backend declines the calls it can't
@@ -46,6 +54,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import threading
 
 from . import backends
 from ._dispatch import backend_of_types
@@ -71,12 +80,26 @@ def _keep_is_compiling(torch):
     _is_compiling = torch.compiler.is_dynamo_compiling
 
 
-when_imported("torch", _keep_is_compiling, ready=lambda torch: hasattr(torch, "compiler"))
+def _keep_trace_helpers(torch):
+    global _guard_scalar
+    from torch.fx.experimental.symbolic_shapes import guard_scalar
+
+    _guard_scalar = guard_scalar  # Dynamo's own handler: a symbolic number becomes its value, guarded
+    _keep_is_compiling(torch)
+    torch.compiler.assume_constant_result(_decided_for_trace)
 
 
 def compiling():
-    """True while torch.compile traces the call (the one compiler that traces this Python as bytecode)."""
-    return _is_compiling()
+    """True while torch.compile traces the call (the one compiler that traces this Python as bytecode),
+    and while a trace's plan is decided (:func:`_decided_for_trace`)."""
+    return _is_compiling() or _for_trace.active
+
+
+class _ForTrace(threading.local):
+    active = False  # True while _decided_for_trace runs decide for Dynamo, in this thread
+
+
+_for_trace = _ForTrace()
 
 
 class Plans:
@@ -96,8 +119,8 @@ class Plans:
     def __call__(self, name, a, b, c, *options):
         """The plan of function ``name`` for arrays ``a``, ``b`` and ``c`` (None where absent) and
         ``options``: on the steady-state call, this one frame and a C-level lookup."""
-        if _is_compiling():  # (a symbolic float has no attributes Dynamo can test: signature's getattr)
-            return self.decide(name, signature(a, b, c), *options)
+        if _is_compiling():
+            return self._traced(name, a, b, c, options)
         try:  # signature(a, b, c), inline: the common case in the fewest steps
             if c is None:
                 sig = (type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, _NONE, None, None)
@@ -110,8 +133,57 @@ class Plans:
         except TypeError:  # an unhashable option
             return None
 
+    def _traced(self, name, a, b, c, options):
+        """The plan under torch.compile: decided in plain Python (:func:`_decided_for_trace`), then
+        only its kernel traced; ``decide`` itself is traced where an option is a tensor (which
+        Dynamo can't pass as a constant). Literals here, not globals: each global read is a guard."""
+        for option in options:
+            if type(option) not in (str, int, float, bool, type(None)):
+                return self.decide(name, signature(a, b, c), *options)
+        described = _decided_for_trace(self.decide, name, signature(a, b, c),
+                                       *[_guard_scalar(o) if type(o) in (int, float) else o for o in options])
+        if not described:  # None: no plan; (): a plan that is not one function with constant options
+            return None if described is None else self.decide(name, signature(a, b, c), *options)
+        fn, same_shape, keywords = _KERNELS[described[0]], described[1], described[2]  # (not mutated: see _KERNELS)
+        return _runner(lambda *arrays: fn(*arrays, **{key: value for key, value in keywords}), None, same_shape)
+
     def clear(self):
         self._cached.cache_clear()
+
+
+# name -> a function a compiled plan may call: torch's own, filled once by the first compiled plan's
+# decision, before any trace reads it (a dict changed during a trace that has read it would go stale).
+_KERNELS = {}
+_KERNEL_NAMES = {}  # function -> its name in _KERNELS
+
+
+def _decided_for_trace(decide, name, sig, *options):
+    """``decide``'s plan as constants Dynamo can embed, run in plain Python while Dynamo traces (the
+    function is marked ``assume_constant_result`` once torch is imported): None for no plan, else
+    ``(name of its function in _KERNELS, same_shape, options)``, or ``()`` for a plan that isn't."""
+    _for_trace.active = True
+    try:
+        plan = decide(name, sig, *options)
+    finally:
+        _for_trace.active = False
+    if plan is None:
+        return None
+    described = getattr(plan, "described", None)
+    if described is None:
+        return ()
+    if not _KERNELS:
+        _KERNELS.update(backends.load("torch").natives_by_name())
+        _KERNEL_NAMES.update((fn, name) for name, fn in _KERNELS.items())
+    fn, same_shape, keywords = described
+    name = _KERNEL_NAMES.get(fn)
+    return () if name is None else (name, same_shape, keywords)
+
+
+def _guard_scalar_while_torch_imports(value):
+    return value
+
+
+_guard_scalar = _guard_scalar_while_torch_imports  # symbolic_shapes.guard_scalar once torch is imported
 
 
 def signature(a, b, c=None):
@@ -161,6 +233,21 @@ def concrete_backend(*types):
     return xp if xp.name == "numpy" else None
 
 
+def math_backend(*types):
+    """The backend on which the general path's math is a plan of its own when that math has no
+    value check (the checks it skips are of the signature only): NumPy's, and torch's for plain
+    tensors (whose general path runs the same eager ops; a subclass such as DTensor keeps it)."""
+    xp = concrete_backend(*types)
+    if xp is not None:
+        return xp
+    try:
+        xp = backend_of_types(*types)
+    except TypeError:
+        return None
+    plain = getattr(xp, "plain_types", None)
+    return xp if plain is not None and all(cls in plain for cls in types) else None
+
+
 def plain_number(value):
     """Whether an option is a Python ``int`` or ``float`` (not a bool, an array or a string): the
     options a native function takes as the mirror does."""
@@ -205,8 +292,13 @@ def kernel(fn, same_shape=False, **options):
     the exact error).
     """
     fn, declines = fn if type(fn) is tuple else (fn, None)
-    call = functools.partial(fn, **options) if options else fn  # the options bound once, in C
+    run = _runner(functools.partial(fn, **options) if options else fn, declines, same_shape)  # options bound in C
+    if declines is None and all(type(v) in (str, int, float, bool, _NONE) for v in options.values()):
+        run.described = fn, same_shape, tuple(options.items())  # all that a compiled call needs of it
+    return run
 
+
+def _runner(call, declines, same_shape):
     def run(*arrays):
         if same_shape and (arrays[0].shape != arrays[1].shape or arrays[0].shape != arrays[-1].shape):
             return None
@@ -226,3 +318,6 @@ def math_kernel(xp, math, same_shape=False, **options):
     function that both call), with every decision of the signature taken; as :func:`kernel`,
     None where the shapes differ or ``math`` raises (a value check: the general path raises it)."""
     return kernel(functools.partial(math, xp), same_shape, **options)
+
+
+when_imported("torch", _keep_trace_helpers, ready=lambda torch: hasattr(torch, "compiler"))

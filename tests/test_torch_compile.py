@@ -105,8 +105,8 @@ def test_tf_losses_on_torch_with_dynamic_shapes():
 
 
 def test_plans_bypassed_while_traced():
-    """Under torch.compile the per-call plan cache is neither read nor filled: the trace decides
-    itself (a cache lookup would add guards on its entries); the call compiles with no break."""
+    """Under torch.compile the per-call plan cache is neither read nor filled (a cache lookup would
+    add guards on its entries); the call compiles with no break."""
     from multiloss.pytorch import _regression
 
     x, y = _pair()
@@ -123,3 +123,47 @@ def test_compute_average_loss_on_torch_with_dynamic_shapes():
     for rows in (5, 7):
         losses = torch.rand(rows, generator=torch.Generator().manual_seed(rows))
         torch.testing.assert_close(fn(losses), losses.sum() / rows)
+
+
+def _graphs_for(fn, calls):
+    counters = torch._dynamo.utils.counters
+    counters.clear()
+    results = [fn(*args) for args in calls]
+    return results, counters["stats"]["unique_graphs"]
+
+
+@pytest.mark.parametrize("name, option, values, specialized", [
+    ("smooth_l1_loss", "beta", (0.5, 0.7, 0.9), True),
+    ("huber_loss", "delta", (0.5, 0.7, 0.9), True),
+    ("cross_entropy", "label_smoothing", (0.1, 0.2, 0.3), True),
+    ("multi_margin_loss", "margin", (0.5, 1.5, 2.5), False),
+])
+def test_a_changing_number_option_compiles(name, option, values, specialized):
+    """A number option passed into the compiled function and changed becomes symbolic: the plan's
+    decision specializes it, with no graph break under fullgraph. Where torch specializes it too
+    (``specialized``: most float options, which reach an ATen float argument) the compiled calls
+    recompile exactly as torch's; elsewhere (``multi_margin_loss``'s margin stays symbolic in
+    torch) one graph per value, a difference the plan accepts for the guards it saves."""
+    x, y = _pair((6, 4))
+    target = torch.tensor([0, 1, 2, 3, 1, 0]) if name in ("cross_entropy", "multi_margin_loss") else y
+    calls = [(x, target, value) for value in values]
+    ours, our_graphs = _graphs_for(_compile(lambda a, b, v: getattr(mf, name)(a, b, **{option: v})), calls)
+    theirs, their_graphs = _graphs_for(_compile(lambda a, b, v: getattr(F, name)(a, b, **{option: v})), calls)
+    for got, want in zip(ours, theirs):
+        torch.testing.assert_close(got, want)
+    assert our_graphs == (their_graphs if specialized else len(values))
+
+
+def test_compiling_another_loss_keeps_compiled_calls_valid():
+    """A compiled call's plan comes as constants (which kernel, which options): compiling another
+    loss, which registers another kernel, leaves the first compiled call's guards true."""
+    x, y = _pair()
+    target = torch.tensor([0, 1, 2, 0])
+    first = _compile(lambda a, b: mf.mse_loss(a, b))
+    torch.testing.assert_close(first(x, y), F.mse_loss(x, y))
+    second = torch.compile(lambda a, t: mf.nll_loss(a, t, reduction="sum"), fullgraph=True, backend="eager")
+    torch.testing.assert_close(second(x, target), F.nll_loss(x, target, reduction="sum"))
+    counters = torch._dynamo.utils.counters
+    counters.clear()
+    torch.testing.assert_close(first(x, y), F.mse_loss(x, y))
+    assert counters["stats"]["unique_graphs"] == 0  # no recompilation

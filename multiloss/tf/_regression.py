@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._dispatch import namespace_of
 from .._dtypes import dtype_name, require_tf_float
-from .._plan import Plans, concrete_backend, math_kernel, one_float_dtype, plain_number
+from .._plan import Plans, math_backend, math_kernel, one_float_dtype, plain_number
 from .._reduction import TF_V1_OPERATIONS, Reduction, reduced
 from ..losses import regression
 from ._common import as_float32, check_compatible, check_not_none, compute_weighted_loss
@@ -19,13 +19,13 @@ _MATH = {loss: reduced(loss, empty="zero")
 
 
 def _decide(loss, sig, weights, reduction, delta=None):
-    """NumPy's plan for float32 predictions and labels of one shape (checked per call), a Python
-    number as ``weights`` and a known reduction; no plan elsewhere (TF's general path is its
-    own kernels, JAX's a compiled call)."""
+    """The general path's math for float32 predictions and labels of one shape (checked per call), a
+    Python number as ``weights`` and a known reduction, on NumPy and torch (:func:`math_backend`);
+    no plan elsewhere (TF's general path is its own kernels, JAX's a compiled call)."""
     if not (one_float_dtype(sig, 2) and dtype_name(sig[1]) == "float32" and plain_number(weights)
             and reduction in TF_V1_OPERATIONS and (delta is None or plain_number(delta))):
         return None
-    xp = concrete_backend(*sig[0::3])
+    xp = math_backend(*sig[0::3])
     if xp is None:
         return None
     options = {} if delta is None else {"delta": delta}
