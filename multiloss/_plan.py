@@ -90,9 +90,8 @@ def _keep_trace_helpers(torch):
 
 
 def compiling():
-    """True while torch.compile traces the call (the one compiler that traces this Python as bytecode),
-    and while a trace's plan is decided (:func:`_decided_for_trace`)."""
-    return _is_compiling() or _for_trace.active
+    """True while torch.compile traces the call (the one compiler that traces this Python as bytecode)."""
+    return _is_compiling()
 
 
 class _ForTrace(threading.local):
@@ -211,7 +210,7 @@ def native(name, *types):
     arrays of these types exactly as the mirror does, else None (``None`` entries are absent
     optional arrays). Where it serves only some calls of the signature it comes as
     ``(function, declines)``: ``declines(*arrays)`` is true for a call it leaves to the general path."""
-    if compiling():
+    if compiling() or _for_trace.active:  # (compiling first: a trace never reads the thread-local)
         # only torch traces this code; the torch backend refuses any other type itself
         # (dispatch's table of types would add a guard per entry to the compiled call)
         return backends.load("torch").native_function(name, types, True)

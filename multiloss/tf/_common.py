@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import has
-from .._reduction import TF_V1_OPERATIONS, Reduction, reduce
+from .._dtypes import dtype_name, has
+from .._plan import Plans, math_backend, math_kernel, one_float_dtype, plain_number
+from .._reduction import TF_V1_OPERATIONS, Reduction, reduce, reduced
 
 
 def shape_text(shape):
@@ -69,3 +70,43 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="loss
         weights = float(weights)
     loss = reduce(xp, losses, TF_V1_OPERATIONS[reduction], weights, empty="zero")
     return xp.astype(loss, input_dtype, copy=False)
+
+
+def pairwise_loss(loss, predictions, labels, weights, reduction, name="predictions", option=None, value=None):
+    """A v1 loss of two arrays: both cast to float32, their shapes compatible, then
+    ``loss(xp, predictions, labels)`` (with ``option=value`` where one is named) weighted and
+    reduced (:func:`compute_weighted_loss`). ``name`` is the argument name of ``predictions`` (in
+    an error that it is None).
+
+    Float32 arrays of one shape with a Python number as ``weights`` take a plan
+    (:func:`_decide_pairwise`): the same math and reduction with nothing to check or cast.
+    """
+    plan = _PAIRWISE_PLANS(loss, predictions, labels, None, weights, reduction, option, value)
+    out = None if plan is None else plan(predictions, labels)
+    if out is not None:
+        return out
+    check_not_none(labels=labels, **{name: predictions})
+    xp = namespace_of(labels, predictions, weights)
+    predictions, labels = as_float32(xp, predictions, labels)
+    check_compatible(predictions, labels)
+    options = {} if option is None else {option: value}
+    return compute_weighted_loss(loss(xp, predictions, labels, **options), weights, reduction=reduction)
+
+
+def _decide_pairwise(loss, sig, weights, reduction, option, value):
+    """The general path's math for float32 arrays of one shape (checked per call), a Python number
+    as ``weights``, a known reduction and a plain-number option, where that math may serve
+    (:func:`multiloss._plan.math_backend`: NumPy, plain torch tensors); elsewhere no plan (TF's
+    general path is its own kernels, JAX's a compiled call). These losses check no values."""
+    if not (one_float_dtype(sig, 2) and dtype_name(sig[1]) == "float32" and plain_number(weights)
+            and reduction in TF_V1_OPERATIONS and (option is None or plain_number(value))):
+        return None
+    xp = math_backend(*sig[0::3])
+    if xp is None:
+        return None
+    options = {} if option is None else {option: value}
+    return math_kernel(xp, reduced(loss, empty="zero"), True, reduction=TF_V1_OPERATIONS[reduction],
+                       weights=float(weights), **options)
+
+
+_PAIRWISE_PLANS = Plans(_decide_pairwise)

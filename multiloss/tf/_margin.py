@@ -12,6 +12,7 @@ from ._common import (
     check_compatible,
     check_not_none,
     compute_weighted_loss,
+    pairwise_loss,
 )
 
 _DEFAULT = Reduction.SUM_BY_NONZERO_WEIGHTS
@@ -23,11 +24,11 @@ def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection="losses"
     Every label is mapped by ``2 y - 1``, whatever it is: 0/1 labels become -1/1, and a
     label of -1 becomes -3. The gradient at the kink is 0 (``relu``); the result is float32.
     """
-    check_not_none(labels=labels, logits=logits)
-    xp = namespace_of(labels, logits, weights)
-    logits, labels = as_float32(xp, logits, labels)
-    check_compatible(logits, labels)
-    return compute_weighted_loss(margin.tf_hinge(xp, labels, logits), weights, reduction=reduction)
+    return pairwise_loss(_hinge, logits, labels, weights, reduction, name="logits")
+
+
+def _hinge(xp, logits, labels):
+    return margin.tf_hinge(xp, labels, logits)
 
 
 def cosine_distance(labels, predictions, axis=None, weights=1.0, scope=None, loss_collection="losses",

@@ -6,7 +6,13 @@ from .._dispatch import namespace_of
 from .._dtypes import has, require_one_float_dtype, require_tf_float, require_tf_float_operand
 from .._reduction import Reduction
 from ..losses import sigmoid
-from ._common import as_float32, check_compatible, check_not_none, compute_weighted_loss, shape_text
+from ._common import (
+    check_compatible,
+    check_not_none,
+    compute_weighted_loss,
+    pairwise_loss,
+    shape_text,
+)
 
 _DEFAULT = Reduction.SUM_BY_NONZERO_WEIGHTS
 
@@ -57,12 +63,11 @@ def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None, loss_co
     gives ``-log(1 + eps)``, slightly below zero, and ``p`` outside [0, 1]
     gives NaN (TensorFlow checks no values).
     """
-    check_not_none(labels=labels, predictions=predictions)
-    xp = namespace_of(labels, predictions, weights)
-    predictions, labels = as_float32(xp, predictions, labels)
-    check_compatible(predictions, labels)
-    losses = sigmoid.log_loss(xp, labels, predictions, epsilon)
-    return compute_weighted_loss(losses, weights, reduction=reduction)
+    return pairwise_loss(_log_loss, predictions, labels, weights, reduction, option="epsilon", value=epsilon)
+
+
+def _log_loss(xp, predictions, labels, epsilon):
+    return sigmoid.log_loss(xp, labels, predictions, epsilon)
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
