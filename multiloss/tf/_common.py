@@ -58,6 +58,10 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="loss
     ``loss_collection`` are accepted for signature compatibility; there is no
     graph collection to add to.
     """
+    plan = _WEIGHTED_PLANS(None, losses, None, None, weights, reduction)
+    out = None if plan is None else plan(losses)
+    if out is not None:
+        return out
     Reduction.validate(reduction)
     xp = namespace_of(losses, weights)
     losses = as_array(xp, losses)
@@ -70,6 +74,25 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="loss
         weights = float(weights)
     loss = reduce(xp, losses, TF_V1_OPERATIONS[reduction], weights, empty="zero")
     return xp.astype(loss, input_dtype, copy=False)
+
+
+def _decide_weighted(_, sig, weights, reduction):
+    """The reduction alone for float32 losses and a Python number as ``weights`` (nothing to cast
+    or check), where the math may serve (:func:`multiloss._plan.math_backend`)."""
+    if not (sig[1] is not None and dtype_name(sig[1]) == "float32" and plain_number(weights)
+            and reduction in TF_V1_OPERATIONS):
+        return None
+    xp = math_backend(*sig[0::3])
+    if xp is None:
+        return None
+    return math_kernel(xp, _reduced_losses, reduction=TF_V1_OPERATIONS[reduction], weights=float(weights))
+
+
+def _reduced_losses(xp, losses, reduction, weights):
+    return reduce(xp, losses, reduction, weights, empty="zero")
+
+
+_WEIGHTED_PLANS = Plans(_decide_weighted)
 
 
 def pairwise_loss(loss, predictions, labels, weights, reduction, name="predictions", option=None, value=None):

@@ -11,7 +11,6 @@ from ._common import (
     check_broadcastable,
     check_compatible,
     check_not_none,
-    compute_weighted_loss,
     pairwise_loss,
 )
 
@@ -44,12 +43,11 @@ def cosine_distance(labels, predictions, axis=None, weights=1.0, scope=None, los
     axis = dim if axis is None else axis
     if axis is None:
         raise ValueError("You must specify argument `axis`.")
-    check_not_none(labels=labels, predictions=predictions)
-    xp = namespace_of(labels, predictions, weights)
-    predictions, labels = as_float32(xp, predictions, labels)
-    check_compatible(predictions, labels)
-    return compute_weighted_loss(margin.cosine_distance(xp, labels, predictions, axis), weights,
-                                 reduction=reduction)
+    return pairwise_loss(_cosine_distance, predictions, labels, weights, reduction, option="axis", value=axis)
+
+
+def _cosine_distance(xp, predictions, labels, axis):
+    return margin.cosine_distance(xp, labels, predictions, axis)
 
 
 def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None, loss_collection="losses"):
