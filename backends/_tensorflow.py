@@ -76,6 +76,10 @@ def _raw_unary(op):
     return staticmethod(lambda x: kernel(x=x))
 
 
+# Slices of a chunked loss that a graph holds one copy of each (a Python loop); beyond, one loop body.
+_UNROLLED_SLICES = 16
+
+
 class TensorflowBackend(Backend):
     name = "tensorflow"
 
@@ -352,9 +356,30 @@ class TensorflowBackend(Backend):
         rows = sliced[0].shape[0]
         if rows is None or rows <= size:
             return fn(*sliced, *shared)
+        if not tf.executing_eagerly() and rows // size > _UNROLLED_SLICES:
+            return self._looped_chunks(fn, sliced, shared, size, rows)
         outputs = [self._recomputed(fn, [a[start:start + size] for a in sliced] + list(shared))
                    for start in range(0, rows, size)]
         return tuple(tf.concat(list(parts), axis=0) for parts in zip(*outputs))
+
+    def _looped_chunks(self, fn, sliced, shared, size, rows):
+        # In a graph, a Python loop would copy the slice's ops once per slice (8192 rows in slices
+        # of 2: 4096 copies, which grew a tf.function's memory past 13 GB): one tf.map_fn body
+        # instead, over the whole slices after the first (whose outputs give the body's dtypes),
+        # then the rest.
+        whole = rows // size * size
+        first = self._recomputed(fn, [a[:size] for a in sliced] + list(shared))
+        stacked = tuple(tf.reshape(a[size:whole], (whole // size - 1, size, *a.shape[1:])) for a in sliced)
+
+        @tf.autograph.experimental.do_not_convert  # plain tensor code: nothing for autograph to convert
+        def body(chunk):
+            return tuple(self._recomputed(fn, list(chunk) + list(shared)))
+
+        middle = tf.map_fn(body, stacked, fn_output_signature=tuple(tf.TensorSpec(o.shape, o.dtype) for o in first))
+        parts = [first, [tf.reshape(o, (whole - size, *o.shape[2:])) for o in middle]]
+        if whole < rows:
+            parts.append(self._recomputed(fn, [a[whole:] for a in sliced] + list(shared)))
+        return tuple(tf.concat(list(pieces), axis=0) for pieces in zip(*parts))
 
     @staticmethod
     def _recomputed(fn, arrays):

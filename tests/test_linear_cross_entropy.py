@@ -138,3 +138,29 @@ def test_module_off_torch_holds_arrays_of_its_dtype():
     expected = linear_cross_entropy(x, loss.linear.weight.reshape(5, 3, 16), t,
                                     linear_bias=loss.linear.bias.reshape(5, 3))
     assert float(loss(x, t)) == float(expected)
+
+
+def test_many_slices_in_a_tf_function_are_one_loop_body():
+    """Inside ``tf.function`` a batch of many slices (here 67 slices of 3 rows, the last short) is one
+    ``tf.map_fn`` body, not a copy of the slice's ops per slice; values and gradients are PyTorch's."""
+    tf = pytest.importorskip("tensorflow")
+    rng = np.random.default_rng(0)
+    features, projection = rng.standard_normal((200, 6)).astype("float32"), rng.standard_normal((9, 6)).astype("float32")
+    target = rng.integers(0, 9, 200)
+    options = LinearCrossEntropyOptions(batch_chunk_size=3)
+    weight = tf.Variable(projection)
+
+    @tf.function
+    def loss_and_gradient(x, t):
+        with tf.GradientTape() as tape:
+            loss = linear_cross_entropy(x, weight, t, options=options, reduction="sum")
+        return loss, tape.gradient(loss, weight)
+
+    graph = loss_and_gradient.get_concrete_function(tf.constant(features), tf.constant(target)).graph
+    assert sum(op.type == "MatMul" for op in graph.get_operations()) < 20  # not one per slice (67)
+    loss, gradient = loss_and_gradient(tf.constant(features), tf.constant(target))
+    w = torch.tensor(projection, requires_grad=True)
+    expected = torch.nn.functional.cross_entropy(torch.tensor(features) @ w.T, torch.tensor(target), reduction="sum")
+    expected.backward()
+    np.testing.assert_allclose(loss.numpy(), expected.detach().numpy(), rtol=1e-5)
+    np.testing.assert_allclose(gradient.numpy(), w.grad.numpy(), rtol=1e-4, atol=1e-5)
