@@ -133,3 +133,27 @@ def _decide_pairwise(loss, sig, weights, reduction, option, value):
 
 
 _PAIRWISE_PLANS = Plans(_decide_pairwise)
+
+
+def planned_elementwise(math, first, second, option=None, value=None):
+    """The value of a ``tf.nn`` op of two arrays, ``math(xp, first, second)`` (with ``option=value``
+    where one is named), from a plan (:func:`_decide_elementwise`), or None: the op's general path
+    then checks, casts and computes."""
+    plan = _ELEMENTWISE_PLANS(math, first, second, None, option, value)
+    return None if plan is None else plan(first, second)
+
+
+def _decide_elementwise(math, sig, option, value):
+    """For two float32 or float64 arrays of one dtype and one shape (checked per call) and a plain
+    option, where the general path's math may serve (:func:`multiloss._plan.math_backend`): that
+    math, with the op's checks (None, shapes, dtypes) all passed by the signature."""
+    if not (one_float_dtype(sig, 2) and dtype_name(sig[1]) in ("float32", "float64")
+            and (option is None or plain_number(value) or type(value) is bool)):
+        return None
+    xp = math_backend(*sig[0::3])
+    if xp is None:
+        return None
+    return math_kernel(xp, math, True, **({} if option is None else {option: value}))
+
+
+_ELEMENTWISE_PLANS = Plans(_decide_elementwise)

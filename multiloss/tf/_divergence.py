@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._dispatch import namespace_of
 from .._dtypes import require_one_float_dtype, require_tf_float
 from ..losses import divergence
-from ._common import as_array, check_compatible, shape_text
+from ._common import as_array, check_compatible, planned_elementwise, shape_text
 
 
 def _check_same_shape(targets, log_input):
@@ -28,11 +28,18 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
     ``poisson_nll_loss``, which zeroes every target ``<= 1``). The shapes must
     be equal. ``name`` is accepted for signature compatibility.
     """
+    out = planned_elementwise(_log_poisson, targets, log_input, "compute_full_loss", compute_full_loss)
+    if out is not None:
+        return out
     xp = namespace_of(targets, log_input)
     log_input, targets = xp.value(as_array(xp, log_input)), xp.value(as_array(xp, targets))
     _check_same_shape(targets, log_input)
     require_tf_float("Exp", log_input=log_input)  # exp(log_input) comes first
     require_one_float_dtype("Mul", log_input, targets)
+    return _log_poisson(xp, targets, log_input, compute_full_loss)
+
+
+def _log_poisson(xp, targets, log_input, compute_full_loss):
     result = divergence.log_poisson(xp, targets, log_input)
     if compute_full_loss:
         result = result + divergence.stirling(xp, targets, zero_negative=False)

@@ -11,6 +11,7 @@ from ._common import (
     check_not_none,
     compute_weighted_loss,
     pairwise_loss,
+    planned_elementwise,
     shape_text,
 )
 
@@ -76,6 +77,9 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     Stable for any finite logit; the gradient at ``x = 0`` is exact. ``labels``
     and ``logits`` must have the same shape and dtype.
     """
+    out = planned_elementwise(sigmoid.tf_logit_bce, labels, logits)
+    if out is not None:
+        return out
     if labels is None or logits is None:
         raise ValueError("Both `labels` and `logits` must be provided for sigmoid_cross_entropy_with_logits"
                          f"Received: labels={labels} and logits={logits}")
