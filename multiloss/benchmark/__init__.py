@@ -466,9 +466,6 @@ def _environment(backend, threads):
     # allocator history; keeping freed memory in the heap times the computation itself.
     for var in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"):
         env.setdefault(var, str(1 << 30))
-    # Each glibc arena (up to 8 per core, one per thread that allocates: TensorFlow's pools) would
-    # then keep its own peak of freed memory: two arenas bound the worker's growth.
-    env.setdefault("MALLOC_ARENA_MAX", "2")
     return env, repo
 
 
