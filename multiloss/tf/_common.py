@@ -104,8 +104,7 @@ def pairwise_loss(loss, predictions, labels, weights, reduction, name="predictio
     Float32 arrays of one shape with a Python number as ``weights`` take a plan
     (:func:`_decide_pairwise`): the same math and reduction with nothing to check or cast.
     """
-    plan = _PAIRWISE_PLANS(loss, predictions, labels, None, weights, reduction, option, value)
-    out = None if plan is None else plan(predictions, labels)
+    out = planned_pairwise(loss, predictions, labels, weights, reduction, option, value)
     if out is not None:
         return out
     check_not_none(labels=labels, **{name: predictions})
@@ -114,6 +113,13 @@ def pairwise_loss(loss, predictions, labels, weights, reduction, name="predictio
     check_compatible(predictions, labels)
     options = {} if option is None else {option: value}
     return compute_weighted_loss(loss(xp, predictions, labels, **options), weights, reduction=reduction)
+
+
+def planned_pairwise(loss, predictions, labels, weights, reduction, option=None, value=None):
+    """:func:`pairwise_loss`'s value from its plan, or None (for a loss whose general path is its own,
+    where float32 arrays of one shape and a number weight make it the same math and reduction)."""
+    plan = _PAIRWISE_PLANS(loss, predictions, labels, None, weights, reduction, option, value)
+    return None if plan is None else plan(predictions, labels)
 
 
 def _decide_pairwise(loss, sig, weights, reduction, option, value):

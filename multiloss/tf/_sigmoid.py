@@ -12,6 +12,7 @@ from ._common import (
     compute_weighted_loss,
     pairwise_loss,
     planned_elementwise,
+    planned_pairwise,
     shape_text,
 )
 
@@ -44,16 +45,25 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
     0.5 (``y (1 - s) + s / 2``; a negative value is ignored, as in TensorFlow).
     The reduction runs in float32 and the result is cast back to the logits' dtype.
     """
+    # float32 logits and labels: the casts change nothing, and the loss is pairwise_loss's
+    out = planned_pairwise(_sigmoid_cross_entropy, logits, multi_class_labels, weights, reduction,
+                           "label_smoothing", label_smoothing)
+    if out is not None:
+        return out
     check_not_none(multi_class_labels=multi_class_labels, logits=logits)
     xp = namespace_of(multi_class_labels, logits, weights)
     logits = _as_tensor(xp, logits)
     labels = _as_tensor(xp, multi_class_labels, logits.dtype)
     check_compatible(logits, labels)
     require_tf_float("sigmoid_cross_entropy_with_logits", logits=logits)
+    return compute_weighted_loss(_sigmoid_cross_entropy(xp, logits, labels, label_smoothing), weights,
+                                 reduction=reduction)
+
+
+def _sigmoid_cross_entropy(xp, logits, labels, label_smoothing):
     if label_smoothing > 0:
         labels = sigmoid.smooth_binary_labels(labels, label_smoothing)
-    losses = sigmoid.tf_logit_bce(xp, labels, logits)
-    return compute_weighted_loss(losses, weights, reduction=reduction)
+    return sigmoid.tf_logit_bce(xp, labels, logits)
 
 
 def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None, loss_collection="losses",
