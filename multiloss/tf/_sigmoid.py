@@ -107,6 +107,9 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
     ``pos_weight`` (``q``) scales the positive term and broadcasts against the
     logits. The gradient at exactly ``x = 0`` is TensorFlow's ``1 - z``.
     """
+    out = planned_elementwise(sigmoid.tf_weighted_logit_bce, labels, logits, "pos_weight", pos_weight)
+    if out is not None:
+        return out
     xp = namespace_of(labels, logits, pos_weight)
     logits, labels = _as_tensor(xp, logits), _as_tensor(xp, labels)
     _check_same_shape(labels, logits)
