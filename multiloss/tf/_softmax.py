@@ -15,7 +15,14 @@ from .._dispatch import namespace_of
 from .._dtypes import has, require_tf_float
 from .._reduction import Reduction
 from ..losses import categorical
-from ._common import check_compatible, check_not_none, compute_weighted_loss, shape_text
+from ._common import (
+    check_compatible,
+    check_not_none,
+    compute_weighted_loss,
+    planned_elementwise,
+    planned_pairwise,
+    shape_text,
+)
 from .errors import InvalidArgumentError
 
 # TensorFlow's names for dtypes in its op-attribute messages.
@@ -130,6 +137,9 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     to 1. Shapes broadcast as TF's kernel allows (labels of one row), else
     InvalidArgumentError. ``name`` is accepted for signature compatibility.
     """
+    out = planned_elementwise(_labels_first_xent, labels, logits, "axis", axis)
+    if out is not None:
+        return out
     xp = namespace_of(labels, logits)
     logits = as_tensor(xp, logits)
     require_tf_float("softmax_cross_entropy_with_logits", logits=logits)
@@ -138,6 +148,10 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     _check_xent_shapes(labels, precise, axis)
     loss = categorical.softmax_cross_entropy_unit_mass(xp, precise, labels, axis)
     return loss if precise is logits else xp.astype(loss, logits.dtype)
+
+
+def _labels_first_xent(xp, labels, logits, axis):
+    return categorical.softmax_cross_entropy_unit_mass(xp, logits, labels, axis)
 
 
 def _check_sparse_shapes(labels, logits):
@@ -202,16 +216,29 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
     compatible (ValueError). The loss has shape ``[batch]``; ``weights`` must
     broadcast to it.
     """
+    out = planned_pairwise(_softmax_cross_entropy, logits, onehot_labels, weights, reduction,
+                           "label_smoothing", label_smoothing)
+    if out is not None:
+        return out
     check_not_none(onehot_labels=onehot_labels, logits=logits)
     xp = namespace_of(onehot_labels, logits, weights)
     logits = as_tensor(xp, logits)
     labels = xp.astype(as_tensor(xp, onehot_labels), logits.dtype)
     check_compatible(logits, labels)
+    losses = softmax_cross_entropy_with_logits(_smoothed_labels(xp, labels, label_smoothing), logits)
+    return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+
+
+def _smoothed_labels(xp, labels, label_smoothing):
+    """v1's labels: smoothed toward ``1/C`` when ``label_smoothing > 0``, and no gradient."""
     if label_smoothing > 0:
         labels = categorical.smooth_labels(xp, labels, label_smoothing, labels.shape[-1])
-    labels = xp.stop_gradient(labels)
-    losses = softmax_cross_entropy_with_logits(labels, logits)
-    return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+    return xp.stop_gradient(labels)
+
+
+def _softmax_cross_entropy(xp, logits, labels, label_smoothing):
+    # float32 logits and labels of one shape: softmax_cross_entropy's casts and checks change nothing
+    return _labels_first_xent(xp, _smoothed_labels(xp, labels, label_smoothing), logits, -1)
 
 
 def _squeeze_trailing_one(xp, labels, logits, weights):
