@@ -80,13 +80,14 @@ def _keep_is_compiling(torch):
     _is_compiling = torch.compiler.is_dynamo_compiling
 
 
-def _keep_trace_helpers(torch):
+def _keep_trace_helpers(dynamo):
+    # Once Dynamo is imported, before it traces anything: not at torch's import, where marking the
+    # function through torch.compiler would import Dynamo (1 s) for every user of multiloss.
     global _guard_scalar
     from torch.fx.experimental.symbolic_shapes import guard_scalar
 
     _guard_scalar = guard_scalar  # Dynamo's own handler: a symbolic number becomes its value, guarded
-    _keep_is_compiling(torch)
-    torch.compiler.assume_constant_result(_decided_for_trace)
+    dynamo.assume_constant_result(_decided_for_trace)
 
 
 def compiling():
@@ -158,7 +159,7 @@ _KERNEL_NAMES = {}  # function -> its name in _KERNELS
 
 def _decided_for_trace(decide, name, sig, *options):
     """``decide``'s plan as constants Dynamo can embed, run in plain Python while Dynamo traces (the
-    function is marked ``assume_constant_result`` once torch is imported): None for no plan, else
+    function is marked ``assume_constant_result`` once Dynamo is imported): None for no plan, else
     ``(name of its function in _KERNELS, same_shape, options)``, or ``()`` for a plan that isn't."""
     _for_trace.active = True
     try:
@@ -182,7 +183,7 @@ def _guard_scalar_while_torch_imports(value):
     return value
 
 
-_guard_scalar = _guard_scalar_while_torch_imports  # symbolic_shapes.guard_scalar once torch is imported
+_guard_scalar = _guard_scalar_while_torch_imports  # symbolic_shapes.guard_scalar once Dynamo is imported
 
 
 def signature(a, b, c=None):
@@ -319,4 +320,5 @@ def math_kernel(xp, math, same_shape=False, **options):
     return kernel(functools.partial(math, xp), same_shape, **options)
 
 
-when_imported("torch", _keep_trace_helpers, ready=lambda torch: hasattr(torch, "compiler"))
+when_imported("torch", _keep_is_compiling, ready=lambda torch: hasattr(torch, "compiler"))
+when_imported("torch._dynamo", _keep_trace_helpers, ready=lambda dynamo: hasattr(dynamo, "assume_constant_result"))

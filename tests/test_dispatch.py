@@ -124,3 +124,20 @@ def test_import_imports_no_framework():
     # (the import's time is measured by benchmarks/, never asserted in a test)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_import_beside_torch_leaves_torch_compile_unimported():
+    """With torch imported, multiloss imports nothing of torch.compile's (Dynamo: about 1 s): its
+    compiled-call helpers are set up when Dynamo itself is imported, and then serve the trace."""
+    pytest.importorskip("torch")
+    code = textwrap.dedent("""
+        import sys
+        import torch
+        import multiloss, multiloss.pytorch.functional as mf
+        print("torch._dynamo" in sys.modules)
+        compiled = torch.compile(lambda a, b: mf.mse_loss(a, b), backend="eager", fullgraph=True)
+        x, y = torch.ones(3), torch.zeros(3)
+        print(float(compiled(x, y)), getattr(multiloss._plan._decided_for_trace, "_dynamo_marked_constant", False))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "1.0", "True"]
