@@ -137,7 +137,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     to 1. Shapes broadcast as TF's kernel allows (labels of one row), else
     InvalidArgumentError. ``name`` is accepted for signature compatibility.
     """
-    out = planned_elementwise(_labels_first_xent, labels, logits, "axis", axis)
+    # an int axis only (a bool is a number to the plan, and TF's shape check reads it as 0 or 1)
+    out = planned_elementwise(_labels_first_xent, labels, logits, "axis", axis) if type(axis) is int else None
     if out is not None:
         return out
     xp = namespace_of(labels, logits)
