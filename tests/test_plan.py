@@ -174,3 +174,58 @@ def test_a_compiled_call_does_not_recompile_when_eager_calls_add_plans():
         M.mse_loss(x.to(dtype), y.to(dtype))
     torch.testing.assert_close(compiled(x, y), F.mse_loss(x, y))
     assert counters["stats"]["unique_graphs"] == frames
+
+
+def _tf_v1_calls(xp_array, rng):
+    """(function, args, kwargs) of the TF v1 interface whose plans run on NumPy and torch."""
+    from multiloss.tf import losses, nn
+
+    x, y = xp_array(rng.standard_normal((6, 5)).astype(np.float32)), xp_array(rng.standard_normal((6, 5)).astype(np.float32))
+    cube = xp_array(rng.standard_normal((3, 4, 2)).astype(np.float32))
+    labels32 = xp_array(rng.integers(0, 5, 6).astype(np.int32))
+    labels64 = xp_array(rng.integers(0, 5, 6))
+    calls = [(nn.sparse_softmax_cross_entropy_with_logits, (labels32, x), {}),
+             (nn.sparse_softmax_cross_entropy_with_logits, (labels64, xp_array(rng.standard_normal((6, 5)))), {}),
+             (nn.compute_average_loss, (x,), {}), (nn.compute_average_loss, (x,), {"global_batch_size": 9}),
+             (nn.scale_regularization_loss, (x,), {}),
+             (losses.mean_pairwise_squared_error, (x, y), {"weights": 0.5}),
+             (losses.mean_pairwise_squared_error, (cube, cube * 0.5), {})]
+    calls += [(losses.sparse_softmax_cross_entropy, (labels64, x), {"weights": 2.0, "reduction": r})
+              for r in losses.Reduction.all()]
+    return calls
+
+
+def _general_path(monkeypatch):
+    monkeypatch.setattr(Plans, "__call__", lambda *args: None)
+
+
+@pytest.mark.parametrize("framework", ["numpy", "torch"])
+def test_tf_v1_plans_give_the_general_paths_values_bit_for_bit(framework, monkeypatch):
+    xp_array = np.asarray if framework == "numpy" else torch.from_numpy
+    calls = _tf_v1_calls(xp_array, np.random.default_rng(3))
+    planned = [[fn(*args, **kwargs) for _ in range(2)][1] for fn, args, kwargs in calls]  # the second: the plan's
+    _general_path(monkeypatch)
+    for (fn, _, _), got, expected in zip(calls, planned, [fn(*args, **kwargs) for fn, args, kwargs in calls]):
+        assert type(got) is type(expected) and got.dtype == expected.dtype and got.shape == expected.shape, fn
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(expected), err_msg=fn.__name__)
+
+
+@pytest.mark.parametrize("framework", ["numpy", "torch"])
+def test_tf_v1_plans_leave_bad_values_and_sizes_to_the_general_path(framework):
+    from multiloss.tf import losses, nn
+    from multiloss.tf.errors import InvalidArgumentError
+
+    xp_array = np.asarray if framework == "numpy" else torch.from_numpy
+    logits, labels = xp_array(np.zeros((4, 3), np.float32)), xp_array(np.array([0, 1, 2, 1]))
+    for fn in (nn.sparse_softmax_cross_entropy_with_logits, losses.sparse_softmax_cross_entropy):
+        fn(labels, logits), fn(labels, logits)  # the signature's plan is made
+        with pytest.raises(InvalidArgumentError, match=r"label value of 3 which is outside the valid range of \[0, 3\)"):
+            fn(labels + 1, logits)
+        with pytest.raises(ValueError, match="must equal `logits.shape` except for the last dimension"):
+            fn(labels[:3], logits)
+    # div_no_nan's guard: an empty batch averages to 0, not NaN (by hand: 0 / 0 guarded)
+    assert float(nn.compute_average_loss(logits[:0, 0])) == 0.0
+    # one element: TF's guarded divisors (n - 1 = 0) make the pairwise error 0
+    assert float(losses.mean_pairwise_squared_error(logits[:1, :1], logits[:1, :1] + 1)) == 0.0
+    with pytest.raises(InvalidArgumentError, match="must be non-negative"):
+        nn.compute_average_loss(logits[:, 0], global_batch_size=-1)

@@ -323,16 +323,19 @@ def cosine_distance(xp, labels, predictions, axis):
     return 1 - xp.sum(predictions * labels, axis=axis, keepdims=True)
 
 
-def pairwise_squared_error_terms(xp, diffs, present):
+def pairwise_squared_error_terms(xp, diffs, present, guarded=True):
     """TF v1's per-sample mean pairwise squared error, ``(N, 1, ..., 1)``, for ``n`` present elements:
     ``2 sum(d**2) / (n - 1) - 2 (sum d)**2 / (n (n - 1))``, each quotient 0 where its divisor is 0.
 
     ``present`` broadcasts to ``(N, 1, ..., 1)``: the whole batch's count, or each sample's.
+    ``guarded=False`` is for a count known to be above 1: no divisor is 0, and none is guarded.
     It is the mean over pairs ``(i, j)`` of ``((p_i - p_j) - (l_i - l_j))**2``.
     """
     axes = tuple(range(1, xp.ndim(diffs)))
     squares = xp.sum(diffs * diffs, axis=axes, keepdims=True)
     total = xp.sum(diffs, axis=axes, keepdims=True)
+    if not guarded:
+        return 2.0 * (squares / (present - 1)) - 2.0 * (total * total / (present * (present - 1)))
     zeros = xp.zeros_like(present)
     term1 = 2.0 * divide_no_nan(xp, squares, xp.maximum(present - 1, zeros))
     term2 = 2.0 * divide_no_nan(xp, total * total, xp.maximum(present * (present - 1), zeros))

@@ -13,7 +13,8 @@ import math
 
 from .._checks import concrete
 from .._dispatch import namespace_of
-from .._dtypes import has
+from .._dtypes import float_name, has
+from .._plan import Plans, math_backend, math_kernel
 from .._reduction import divide_no_nan
 from ..distributed import in_cross_replica_context, replicas_in_sync
 from ._common import shape_text
@@ -91,6 +92,11 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     >>> float(compute_average_loss(np.array([1.0, 2.0, 3.0]), global_batch_size=6))
     1.0
     """
+    if sample_weight is None:
+        plan = _AVERAGE_PLANS(None, per_example_loss, None, None, global_batch_size)
+        out = None if plan is None else plan(per_example_loss)
+        if out is not None:
+            return out
     xp = namespace_of(per_example_loss, sample_weight, global_batch_size)
     per_example_loss = as_tensor(xp, per_example_loss)
     dtype = per_example_loss.dtype
@@ -113,6 +119,31 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     return divide_no_nan(xp, xp.astype(loss, quotient), xp.astype(denominator, quotient))
 
 
+def _average(xp, per_example_loss, global_batch_size=None):
+    """The op's value for float losses of rank 1 or more, no weights and a batch size that is None or
+    a Python int (:func:`_decide_average`): ``sum / n`` with nothing to guard (a batch of 0 raises, for
+    the general path's ``div_no_nan``). ``n`` is an array of the losses' dtype, as there (torch on
+    CUDA multiplies by the reciprocal of a Python number); the result a 0-d array, as its ``where``."""
+    count = per_example_loss.shape[0] if global_batch_size is None else global_batch_size
+    if count <= 0:
+        raise ValueError("div_no_nan's guard")
+    total = xp.sum(per_example_loss)
+    return xp.asarray(total / xp.asarray(count, dtype=total.dtype, device=xp.device(total)))
+
+
+def _decide_average(_, sig, global_batch_size):
+    """:func:`_average` for float32 or float64 losses of rank 1 or more on a backend whose replica
+    count is 1 and where the general path's math may serve (:func:`multiloss._plan.math_backend`)."""
+    if not (float_name(sig[1]) in ("float32", "float64") and sig[2] >= 1
+            and (global_batch_size is None or type(global_batch_size) is int)):
+        return None
+    xp = math_backend(sig[0])  # NumPy or torch: one replica
+    return None if xp is None else math_kernel(xp, _average, global_batch_size=global_batch_size)
+
+
+_AVERAGE_PLANS = Plans(_decide_average)
+
+
 def _true_division_dtype(xp, dtype):
     # TensorFlow's truediv: 8- and 16-bit integers divide in float32, wider ones in float64.
     if not xp.isdtype(dtype, "integral"):
@@ -131,12 +162,30 @@ def scale_regularization_loss(regularization_loss):
     >>> float(scale_regularization_loss(np.array([1.0, 2.0])))
     3.0
     """
+    plan = _SUM_PLANS(None, regularization_loss, None, None)
+    out = None if plan is None else plan(regularization_loss)
+    if out is not None:
+        return out
     xp = namespace_of(regularization_loss)
     regularization_loss = as_tensor(xp, regularization_loss)
     _check_replica_context(xp, "scale_regularization_loss")
     total = xp.sum(regularization_loss)
     total = xp.astype(total, _true_division_dtype(xp, total.dtype))
     return total / replicas_in_sync(xp)
+
+
+def _decide_sum(_, sig):
+    """For float losses on a backend whose replica count is 1 (:func:`multiloss._plan.math_backend`),
+    the sum alone: the general path divides it by 1, which changes no bit (and no type)."""
+    xp = math_backend(sig[0]) if float_name(sig[1]) is not None else None  # NumPy or torch: one replica
+    return None if xp is None else math_kernel(xp, _sum)
+
+
+def _sum(xp, regularization_loss):
+    return xp.sum(regularization_loss)
+
+
+_SUM_PLANS = Plans(_decide_sum)
 
 
 __all__ = ["compute_average_loss", "scale_regularization_loss"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from .._dispatch import namespace_of
-from .._dtypes import has
+from .._dtypes import dtype_name, has
+from .._plan import Plans, math_backend, math_kernel, one_float_dtype, plain_number
 from .._reduction import Reduction
 from ..losses import margin
 from ._common import (
@@ -60,6 +63,10 @@ def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None, lo
     weights, and each sample's term is multiplied by its weights, so ``(N, D)`` weights
     scale a row by its weight sum. There is no ``reduction``; the result is float32.
     """
+    plan = _PAIRWISE_PLANS(None, predictions, labels, None, weights)
+    out = None if plan is None else plan(predictions, labels)
+    if out is not None:
+        return out
     check_not_none(labels=labels, predictions=predictions)
     xp = namespace_of(labels, predictions, weights)
     predictions, labels = as_float32(xp, predictions, labels)
@@ -83,3 +90,30 @@ def _present(xp, diffs, weights):
         return xp.where(weights != 0, count, xp.zeros_like(count))
     present = xp.zeros_like(diffs) + xp.astype(weights != 0, diffs.dtype)
     return xp.sum(present, axis=tuple(range(1, xp.ndim(diffs))), keepdims=True)
+
+
+def _pairwise_with_count(xp, predictions, labels, weights):
+    """The value for float32 arrays of one shape and a non-zero number as ``weights``
+    (:func:`_decide_pairwise`): the count of present elements is the size, known here. Under 2**24
+    only, where the general path's float32 count is exact; a size of 0 or 1 (whose divisors the
+    general path guards) raises, for the general path. The divisions are by a float32 array, as
+    there (torch on CUDA multiplies by the reciprocal of a Python number). A 0-d array, as its ``where``."""
+    size = math.prod(predictions.shape)
+    if not 1 < size < 2**24:
+        raise ValueError("the general path's count")
+    diffs = predictions - labels
+    present = xp.asarray(float(size), dtype=diffs.dtype, device=xp.device(diffs))
+    terms = margin.pairwise_squared_error_terms(xp, diffs, present, guarded=False)
+    return xp.asarray(xp.sum(terms * weights))
+
+
+def _decide_pairwise(_, sig, weights):
+    """:func:`_pairwise_with_count` where the general path's math may serve (NumPy, plain torch
+    tensors: :func:`multiloss._plan.math_backend`), for float32 arrays and a non-zero number."""
+    if not (one_float_dtype(sig, 2) and dtype_name(sig[1]) == "float32" and plain_number(weights) and weights):
+        return None
+    xp = math_backend(*sig[0::3])
+    return None if xp is None else math_kernel(xp, _pairwise_with_count, True, weights=float(weights))
+
+
+_PAIRWISE_PLANS = Plans(_decide_pairwise)

@@ -13,7 +13,8 @@ import math
 from .._checks import any_true, concrete
 from .._dispatch import namespace_of
 from .._dtypes import has, require_tf_float
-from .._reduction import Reduction
+from .._plan import Plans, math_backend, math_kernel, plain_number
+from .._reduction import TF_V1_OPERATIONS, Reduction, reduced
 from ..losses import categorical
 from ._common import (
     check_compatible,
@@ -182,6 +183,10 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     ValueError. float16 computes in float32. ``name`` is accepted for
     signature compatibility.
     """
+    plan = _SPARSE_PLANS(None, labels, logits, None)
+    out = None if plan is None else plan(labels, logits)
+    if out is not None:
+        return out
     if labels is None or logits is None:
         raise ValueError(
             "Both `labels` and `logits` must be provided for sparse_softmax_cross_entropy_with_logits"
@@ -200,6 +205,49 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     precise = xp.astype(logits, xp.float32) if dtype_name(logits.dtype) == "float16" else logits
     loss = categorical.sparse_softmax_cross_entropy(xp, precise, labels, label_range_check(xp, num_classes))
     return loss if precise is logits else xp.astype(loss, logits.dtype)
+
+
+def _sparse_xent(xp, labels, logits):
+    """The sparse op's math once the signature's checks have passed (:func:`_decide_sparse`): the
+    shapes are checked here, per call (a mismatch or no class raises, and the general path then
+    raises TF's error), and the label range by the kernel."""
+    classes = logits.shape[-1]
+    if labels.shape != logits.shape[:-1] or classes == 0:
+        raise ValueError("not the plan's shapes")
+    return categorical.sparse_softmax_cross_entropy(xp, logits, labels, label_range_check(xp, classes))
+
+
+def _decide_sparse(_, sig, weights=None, reduction=None, float_names=("float32", "float64")):
+    """The plan of the sparse op (and, with ``weights`` and ``reduction``, of the v1 loss) for int32
+    or int64 labels one rank below float logits of ``float_names``, where the general path's math
+    may serve (:func:`multiloss._plan.math_backend`): that math, with every check of the
+    signature passed; the shapes and the label range are checked per call."""
+    labels_dtype, logits_dtype, rank = sig[1], sig[4], sig[5]
+    if not (labels_dtype is not None and dtype_name(labels_dtype) in ("int32", "int64")
+            and logits_dtype is not None and dtype_name(logits_dtype) in float_names
+            and rank is not None and rank >= 1 and sig[2] == rank - 1):
+        return None
+    xp = math_backend(*sig[0::3])
+    if xp is None:
+        return None
+    if reduction is None:
+        return math_kernel(xp, _sparse_xent)
+    return math_kernel(xp, _reduced_sparse_xent, reduction=TF_V1_OPERATIONS[reduction], weights=float(weights))
+
+
+_reduced_sparse_xent = reduced(_sparse_xent, empty="zero")
+_SPARSE_PLANS = Plans(_decide_sparse)
+
+
+def _decide_weighted_sparse(_, sig, weights, reduction):
+    """The v1 loss's plan: the sparse op's (:func:`_decide_sparse`) for float32 logits, reduced, for a
+    Python number as ``weights`` and a known reduction (labels one rank below: nothing to squeeze)."""
+    if not (plain_number(weights) and reduction in TF_V1_OPERATIONS):
+        return None
+    return _decide_sparse(None, sig, weights, reduction, ("float32",))
+
+
+_WEIGHTED_SPARSE_PLANS = Plans(_decide_weighted_sparse)
 
 
 # -- tf.compat.v1.losses --------------------------------------------------------------------
@@ -268,6 +316,10 @@ def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None, loss_c
     (int32/int64 labels, range checked in eager mode) and
     ``compute_weighted_loss``.
     """
+    plan = _WEIGHTED_SPARSE_PLANS(None, labels, logits, None, weights, reduction)
+    out = None if plan is None else plan(labels, logits)
+    if out is not None:
+        return out
     check_not_none(labels=labels, logits=logits)
     xp = namespace_of(labels, logits, weights)
     labels, logits = as_tensor(xp, labels), as_tensor(xp, logits)
