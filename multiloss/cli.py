@@ -545,7 +545,9 @@ def _run_bench(args):
                                      modes=args.mode or benchmark.MODES, quick=args.quick, threads=args.threads,
                                      timeout=args.timeout, progress=progress)
             meta = {"cpus": os.cpu_count(), "threads": args.threads, "quick": args.quick,
-                    "seconds": time.perf_counter() - started}
+                    "seconds": time.perf_counter() - started,
+                    # the machine's load as the backend ended (a measurement taken beside others skews)
+                    "load": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None}
             if args.json:  # after each backend, so that an interrupted run keeps what it measured
                 _save_results(args.json, results, meta, args.merge)
         if progress:

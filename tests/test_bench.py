@@ -342,3 +342,22 @@ def test_an_optax_row_with_a_tuple_result_is_timed_in_a_fresh_process_against_op
                                                       for what in ("value", "value and gradient")]
     assert all(r["native"] == "optax.losses.ctc_loss_with_forward_probs" and r["ratio"] > 0
                and r["max_abs_diff"] < 1.0 and len(r["load"]) == 2 for r in lines)
+
+
+def test_the_timeout_ends_a_worker_stuck_in_one_row(monkeypatch):
+    """A worker that prints nothing (stuck in one measurement) is ended at the deadline, not when
+    its next line comes: its backend is reported as having produced nothing."""
+    import subprocess
+    import sys
+    import time
+
+    real_popen = subprocess.Popen
+
+    def stuck_worker(cmd, **kwargs):
+        return real_popen([sys.executable, "-c", "import time; time.sleep(120)"], **kwargs)
+
+    monkeypatch.setattr(benchmark.subprocess, "Popen", stuck_worker)
+    started = time.monotonic()
+    results = benchmark.run(catalog.ENTRIES[:1], ["numpy"], quick=True, timeout=1)
+    assert time.monotonic() - started < 60  # the worker sleeps 120 s: only the deadline ends it sooner
+    assert results == [{"loss": "*", "backend": "numpy", "notes": ["numpy worker produced nothing"]}]

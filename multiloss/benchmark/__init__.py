@@ -32,6 +32,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -485,17 +486,20 @@ def run(entries, backends, sizes=SIZES, modes=MODES, quick=False, threads=1, tim
         done_before = len(results)
         with subprocess.Popen(cmd, env=env, cwd=os.path.dirname(repo), stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True) as proc:
-            started = time.monotonic()
+            # a timer, not a check between lines: a row that never ends (a worker stuck in one
+            # measurement) prints nothing to check against
+            deadline = threading.Timer(timeout, proc.kill) if timeout else None
+            if deadline:
+                deadline.start()
             try:
                 for line in proc.stdout:
                     if line.startswith(MARKER):
                         results.append(json.loads(line[len(MARKER):]))
                         if progress:
                             progress(results[-1])
-                    if timeout and time.monotonic() - started > timeout:
-                        proc.kill()
-                        break
             finally:
+                if deadline:
+                    deadline.cancel()
                 proc.kill()
         if len(results) == done_before:
             results.append({"loss": "*", "backend": backend, "notes": [f"{backend} worker produced nothing"]})
