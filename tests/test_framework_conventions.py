@@ -184,3 +184,25 @@ def test_keras_circle_makes_its_arrays_on_the_inputs_device(entry):
         out.sum().backward()
         assert out.device.type == "meta" and meta[entry.grad].grad.device.type == "meta", options
         assert out.shape == on_cpu.shape and out.dtype == on_cpu.dtype, options
+
+
+# -- the harness's own cost on JAX ---------------------------------------------------------------
+
+
+def test_jax_conventions_compile_one_program_each():
+    """Eager JAX compiles a program per operation and shape (about 50 ms each on a CPU): the
+    harness hands arrays to JAX with no compilation and runs each JAX convention as one jitted
+    program, so a row's four conventions compile at most four (``vmap`` and ``jacfwd`` run eagerly
+    compiled about forty for this row)."""
+    jax = pytest.importorskip("jax")
+    from multiloss import catalog, testing
+
+    compiles = []
+    jax.monitoring.register_event_duration_secs_listener(
+        lambda event, duration, **kw: compiles.append(event) if event.endswith("backend_compile_duration") else None)
+    to_native("jax", np.zeros((3, 7, 11), np.float32))  # a shape no other test makes
+    assert compiles == []
+    entry = next(e for e in catalog.ENTRIES if e.path == "multiloss.pytorch.functional.smooth_l1_loss")
+    findings = testing.run(entry, "jax", checks=("conventions",))
+    assert [f.status for f in findings] == ["PASS"], findings
+    assert 1 <= len(compiles) <= 4, len(compiles)

@@ -189,9 +189,9 @@ def to_native(framework, value):
         with tf.device(device):
             return tf.identity(tf.constant(value))
     import jax
-    import jax.numpy as jnp
 
-    return jnp.asarray(value) if device is None else jax.device_put(value, device)
+    # device_put, not jnp.asarray: that compiles a program per shape and dtype to copy the values
+    return jax.device_put(value, device)
 
 
 class NoValues(np.ndarray):
@@ -251,6 +251,8 @@ def gradient(framework, fn, arrays, role, cotangent):
         import jax
         import jax.numpy as jnp
 
+        # Eager, not under jit: an eager grad lets a function read its input's value in Python
+        # (optax's dice_loss validates its inputs so), which jit(grad) refuses.
         def scalar(value):
             out = fn({**arrays, role: value})
             return jnp.sum(out * jnp.asarray(cotangent, dtype=out.dtype))

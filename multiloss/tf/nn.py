@@ -15,5 +15,6 @@ __all__ += ["sigmoid_cross_entropy_with_logits", "weighted_cross_entropy_with_lo
 __all__ += ["compute_average_loss", "scale_regularization_loss"]
 __all__ += ["ctc_loss"]
 
-# Not the distribution helpers: they read the replica context, which no signature holds.
-fuse_functions(globals(), [n for n in __all__ if n not in ("compute_average_loss", "scale_regularization_loss")])
+# The distribution helpers too: the replica context they read is TensorFlow's, and only calls
+# on JAX arrays are fused.
+fuse_functions(globals(), __all__)
