@@ -515,6 +515,9 @@ def _add_bench(sub, frameworks):
     p.add_argument("--threads", type=int, default=1,
                    help="intra-op threads per framework (default 1: stable under load; 0: framework default)")
     p.add_argument("--timeout", type=float, help="seconds allowed per backend (what was measured is kept)")
+    p.add_argument("--row-timeout", type=float, default=None,
+                   help="seconds allowed per row and backend (default 600): a row that runs over is reported "
+                        "as not measured, and the rows after it are measured by a new worker")
     p.add_argument("--json", metavar="PATH", help="also write the raw results here")
     p.add_argument("--from-json", metavar="PATH", help="report saved results instead of measuring")
     p.add_argument("--merge", action="store_true",
@@ -543,7 +546,8 @@ def _run_bench(args):
         for backend in args.backend or list(FRAMEWORKS):  # one at a time: they would compete for the cores
             results += benchmark.run(entries, [backend], sizes=args.size or benchmark.SIZES,
                                      modes=args.mode or benchmark.MODES, quick=args.quick, threads=args.threads,
-                                     timeout=args.timeout, progress=progress)
+                                     timeout=args.timeout, progress=progress,
+                                     row_timeout=args.row_timeout or benchmark.ROW_TIMEOUT)
             meta = {"cpus": os.cpu_count(), "threads": args.threads, "quick": args.quick,
                     "seconds": time.perf_counter() - started,
                     # the machine's load as the backend ended (a measurement taken beside others skews)

@@ -361,3 +361,34 @@ def test_the_timeout_ends_a_worker_stuck_in_one_row(monkeypatch):
     results = benchmark.run(catalog.ENTRIES[:1], ["numpy"], quick=True, timeout=1)
     assert time.monotonic() - started < 60  # the worker sleeps 120 s: only the deadline ends it sooner
     assert results == [{"loss": "*", "backend": "numpy", "notes": ["numpy worker produced nothing"]}]
+
+
+def test_a_row_that_overruns_is_reported_and_the_rows_after_it_measured(monkeypatch):
+    """A worker stuck in one row (the first) is ended at the row's deadline; that row is reported
+    as not measured, and a new worker measures the rows after it."""
+    import subprocess
+    import sys
+
+    real_popen = subprocess.Popen
+    workers = []
+    script = (
+        "import json, sys, time\n"
+        "rows = [int(i) for i in sys.argv[1].split(',')]\n"
+        "for row in rows:\n"
+        f"    print({benchmark.ROW_MARKER!r} + str(row), flush=True)\n"
+        "    if row == 0:\n"
+        "        time.sleep(120)\n"
+        f"    print({benchmark.MARKER!r} + json.dumps({{'loss': 'measured', 'index': row}}), flush=True)\n"
+    )
+
+    def worker(cmd, **kwargs):
+        workers.append(cmd[4])  # the rows it is given
+        return real_popen([sys.executable, "-c", script, cmd[4]], **kwargs)
+
+    monkeypatch.setattr(benchmark.subprocess, "Popen", worker)
+    results = benchmark.run(catalog.ENTRIES[:3], ["numpy"], quick=True, row_timeout=2)
+    assert workers == ["0,1,2", "1,2"]
+    assert [r["index"] for r in results] == [0, 1, 2]
+    assert results[0]["notes"] == ["not measured: the row ran over 2 s"]
+    assert results[0]["path"] == catalog.ENTRIES[0].path
+    assert [r["loss"] for r in results[1:]] == ["measured", "measured"]

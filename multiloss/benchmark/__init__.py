@@ -46,6 +46,8 @@ SIZES = ("small", "large")
 SMALL_BATCH = 32
 LARGE_ELEMENTS = 1_000_000
 MARKER = "MULTILOSS-BENCH "
+ROW_MARKER = "MULTILOSS-BENCH-ROW "  # a worker starts a row: a row that overruns is then known
+ROW_TIMEOUT = 600  # seconds a row may take (seven large calls and their reference)
 
 # (rounds, seconds per timed sample) per size. A small-array sample loops the call
 # so that the timer's resolution and the loop are negligible; a large call is timed alone.
@@ -439,6 +441,7 @@ def worker(backend, paths, sizes, modes, quick, threads):
 
     for index in paths:
         entry = catalog.ENTRIES[index]
+        print(f"{ROW_MARKER}{index}", flush=True)
         for mode in modes:
             if mode == "compiled" and backend == "numpy":
                 continue
@@ -470,39 +473,20 @@ def _environment(backend, threads):
     return env, repo
 
 
-def run(entries, backends, sizes=SIZES, modes=MODES, quick=False, threads=1, timeout=None, progress=None):
+def run(entries, backends, sizes=SIZES, modes=MODES, quick=False, threads=1, timeout=None, progress=None,
+        row_timeout=ROW_TIMEOUT):
     """Measure ``entries`` on ``backends``, one subprocess per backend, one at a time
-    (in parallel they would compete for the cores). Returns the list of result dicts."""
-    from ..testing import installed
+    (in parallel they would compete for the cores). Returns the list of result dicts.
 
+    ``timeout`` bounds each backend; ``row_timeout`` each row: a row that overruns it is reported
+    as not measured, and a new worker measures the rows after it."""
     indices = [catalog.ENTRIES.index(e) for e in entries]
     results = []
     for backend in backends:
-        if not installed(backend):
-            continue
-        env, repo = _environment(backend, threads)
-        cmd = [sys.executable, "-m", "multiloss.benchmark", backend, ",".join(map(str, indices)),
-               ",".join(sizes), ",".join(modes), "1" if quick else "0", str(threads)]
-        done_before = len(results)
-        with subprocess.Popen(cmd, env=env, cwd=os.path.dirname(repo), stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True) as proc:
-            # a timer, not a check between lines: a row that never ends (a worker stuck in one
-            # measurement) prints nothing to check against
-            deadline = threading.Timer(timeout, proc.kill) if timeout else None
-            if deadline:
-                deadline.start()
-            try:
-                for line in proc.stdout:
-                    if line.startswith(MARKER):
-                        results.append(json.loads(line[len(MARKER):]))
-                        if progress:
-                            progress(results[-1])
-            finally:
-                if deadline:
-                    deadline.cancel()
-                proc.kill()
-        if len(results) == done_before:
-            results.append({"loss": "*", "backend": backend, "notes": [f"{backend} worker produced nothing"]})
+        from ..testing import installed
+
+        if installed(backend):
+            results += _run_backend(backend, indices, sizes, modes, quick, threads, timeout, row_timeout, progress)
     if quick:  # the peak-memory runs hold 1 GiB of logits each: not part of a quick look
         return results
     from . import (
@@ -510,6 +494,63 @@ def run(entries, backends, sizes=SIZES, modes=MODES, quick=False, threads=1, tim
     )
 
     return results + memory.linear_cross_entropy(entries, backends, timeout=timeout or 600)
+
+
+def _run_backend(backend, indices, sizes, modes, quick, threads, timeout, row_timeout, progress):
+    """The results of one backend's workers: a first one for every row, another after a row
+    that overran ``row_timeout``, until the rows are done or ``timeout`` has passed."""
+    env, repo = _environment(backend, threads)
+    results, pending = [], list(indices)
+    ends = time.monotonic() + timeout if timeout else None
+    while pending and (ends is None or time.monotonic() < ends):
+        cmd = [sys.executable, "-m", "multiloss.benchmark", backend, ",".join(map(str, pending)),
+               ",".join(sizes), ",".join(modes), "1" if quick else "0", str(threads)]
+        overran = _run_worker(cmd, env, os.path.dirname(repo), ends, row_timeout, results, progress)
+        if overran is None:
+            break
+        entry = catalog.ENTRIES[overran]
+        results.append({"loss": _label(entry, catalog.ENTRIES), "path": entry.path, "backend": backend,
+                        "index": overran, "notes": [f"not measured: the row ran over {row_timeout:g} s"]})
+        pending = pending[pending.index(overran) + 1:]
+    if not results:
+        results.append({"loss": "*", "backend": backend, "notes": [f"{backend} worker produced nothing"]})
+    return results
+
+
+def _run_worker(cmd, env, cwd, ends, row_timeout, results, progress):
+    """Run one worker, adding its results; returns the row that overran ``row_timeout``, or None.
+    Timers, not checks between lines: a worker stuck in one measurement prints nothing."""
+    state = {"row": None, "overran": False}
+
+    def overrun():
+        state["overran"] = True
+        proc.kill()
+
+    with subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True) as proc:
+        deadline = threading.Timer(max(0.0, ends - time.monotonic()), proc.kill) if ends is not None else None
+        row_timer = None
+        if deadline:
+            deadline.start()
+        try:
+            for line in proc.stdout:
+                if line.startswith(ROW_MARKER):
+                    state["row"] = int(line[len(ROW_MARKER):])
+                    if row_timer:
+                        row_timer.cancel()
+                    row_timer = threading.Timer(row_timeout, overrun) if row_timeout else None
+                    if row_timer:
+                        row_timer.start()
+                elif line.startswith(MARKER):
+                    results.append(json.loads(line[len(MARKER):]))
+                    if progress:
+                        progress(results[-1])
+        finally:
+            for timer in (deadline, row_timer):
+                if timer:
+                    timer.cancel()
+            proc.kill()
+    return state["row"] if state["overran"] else None
 
 
 def main(argv):
