@@ -480,11 +480,11 @@ def run(entries, backends, sizes=SIZES, modes=MODES, quick=False, threads=1, tim
 
     ``timeout`` bounds each backend; ``row_timeout`` each row: a row that overruns it is reported
     as not measured, and a new worker measures the rows after it."""
+    from ..testing import installed
+
     indices = [catalog.ENTRIES.index(e) for e in entries]
     results = []
     for backend in backends:
-        from ..testing import installed
-
         if installed(backend):
             results += _run_backend(backend, indices, sizes, modes, quick, threads, timeout, row_timeout, progress)
     if quick:  # the peak-memory runs hold 1 GiB of logits each: not part of a quick look
