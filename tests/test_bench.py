@@ -392,3 +392,14 @@ def test_a_row_that_overruns_is_reported_and_the_rows_after_it_measured(monkeypa
     assert results[0]["notes"] == ["not measured: the row ran over 2 s"]
     assert results[0]["path"] == catalog.ENTRIES[0].path
     assert [r["loss"] for r in results[1:]] == ["measured", "measured"]
+
+
+def test_the_page_names_a_row_reported_as_not_measured():
+    """A row whose only line is the note of a row over ``--row-timeout`` counts as not measured."""
+    from multiloss.benchmark import report
+
+    measured = [{"backend": b, "index": i, "notes": []} for b in ("numpy", "torch") for i in (0, 1)]
+    overran = {"backend": "torch", "index": 1, "notes": ["not measured: the row ran over 600 s"]}
+    results = [r for r in measured if (r["backend"], r["index"]) != ("torch", 1)] + [overran]
+    assert report.coverage(measured) == ""
+    assert report.coverage(results) == "Rows measured: torch: 1 of 2 rows (the rest not measured)."

@@ -198,11 +198,18 @@ def test_jax_conventions_compile_one_program_each():
     from multiloss import catalog, testing
 
     compiles = []
-    jax.monitoring.register_event_duration_secs_listener(
-        lambda event, duration, **kw: compiles.append(event) if event.endswith("backend_compile_duration") else None)
-    to_native("jax", np.zeros((3, 7, 11), np.float32))  # a shape no other test makes
-    assert compiles == []
-    entry = next(e for e in catalog.ENTRIES if e.path == "multiloss.pytorch.functional.smooth_l1_loss")
-    findings = testing.run(entry, "jax", checks=("conventions",))
+
+    def count(event, duration, **kw):
+        if event.endswith("backend_compile_duration"):
+            compiles.append(event)
+
+    jax.monitoring.register_event_duration_secs_listener(count)
+    try:
+        to_native("jax", np.zeros((3, 7, 11), np.float32))  # a shape no other test makes
+        assert compiles == []
+        entry = next(e for e in catalog.ENTRIES if e.path == "multiloss.pytorch.functional.smooth_l1_loss")
+        findings = testing.run(entry, "jax", checks=("conventions",))
+    finally:
+        jax.monitoring.unregister_event_duration_listener(count)
     assert [f.status for f in findings] == ["PASS"], findings
     assert 1 <= len(compiles) <= 4, len(compiles)

@@ -282,11 +282,13 @@ def page(results, meta):
 
 def coverage(results):
     """A sentence for each backend that measured fewer catalog rows than the run's most (a worker
-    ended by ``--timeout``), else nothing."""
+    ended by ``--timeout``, a row over ``--row-timeout``), else nothing."""
     rows = {}
     for r in results:
         if r.get("index") is not None:
-            rows.setdefault(r["backend"], set()).add(r["index"])
+            found = rows.setdefault(r["backend"], set())
+            if not any(note.startswith("not measured") for note in r.get("notes", ())):
+                found.add(r["index"])
     most = max(map(len, rows.values()), default=0)
     short = [f"{backend}: {len(found)} of {most} rows (the rest not measured)"
              for backend, found in sorted(rows.items()) if len(found) < most]
