@@ -213,3 +213,44 @@ def test_jax_conventions_compile_one_program_each():
         jax.monitoring.unregister_event_duration_listener(count)
     assert [f.status for f in findings] == ["PASS"], findings
     assert 1 <= len(compiles) <= 4, len(compiles)
+
+
+# -- tf.function traces multiloss as plain Python, as it traces TensorFlow's and Keras' losses ---
+
+
+@pytest.mark.parametrize("order", ["multiloss first", "tensorflow first"])
+def test_tf_function_traces_multiloss_without_autograph(order, tmp_path):
+    """AutoGraph leaves the libraries its rules name (TensorFlow, Keras: the originals) as they are
+    and rewrites the source of any other function a ``tf.function`` reaches; multiloss is named
+    too, whichever of the two is imported first, so a trace runs its own code (no frame of an
+    AutoGraph-generated file between the user's function and the loss's math: before the rule a
+    first trace rewrote the whole call path, seconds for one loss) and the value is TF's."""
+    pytest.importorskip("tensorflow")
+    import subprocess
+    import sys
+
+    imports = ["import multiloss.tf.nn", "import tensorflow as tf"]
+    script = "\n".join([*(imports if order == "multiloss first" else imports[::-1]), """
+import inspect
+import numpy as np
+from multiloss.losses import regression
+
+frames = []
+def half_sum_of_squares(xp, x, _original=regression.half_sum_of_squares):
+    frames.extend((f.filename, f.function) for f in inspect.stack())
+    return _original(xp, x)
+regression.half_sum_of_squares = half_sum_of_squares
+
+x = tf.constant(np.arange(6, dtype=np.float32).reshape(2, 3))
+out = tf.function(lambda t: multiloss.tf.nn.l2_loss(t))(x)
+assert frames, "the loss's math was not reached"
+# the user's lambda is rewritten (its frame is in a generated file); the functions it calls are not
+rewritten = [name for file, name in frames if "__autograph_generated" in file and name != "<lambda>"]
+assert not rewritten, rewritten
+np.testing.assert_allclose(out.numpy(), tf.nn.l2_loss(x).numpy())
+print("ok")
+"""])
+    path = tmp_path / "trace.py"  # a file: AutoGraph converts only functions whose source it can read
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-2000:]
