@@ -41,6 +41,13 @@ def _is_dtensor(x):
 
 _NO_CLASS = -(2**63)
 
+# The kernels under F.mse_loss and F.huber_loss, which first broadcast in Python and check the
+# sizes to warn (5 µs of a 32x5 call, against 2 µs for the kernel): for two arrays of one shape
+# the kernel alone is the same computation and gradient (the backward needs one shape: F's
+# broadcast is there for the others, which keep F).
+_nn = torch._C._nn
+_NO_REDUCTION = 0  # torch.nn._reduction.get_enum("none")
+
 
 def _margin_kernel_dtype(x):
     # The CPU margin kernels have no half-precision versions (NotImplementedError).
@@ -175,10 +182,14 @@ class TorchBackend(Backend):
 
     def squared_difference(self, x, y):
         # One fused pass instead of a subtraction and a product.
+        if x.shape == y.shape:
+            return _nn.mse_loss(x, y, _NO_REDUCTION)
         return F.mse_loss(x, y, reduction="none")
 
     def huber(self, x, y, delta):
         # PyTorch's fused Huber kernel; its gradient is clip(d, -delta, delta).
+        if x.shape == y.shape:
+            return _nn.huber_loss(x, y, _NO_REDUCTION, delta)
         return F.huber_loss(x, y, reduction="none", delta=delta)
 
     # torch's own maximum and minimum split the gradient at a tie; the generic form's two
