@@ -46,7 +46,7 @@ _NO_CLASS = -(2**63)
 # the kernel alone is the same computation and gradient (the backward needs one shape: F's
 # broadcast is there for the others, which keep F).
 _nn = torch._C._nn
-_NO_REDUCTION = 0  # torch.nn._reduction.get_enum("none")
+_NO_REDUCTION = torch.nn._reduction.get_enum("none")  # the kernels take the reduction as its enum
 
 
 def _margin_kernel_dtype(x):
