@@ -125,7 +125,7 @@ def test_a_read_the_original_makes_is_made_on_every_device():
     for wrap in (jax.numpy.asarray, _second_jax):
         with pytest.raises(ValueError, match="negative"):
             mf.gaussian_nll_loss(wrap(x), wrap(x), wrap(var))
-    for _ in range(2):  # the second call of a signature runs the fused program: its verdict is read too
+    for _ in range(2):  # the compiled call of the signature: its verdict is read on every call
         with pytest.raises(ValueError, match="negative"):
             mf.gaussian_nll_loss(_second_jax(x), _second_jax(x), _second_jax(var))
 

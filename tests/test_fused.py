@@ -1,7 +1,8 @@
-"""A loss called again and again on concrete JAX arrays (one compiled call from the second
-call with a signature on) gives what the plain eager call gives: values, errors, warnings.
-Expected values come from PyTorch run in the test, or from formulas worked by hand."""
+"""A loss called again and again on concrete JAX arrays (one compiled call per signature) gives
+what the plain eager call gives: values, errors, warnings. Expected values come from PyTorch run
+in the test, or from formulas worked by hand."""
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -21,7 +22,7 @@ from multiloss import _fused  # noqa: E402
 RNG = np.random.default_rng(0)
 LOGITS = RNG.standard_normal((8, 5)).astype(np.float32)
 TARGET = RNG.integers(0, 5, 8)
-CALLS = 4  # the first call is plain, the second compiles, the others reuse it
+CALLS = 4  # the first call compiles, the others reuse it
 
 
 def test_values_match_torch_on_every_call():
@@ -105,3 +106,50 @@ def test_warnings_come_on_every_call_from_the_callers_line():
         assert [w.category for w in caught] == [UserWarning] * 2
         assert [w.filename for w in caught] == [__file__] * 2
 
+
+
+@contextlib.contextmanager
+def _compilations():
+    """The XLA compilations made within, as a list that fills in."""
+    made = []
+
+    def count(event, duration, **kw):
+        if event.endswith("backend_compile_duration"):
+            made.append(event)
+
+    jax.monitoring.register_event_duration_secs_listener(count)
+    try:
+        yield made
+    finally:
+        jax.monitoring.unregister_event_duration_listener(count)
+
+
+def test_first_call_of_a_signature_compiles_one_program():
+    """Eager ops compile a program each for a shape they have not met (cross-entropy: about twenty);
+    the compiled call is one program, made on the first call."""
+    logits = jnp.asarray(RNG.standard_normal((5, 17)).astype(np.float32))  # shapes no other test makes
+    target = jnp.asarray(RNG.integers(0, 17, 5))
+    with _compilations() as made:
+        got = mf.cross_entropy(logits, target, label_smoothing=0.25)
+    assert len(made) == 1
+    expected = torch.nn.functional.cross_entropy(torch.tensor(np.asarray(logits)),
+                                                 torch.tensor(np.asarray(target), dtype=torch.int64),
+                                                 label_smoothing=0.25)
+    assert float(got) == pytest.approx(expected.item(), rel=1e-6)
+
+
+def test_an_option_that_changes_every_call_compiles_no_program_per_value():
+    """Arrays met before with another option run eagerly, their ops compiled once, so a schedule (a
+    new label smoothing each step) does not compile a program per value; torch gives the values."""
+    logits = RNG.standard_normal((3, 19)).astype(np.float32)  # shapes no other test makes
+    target = RNG.integers(0, 19, 3)
+    x, t = jnp.asarray(logits), jnp.asarray(target)
+    mf.cross_entropy(x, t, label_smoothing=0.05)  # compiles the call
+    mf.cross_entropy(x, t, label_smoothing=0.1)  # another option: eagerly, compiling the ops once
+    with _compilations() as made:
+        for smoothing in (0.15, 0.2, 0.25, 0.3):
+            got = mf.cross_entropy(x, t, label_smoothing=smoothing)
+            expected = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(target),
+                                                         label_smoothing=smoothing)
+            assert float(got) == pytest.approx(expected.item(), rel=1e-6)
+    assert made == []

@@ -301,8 +301,7 @@ def _run_original(entry, framework, fn, arrays, options):
 def _run_ours(entry, backend, fn, arrays, options, native=False):
     """:func:`_run` of multiloss (``native``: :func:`_run_native`), kept for the row's other checks:
     the compiled check's eager results are the values check's, and the float64 NumPy reference
-    of the values check is one for the row's four backends. (On JAX a repeated eager call would
-    also compile the loss a second time: :mod:`multiloss._fused`.)"""
+    of the values check is one for the row's four backends."""
     key = ("ours", backend, id(fn), _digest(arrays), repr(options))
     if native:  # the framework's own result, for the type check, is not kept: the NumPy copy is
         out, got = _run_native(entry, backend, fn, arrays, options)

@@ -17,8 +17,9 @@ for what matters here:
   does not fire on CPU devices (their memory is the host's), so reads are
   counted where every read goes: ``jax.Array._value``. An array made on the
   first device and moved over by JAX as it combines is not seen (only its cost
-  on a GPU would show it). The first option set is called twice: the second
-  call of a signature runs multiloss' fused program (``multiloss._fused``).
+  on a GPU would show it). The first option set is called twice: op by op
+  (``multiloss._fused.plain_calls``), then as multiloss' compiled call of the
+  signature (``multiloss._fused``).
 - TensorFlow: tensors on a second logical CPU device, ``/CPU:1`` (made by
   :func:`prepare` before TensorFlow starts), called inside ``tf.device`` as
   TensorFlow users pick a device; reads are counted where every read goes:
@@ -38,6 +39,8 @@ import os
 import sys
 
 import numpy as np
+
+from .._fused import plain_calls
 
 _DEVICE_COUNT_FLAG = "--xla_force_host_platform_device_count"
 TF_DEVICE = "/CPU:1"
@@ -222,9 +225,10 @@ def _check_jax(entry, call, arrays_for):
         def on_device(x):
             return device in x.devices()
 
-        # The first option set twice: the second call of a signature runs the fused program.
-        for _ in range(2 if index == 0 else 1):
-            with _patched_read(jax_array.ArrayImpl, "_value", on_device, reads, "jax.Array._value"):
+        # The first option set twice: op by op, then as the compiled call of its signature.
+        for plain in ((True, False) if index == 0 else (False,)):
+            with (_patched_read(jax_array.ArrayImpl, "_value", on_device, reads, "jax.Array._value"),
+                  plain_calls() if plain else contextlib.nullcontext()):
                 try:
                     out = call(entry.resolve(), dict(arrays), options)
                 except Exception as exc:  # noqa: BLE001
