@@ -97,6 +97,21 @@ _OWN = {"kl_div_unwarned": _kl_div_unwarned}
 _EAGER_ONLY = ("gaussian_nll_loss",)
 
 
+def _one_dtype(x1, x2):
+    # Two plain tensors of one dtype promote alike in torch and in the standard (array-api-compat
+    # fixes the one difference: a 0-d tensor beside another dtype, whose dtype it takes in torch).
+    return type(x1) is torch.Tensor and type(x2) is torch.Tensor and x1.dtype == x2.dtype
+
+
+def _unless_promoting(native, standard):
+    """A two-array function: torch's own for two tensors of one dtype, else the standard's wrapper."""
+
+    def call(x1, x2, /):
+        return native(x1, x2) if _one_dtype(x1, x2) else standard(x1, x2)
+
+    return staticmethod(call)
+
+
 # The types torch's own loss functions serve as the mirrors do: plain tensors and parameters
 # (a DTensor or another subclass takes the mirror's general path; None is an absent array).
 _PLAIN_TYPES = (torch.Tensor, torch.nn.Parameter, type(None))
@@ -168,6 +183,15 @@ class TorchBackend(Backend):
         if max is not None:
             inside = inside & (x <= max)
         return torch.where(inside, x, clamped)
+
+    # array-api-compat's wrappers of these fix torch's promotion first: a pass of Python checks per
+    # call, and most of torch.compile's trace of a CTC step. Two tensors of one dtype need no fix.
+    def where(self, condition, x1, x2, /):
+        return torch.where(condition, x1, x2) if _one_dtype(x1, x2) else namespace.where(condition, x1, x2)
+
+    logaddexp = _unless_promoting(torch.logaddexp, namespace.logaddexp)
+    maximum = _unless_promoting(torch.maximum, namespace.maximum)
+    minimum = _unless_promoting(torch.minimum, namespace.minimum)
 
     def astype(self, x, dtype, copy=True):
         # Tensor.to returns x itself when it has the dtype already, as tf.cast does: the losses
