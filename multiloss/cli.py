@@ -463,8 +463,16 @@ def _default_jobs():
         return os.cpu_count() or 1
 
 
-def _run_check(args):
+def _checking_process():
+    """Set up the process that runs the checks: the frameworks' logs quiet, JAX's lowering fast."""
     from . import _quiet
+    from .testing._frameworks import share_jax_lowering_context
+
+    _quiet.frameworks()
+    share_jax_lowering_context()
+
+
+def _run_check(args):
     from .testing import FRAMEWORKS
 
     backends = args.backend or list(FRAMEWORKS)
@@ -473,12 +481,12 @@ def _run_check(args):
 
         use_device(args.device)  # through the environment, which the workers inherit
     if args.worker:
-        _quiet.frameworks()
+        _checking_process()
         return _worker(backends)
     entries = _select(args.loss)
     jobs = max(1, min(args.jobs or _default_jobs(), len(entries)))
     if jobs == 1:
-        _quiet.frameworks()
+        _checking_process()
     if args.format == "text":
         from . import testing
 

@@ -14,6 +14,7 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from multiloss.testing._frameworks import import_all  # noqa: E402
+from multiloss.testing._frameworks import import_all, share_jax_lowering_context  # noqa: E402
 
 import_all()
+share_jax_lowering_context()  # thousands of small JAX programs: one MLIR context for their lowering

@@ -215,6 +215,26 @@ def test_jax_conventions_compile_one_program_each():
     assert 1 <= len(compiles) <= 4, len(compiles)
 
 
+def test_the_shared_lowering_context_lowers_the_same_program(monkeypatch):
+    """The harness's processes lower every JAX program in one MLIR context (conftest.py, the check's
+    workers): the program's text is the one a fresh context gives."""
+    jax = pytest.importorskip("jax")
+    from jax._src.interpreters import mlir
+
+    import multiloss.pytorch.functional as mf
+
+    assert mlir.make_ir_context() is mlir.make_ir_context()
+
+    def lowered():
+        x = jax.numpy.zeros((4, 3), jax.numpy.float32)
+        return jax.jit(lambda a, b: mf.huber_loss(a, b, delta=0.5)).lower(x, x + 1).as_text()
+
+    shared = lowered()
+    monkeypatch.setattr(mlir, "make_ir_context", mlir.make_ir_context.__wrapped__)
+    assert mlir.make_ir_context() is not mlir.make_ir_context()
+    assert lowered() == shared
+
+
 # -- tf.function traces multiloss as plain Python, as it traces TensorFlow's and Keras' losses ---
 
 
