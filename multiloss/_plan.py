@@ -121,11 +121,13 @@ class Plans:
         ``options``: on the steady-state call, this one frame and a C-level lookup."""
         if _is_compiling():
             return self._traced(name, a, b, c, options)
-        try:  # signature(a, b, c), inline: the common case in the fewest steps
-            if c is None:
+        try:  # signature(a, b, c), inline: the common cases in the fewest steps
+            if c is not None:
+                sig = (type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, type(c), c.dtype, c.ndim)
+            elif b is not None:
                 sig = (type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, _NONE, None, None)
             else:
-                sig = (type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, type(c), c.dtype, c.ndim)
+                sig = (type(a), a.dtype, a.ndim, _NONE, None, None, _NONE, None, None)
         except AttributeError:  # a Python value
             sig = signature(a, b, c)
         try:
