@@ -7,7 +7,14 @@ Every expected value comes from the original, run here on the same inputs.
 import numpy as np
 import pytest
 
-from multiloss.testing._frameworks import gradient, installed, to_native, to_numpy, x64
+from multiloss.testing._frameworks import (
+    gradient,
+    installed,
+    jax_compilations,
+    to_native,
+    to_numpy,
+    x64,
+)
 
 BACKENDS = [b for b in ("torch", "tensorflow", "jax") if installed(b)]
 
@@ -194,23 +201,14 @@ def test_jax_conventions_compile_one_program_each():
     harness hands arrays to JAX with no compilation and runs each JAX convention as one jitted
     program, so a row's four conventions compile at most four (``vmap`` and ``jacfwd`` run eagerly
     compiled about forty for this row)."""
-    jax = pytest.importorskip("jax")
+    pytest.importorskip("jax")
     from multiloss import catalog, testing
 
-    compiles = []
-
-    def count(event, duration, **kw):
-        if event.endswith("backend_compile_duration"):
-            compiles.append(event)
-
-    jax.monitoring.register_event_duration_secs_listener(count)
-    try:
+    with jax_compilations() as compiles:
         to_native("jax", np.zeros((3, 7, 11), np.float32))  # a shape no other test makes
         assert compiles == []
         entry = next(e for e in catalog.ENTRIES if e.path == "multiloss.pytorch.functional.smooth_l1_loss")
         findings = testing.run(entry, "jax", checks=("conventions",))
-    finally:
-        jax.monitoring.unregister_event_duration_listener(count)
     assert [f.status for f in findings] == ["PASS"], findings
     assert 1 <= len(compiles) <= 4, len(compiles)
 

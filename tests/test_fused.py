@@ -2,7 +2,6 @@
 what the plain eager call gives: values, errors, warnings. Expected values come from PyTorch run
 in the test, or from formulas worked by hand."""
 
-import contextlib
 import warnings
 
 import numpy as np
@@ -108,28 +107,12 @@ def test_warnings_come_on_every_call_from_the_callers_line():
 
 
 
-@contextlib.contextmanager
-def _compilations():
-    """The XLA compilations made within, as a list that fills in."""
-    made = []
-
-    def count(event, duration, **kw):
-        if event.endswith("backend_compile_duration"):
-            made.append(event)
-
-    jax.monitoring.register_event_duration_secs_listener(count)
-    try:
-        yield made
-    finally:
-        jax.monitoring.unregister_event_duration_listener(count)
-
-
 def test_first_call_of_a_signature_compiles_one_program():
     """Eager ops compile a program each for a shape they have not met (cross-entropy: about twenty);
     the compiled call is one program, made on the first call."""
     logits = jnp.asarray(RNG.standard_normal((5, 17)).astype(np.float32))  # shapes no other test makes
     target = jnp.asarray(RNG.integers(0, 17, 5))
-    with _compilations() as made:
+    with fw.jax_compilations() as made:
         got = mf.cross_entropy(logits, target, label_smoothing=0.25)
     assert len(made) == 1
     expected = torch.nn.functional.cross_entropy(torch.tensor(np.asarray(logits)),
@@ -146,7 +129,7 @@ def test_an_option_that_changes_every_call_compiles_no_program_per_value():
     x, t = jnp.asarray(logits), jnp.asarray(target)
     mf.cross_entropy(x, t, label_smoothing=0.05)  # compiles the call
     mf.cross_entropy(x, t, label_smoothing=0.1)  # another option: eagerly, compiling the ops once
-    with _compilations() as made:
+    with fw.jax_compilations() as made:
         for smoothing in (0.15, 0.2, 0.25, 0.3):
             got = mf.cross_entropy(x, t, label_smoothing=smoothing)
             expected = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(target),

@@ -62,6 +62,24 @@ def share_jax_lowering_context():
         mlir.make_ir_context = functools.cache(make)
 
 
+@contextlib.contextmanager
+def jax_compilations():
+    """The XLA compilations JAX makes within, as a list that fills in (one entry each)."""
+    import jax
+
+    made = []
+
+    def count(event, duration, **kw):
+        if event.endswith("backend_compile_duration"):
+            made.append(event)
+
+    jax.monitoring.register_event_duration_secs_listener(count)
+    try:
+        yield made
+    finally:
+        jax.monitoring.unregister_event_duration_listener(count)
+
+
 def framework_of_path(path):
     """The framework an original's arrays belong to, from its dotted path."""
     root = path.partition(".")[0]
