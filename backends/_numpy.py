@@ -95,6 +95,23 @@ class NumpyBackend(Backend):
         # (kind "V" first: reading a dtype's .name builds it anew, several µs; NumPy's own kinds are letters.)
         return out.astype(x.dtype, copy=False) if x.dtype.kind == "V" and x.dtype.name in _ML_FLOATS else out
 
+    # No autodiff, so no tie's gradient to split: NumPy's maximum and minimum are the value in one
+    # pass, against two compares and two wheres over new temporaries (the torchvision box losses,
+    # 250000 boxes: 21 ms to 4 ms). NaN propagates; a tie gives one of the two, exactly (the generic
+    # a / 2 + b / 2 may round a subnormal), and of 0.0 and -0.0 either (NumPy's loops differ by dtype).
+    even_maximum = staticmethod(np.maximum)
+    even_minimum = staticmethod(np.minimum)
+
+    def relu(self, x):
+        # NumPy's maximum in one pass, against the generic where over new zeros (0.4 against 4 ms per
+        # 1e6 float32 of random sign, which defeats the where's branches). NaN propagates; adding 0 in
+        # place makes the -0.0 that its loop gives for -0.0 in some dtypes the generic +0.0.
+        if not _plain(x):
+            return super().relu(x)
+        out = np.maximum(x, 0)
+        out += 0
+        return out
+
     def matmul(self, x1, x2, /):
         out = np.matmul(x1, x2)
         # ml_dtypes' bfloat16 has no matmul loop: NumPy returns the float32 product; the standard keeps bfloat16.
