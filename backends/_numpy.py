@@ -35,18 +35,18 @@ class NumpyBackend(Backend):
         return out
 
     def sigmoid(self, x):
-        # The generic where(x >= 0, 1 / (1 + e), e / (1 + e)), e = exp(-|x|), each quotient
-        # computed only where it is taken.
+        # The generic where(x >= 0, 1 / (1 + e), e / (1 + e)), e = exp(-|x|), bit for bit, with no
+        # branch per element (a masked divide or a where over random signs is 10x these passes): the
+        # numerator max(e, x >= 0) is 1 where x >= 0 (e <= 1 there) and e elsewhere (NaN stays).
         if not _plain(x):
             return super().sigmoid(x)
         e = np.abs(x)
         np.negative(e, out=e)
         np.exp(e, out=e)
         denominator = e + 1
-        positive = x >= 0
-        np.divide(e, denominator, out=e, where=~positive)
-        np.divide(1, denominator, out=e, where=positive)
-        return e
+        numerator = np.maximum(e, (x >= 0).astype(x.dtype), out=e)
+        numerator /= denominator
+        return numerator
 
     # The compat wrappers of these check the device and normalise arguments, which costs
     # 10-20x the op on small arrays; floating inputs need no translation, so they go to
