@@ -82,6 +82,10 @@ class Backend:
     def softplus(self, x):
         return self.maximum(x, self.zeros_like(x)) + self.log1p(self.exp(-self.abs(x)))
 
+    def log_sigmoid_pair(self, x):
+        """``(log_sigmoid(x), log_sigmoid(-x))``: a backend may share their ``log1p(exp(-|x|))``."""
+        return self.log_sigmoid(x), self.log_sigmoid(-x)
+
     def power(self, x, exponent):
         # d/dx x**0 is 0 * x**-1: NaN at x = 0 under TF's and JAX's autodiff; PyTorch gives 0.
         # The constant 1 has that value and that gradient everywhere.

@@ -27,6 +27,18 @@ class NumpyBackend(Backend):
         out -= self._log1p_exp_neg_abs(x)
         return out
 
+    def log_sigmoid_pair(self, x):
+        # One log1p(exp(-|x|)) for both (|-x| is |x|, bit for bit): two passes of exp and log1p fewer.
+        if not _plain(x):
+            return super().log_sigmoid_pair(x)
+        tail = self._log1p_exp_neg_abs(x)
+        positive = np.minimum(x, 0)
+        positive -= tail
+        negative = np.negative(x)
+        np.minimum(negative, 0, out=negative)
+        negative -= tail
+        return positive, negative
+
     def softplus(self, x):
         if not _plain(x):
             return super().softplus(x)

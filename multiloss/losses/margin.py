@@ -75,7 +75,8 @@ def multilabel_soft_margin(xp, input, target, weight=None):
 
     Source: ``torch.nn.functional.multilabel_soft_margin_loss``.
     """
-    loss = -(target * xp.log_sigmoid(input) + (1 - target) * xp.log_sigmoid(-input))
+    log_p, log_not_p = xp.log_sigmoid_pair(input)
+    loss = -(target * log_p + (1 - target) * log_not_p)
     if weight is not None:
         loss = loss * weight
     return xp.sum(loss, axis=-1) / input.shape[-1]
