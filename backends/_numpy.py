@@ -91,6 +91,14 @@ class NumpyBackend(Backend):
     def max(self, x, axis=None, keepdims=False):
         return np.maximum.reduce(x, axis=axis, keepdims=keepdims)
 
+    def asarray(self, obj, /, *, dtype=None, device=None, copy=None):
+        # For copy=None on the host the compat wrapper's call is np.array(obj, copy=None, dtype=dtype),
+        # which is np.asarray's: its device check and copy mapping cost more than the call (a count
+        # or a constant made into an array, 1.1 against 0.4 µs).
+        if copy is None and (device is None or device == "cpu"):
+            return np.asarray(obj, dtype=dtype)
+        return namespace.asarray(obj, dtype=dtype, device=device, copy=copy)
+
     zeros_like = staticmethod(np.zeros_like)
     ones_like = staticmethod(np.ones_like)
 
