@@ -596,8 +596,13 @@ def _save_results(path, results, meta, merge):
             saved = json.load(f)
         key = lambda r: (r.get("path"), r.get("index"), r.get("backend"), r.get("mode"), r.get("size"))  # noqa: E731
         fresh = {key(r): r for r in results}
-        kept = [fresh.pop(key(r), r) for r in saved["results"]]
-        results, meta = kept + list(fresh.values()), {**saved["meta"], "merged": True}
+        row = lambda r: (r.get("path"), r.get("index"), r.get("backend"))  # noqa: E731
+        measured = {row(r) for r in results}
+        # A row that was not measured (no mode, no size) is replaced by its fresh lines.
+        kept = [fresh.pop(key(r), r) for r in saved["results"] if r.get("mode") is not None or row(r) not in measured]
+        # The time is every run's together; the load, the last run's as it ended.
+        seconds = saved["meta"].get("seconds", 0) + meta.get("seconds", 0)
+        results, meta = kept + list(fresh.values()), {**saved["meta"], **meta, "seconds": seconds, "merged": True}
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"results": results, "meta": meta}, f, indent=1)
 

@@ -105,6 +105,23 @@ def test_bench_command_measures_one_row_and_writes_the_page_and_readme(tmp_path,
     assert "tf.nn.l2_loss" in capsys.readouterr().out
 
 
+def test_merged_results_keep_the_other_lines_and_add_up_the_time(tmp_path):
+    raw = tmp_path / "results.json"
+    line = {"path": "p", "index": 0, "backend": "numpy", "mode": "eager"}
+    cli._save_results(str(raw), [{**line, "size": "small", "ratio": 1.0}, {**line, "size": "large", "ratio": 2.0}],
+                      {"seconds": 100.0, "load": [3.0, 2.0, 1.0]}, merge=True)
+    not_measured = {"path": "q", "index": 1, "backend": "numpy", "notes": ["not measured: the row ran over 600 s"]}
+    cli._save_results(str(raw), [not_measured], {"seconds": 600.0}, merge=True)
+    cli._save_results(str(raw), [{**line, "size": "large", "ratio": 1.5}, {**line, "backend": "jax", "size": "small"},
+                                 {**not_measured, "mode": "eager", "size": "small", "ratio": 0.5}],
+                      {"seconds": 20.0, "load": [1.0, 1.0, 1.0]}, merge=True)
+    saved = json.loads(raw.read_text())
+    assert [(r["path"], r["backend"], r.get("size"), r.get("ratio")) for r in saved["results"]] == [
+        ("p", "numpy", "small", 1.0), ("p", "numpy", "large", 1.5), ("p", "jax", "small", None),
+        ("q", "numpy", "small", 0.5)]
+    assert saved["meta"] == {"seconds": 720.0, "load": [1.0, 1.0, 1.0], "merged": True}
+
+
 @pytest.mark.parametrize("backend", ["torch", "tensorflow", "jax"])
 def test_the_native_references_of_each_framework_agree_with_numpys(backend):
     pytest.importorskip(backend)
