@@ -138,7 +138,9 @@ class Plans:
     def _traced(self, name, a, b, c, options):
         """The plan under torch.compile: decided in plain Python (:func:`_decided_for_trace`), then
         only its kernel traced; ``decide`` itself is traced where an option is a tensor (which
-        Dynamo can't pass as a constant). Literals here, not globals: each global read is a guard."""
+        Dynamo can't pass as a constant). Each global this reads is a guard on every compiled call, the
+        builtins its type tests name (``str``, ``int``, ...) included (a compiled ``mse_loss`` checks 59
+        guards per call, torch's own 20: ``TORCH_LOGS=guards``)."""
         for option in options:
             if type(option) not in (str, int, float, bool, type(None)):
                 return self.decide(name, signature(a, b, c), *options)
