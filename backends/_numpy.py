@@ -20,24 +20,24 @@ class NumpyBackend(Backend):
         np.exp(tail, out=tail)
         return np.log1p(tail, out=tail)
 
+    @staticmethod
+    def _log_sigmoid_from(x, tail):
+        # min(x, 0) - log1p(exp(-|x|)), the tail given: log_sigmoid and its pair share it.
+        out = np.minimum(x, 0)
+        out -= tail
+        return out
+
     def log_sigmoid(self, x):
         if not _plain(x):
             return super().log_sigmoid(x)
-        out = np.minimum(x, 0)
-        out -= self._log1p_exp_neg_abs(x)
-        return out
+        return self._log_sigmoid_from(x, self._log1p_exp_neg_abs(x))
 
     def log_sigmoid_pair(self, x):
         # One log1p(exp(-|x|)) for both (|-x| is |x|, bit for bit): two passes of exp and log1p fewer.
         if not _plain(x):
             return super().log_sigmoid_pair(x)
         tail = self._log1p_exp_neg_abs(x)
-        positive = np.minimum(x, 0)
-        positive -= tail
-        negative = np.negative(x)
-        np.minimum(negative, 0, out=negative)
-        negative -= tail
-        return positive, negative
+        return self._log_sigmoid_from(x, tail), self._log_sigmoid_from(np.negative(x), tail)
 
     def softplus(self, x):
         if not _plain(x):
