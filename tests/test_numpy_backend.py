@@ -48,3 +48,51 @@ def test_asarray_is_the_standard_asarray(value, dtype):
     assert (got is value) == (expected is value) and np.array_equal(got, expected)
     with pytest.raises(ValueError, match="device"):
         numpy_backend.asarray(value, dtype=dtype, device="cuda")
+
+
+def _logits(dtype):
+    """Rows of logits: a single peak, ties at the peak, a peak far ahead, tiny and huge values, -inf
+    entries, and (taken by the generic form) NaN and +inf rows."""
+    rows = np.random.default_rng(1).standard_normal((64, 7)) * 5
+    rows[1] = 0.0  # every entry at the peak
+    rows[2, :3] = rows[2].max() + 1  # three at the peak
+    rows[3] = [30.0, -30.0, 0.0, 1e-30, -1e-30, 1e-45, 2.0]
+    rows[4, 1:] = -np.inf
+    return rows.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("ties", [True, False])
+def test_log_softmax_and_logsumexp_give_the_generic_values(dtype, ties):
+    x = _logits(dtype) if ties else _logits(dtype)[5:]
+    for axis in (1, 0, -1):
+        _same_bits(numpy_backend.log_softmax(x, axis), Backend.log_softmax(numpy_backend, x, axis))
+        _same_bits(numpy_backend.logsumexp(x, axis), Backend.logsumexp(numpy_backend, x, axis))
+    special = x.copy()
+    special[5, 2], special[6, 0] = np.nan, np.inf
+    with np.errstate(invalid="ignore"):  # the generic form's inf - inf on the +inf row, which it then fills
+        _same_bits(numpy_backend.log_softmax(special, 1), Backend.log_softmax(numpy_backend, special, 1))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("ties", [True, False])
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_the_cross_entropy_of_logits_is_the_generic_nll_of_log_softmax(dtype, ties, reduction):
+    x = _logits(dtype) if ties else _logits(dtype)[5:]
+    targets = np.random.default_rng(2).integers(0, 7, x.shape[0])
+    targets[::5] = -100  # ignored
+    got = numpy_backend.nll_loss(x, targets, None, -100, reduction, from_logits=True)
+    expected = Backend.nll_loss(numpy_backend, Backend.log_softmax(numpy_backend, x, 1), targets, None, -100,
+                                reduction)
+    _same_bits(np.asarray(got), np.asarray(expected))
+    # the class axis at 1 of a (N, C, d) input, and one unbatched row
+    spatial = np.stack([x, x[::-1]], axis=-1)
+    got = numpy_backend.nll_loss(spatial, np.stack([targets, targets[::-1]], axis=-1), None, -100, reduction,
+                                 from_logits=True)
+    expected = Backend.nll_loss(numpy_backend, Backend.log_softmax(numpy_backend, spatial, 1),
+                                np.stack([targets, targets[::-1]], axis=-1), None, -100, reduction)
+    _same_bits(np.asarray(got), np.asarray(expected))
+    got = numpy_backend.nll_loss(x[7], np.asarray(3), None, -100, reduction, from_logits=True)
+    expected = Backend.nll_loss(numpy_backend, Backend.log_softmax(numpy_backend, x[7], 0), np.asarray(3), None,
+                                -100, reduction)
+    _same_bits(np.asarray(got), np.asarray(expected))
