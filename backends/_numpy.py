@@ -297,10 +297,8 @@ class NumpyBackend(Backend):
         # Four reductions and no temporary decide that every value lies in [0, 1] (a NaN makes its
         # min or max NaN, which fails the test); only then does the generic search for the first
         # offender run, for the message. The generic verdict alone costs ten passes.
-        if all(isinstance(a, np.ndarray) and a.dtype.kind == "f" and a.size for a in (p, y)) and all(
-                np.minimum.reduce(a, axis=None) >= 0 and np.maximum.reduce(a, axis=None) <= 1 for a in (p, y)):
-            return
-        super()._check_unit_interval(p, y)
+        if not (_inside_unit_interval(p) and _inside_unit_interval(y)):
+            super()._check_unit_interval(p, y)
 
     def size(self, x):
         return x.size
@@ -356,11 +354,22 @@ _ISDTYPE: dict = {}
 _SUM_IN_OWN_DTYPE = (np.dtype(np.float32), np.dtype(np.float64))
 
 
+def _inside_unit_interval(a):
+    """Every value of a non-empty floating array in [0, 1], by two reductions (a NaN fails both)."""
+    return (isinstance(a, np.ndarray) and a.dtype.kind == "f" and a.size > 0
+            and np.minimum.reduce(a, axis=None) >= 0 and np.maximum.reduce(a, axis=None) <= 1)
+
+
 def _plain(first, *others):
     """NumPy floating arrays of one dtype and one shape, at least 1-D: the in-place fast paths."""
-    return (isinstance(first, np.ndarray) and first.dtype.kind == "f" and first.ndim > 0
-            and all(isinstance(o, np.ndarray) and o.dtype == first.dtype and o.shape == first.shape
-                    for o in others))
+    # A loop, not all() over a generator: the generator's frame costs more than the tests (0.5 of
+    # 0.6 us for two arrays); every fast path asks this on every call.
+    if not (isinstance(first, np.ndarray) and first.dtype.kind == "f" and first.ndim):
+        return False
+    for other in others:
+        if not (isinstance(other, np.ndarray) and other.dtype == first.dtype and other.shape == first.shape):
+            return False
+    return True
 
 
 def backend():

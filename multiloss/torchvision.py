@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._dispatch import namespace_of
 from ._dtypes import promote_floats, torch_float_kernel
 from ._fused import fuse_functions
+from ._plan import Plans, math_backend, math_kernel, plain_number, same_float_dtype
 from ._reduction import reduce
 from ._shapes import broadcast_shapes, first_mismatch
 from .losses import box, sigmoid
@@ -27,17 +28,42 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction="none"):
 
     Source: Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017.
     """
+    plan = _FOCAL_PLANS("sigmoid_focal_loss", inputs, targets, None, alpha, gamma, reduction)
+    out = None if plan is None else plan(inputs, targets)
+    if out is not None:
+        return out
     if not (0 <= alpha <= 1) and alpha != -1:
         raise ValueError(f"Invalid alpha value: {alpha}. alpha must be in the range [0,1] or -1 for ignore.")
     xp = namespace_of(inputs, targets)
     inputs, targets = promote_floats(xp, inputs, targets)
     torch_float_kernel("log_sigmoid", inputs=inputs)  # the BCE below refuses what sigmoid takes
-    probs = xp.sigmoid(inputs)
     ce_loss = binary_cross_entropy_with_logits(inputs, targets, reduction="none")
-    loss = ce_loss * sigmoid.focal_factor(xp, probs, targets, gamma)
+    return _focal(xp, inputs, targets, ce_loss, alpha, gamma, reduction)
+
+
+def _focal(xp, inputs, targets, ce_loss, alpha, gamma, reduction):
+    loss = ce_loss * sigmoid.focal_factor(xp, xp.sigmoid(inputs), targets, gamma)
     if alpha >= 0:
         loss = sigmoid.class_balance(targets, alpha) * loss
     return _reduce(xp, loss, reduction, empty="nan")
+
+
+def _planned_focal(xp, inputs, targets, alpha, gamma, reduction):
+    # binary_cross_entropy_with_logits of one float dtype and one shape, reduction 'none', is the backend's own
+    return _focal(xp, inputs, targets, xp.bce_with_logits(inputs, targets), alpha, gamma, reduction)
+
+
+def _decide_focal(name, sig, alpha, gamma, reduction):
+    """For arrays of one float dtype and one shape (checked per call), a valid ``alpha`` and ``reduction``
+    and a number ``gamma``: the math, where it may serve (:func:`multiloss._plan.math_backend`)."""
+    xp = math_backend(*sig[0::3])
+    if (xp is None or not same_float_dtype(sig[1], sig[4]) or sig[6] is not type(None) or reduction not in REDUCTIONS
+            or not (plain_number(alpha) and (0 <= alpha <= 1 or alpha == -1)) or not plain_number(gamma)):
+        return None
+    return math_kernel(xp, _planned_focal, same_shape=True, alpha=alpha, gamma=gamma, reduction=reduction)
+
+
+_FOCAL_PLANS = Plans(_decide_focal)
 
 
 def generalized_box_iou_loss(boxes1, boxes2, reduction="none", eps=1e-7):
