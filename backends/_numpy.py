@@ -122,6 +122,11 @@ class NumpyBackend(Backend):
     even_maximum = staticmethod(np.maximum)
     even_minimum = staticmethod(np.minimum)
 
+    def split_max(self, x, axis):
+        # The max itself, NaN where the slice has one (the generic sum over the tied entries divided
+        # by their count is that max but for a last bit at three or more ties): 1 pass against 7.
+        return np.maximum.reduce(x, axis=axis)
+
     def relu(self, x):
         # NumPy's maximum in one pass, against the generic where over new zeros (0.4 against 4 ms per
         # 1e6 float32 of random sign, which defeats the where's branches). NaN propagates; adding 0 in

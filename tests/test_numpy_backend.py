@@ -96,3 +96,20 @@ def test_the_cross_entropy_of_logits_is_the_generic_nll_of_log_softmax(dtype, ti
     expected = Backend.nll_loss(numpy_backend, Backend.log_softmax(numpy_backend, x[7], 0), np.asarray(3), None,
                                 -100, reduction)
     _same_bits(np.asarray(got), np.asarray(expected))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_split_max_is_the_generic_max(dtype):
+    # Ties of two (the generic sum of the tied entries over their count is exact there), infinities and
+    # NaN; at three ties or more the generic rounds k * peak / k, where NumPy's is the max, and at tied
+    # -0.0 the generic's sum over zeros gives +0.0 (equal values, the sign aside).
+    x = _logits(dtype)[:, :6]
+    x[5, :2], x[6, 2], x[7, :] = x[5].max() + 1, np.nan, -np.inf
+    x[8, :2], x[9] = np.inf, [-0.0, -0.0, -1.0, -2.0, -3.0, -4.0]
+    x = np.delete(x, [1, 2], axis=0)  # the rows of 6 and 3 ties
+    for axis in (-1, 0):
+        with np.errstate(invalid="ignore"):  # the generic's inf - inf and 0 / 0 where it gives NaN
+            got, expected = numpy_backend.split_max(x, axis), Backend.split_max(numpy_backend, x, axis)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected, equal_nan=True)
+    tied = np.full((2, 3), 0.1, dtype)
+    assert (numpy_backend.split_max(tied, 1) == dtype(0.1)).all()
