@@ -122,6 +122,21 @@ class NumpyBackend(Backend):
     even_maximum = staticmethod(np.maximum)
     even_minimum = staticmethod(np.minimum)
 
+    def one_hot(self, indices, num_classes, dtype):
+        # Zeros (pages the allocator hands over zeroed) and a 1 written per index, where the generic
+        # compares every index with every class and casts the (N, C) mask: 0.5 ms against 0.1 ms at
+        # 1000 x 1000. An index outside [0, C) leaves its row zero, as the generic comparison does.
+        if not (isinstance(indices, np.ndarray) and indices.dtype.kind in "iu"):
+            return super().one_hot(indices, num_classes, dtype)
+        out = np.zeros(indices.shape + (num_classes,), dtype)
+        flat, index = out.reshape(-1, num_classes), indices.reshape(-1)
+        rows = np.arange(index.size)
+        if index.size and not (np.minimum.reduce(index) >= 0 and np.maximum.reduce(index) < num_classes):
+            kept = (index >= 0) & (index < num_classes)
+            rows, index = rows[kept], index[kept]
+        flat[rows, index] = 1
+        return out
+
     def split_max(self, x, axis):
         # The max itself, NaN where the slice has one (the generic sum over the tied entries divided
         # by their count is that max but for a last bit at three or more ties): 1 pass against 7.

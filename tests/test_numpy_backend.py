@@ -113,3 +113,13 @@ def test_split_max_is_the_generic_max(dtype):
         assert got.dtype == expected.dtype and np.array_equal(got, expected, equal_nan=True)
     tied = np.full((2, 3), 0.1, dtype)
     assert (numpy_backend.split_max(tied, 1) == dtype(0.1)).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.bool_, np.int32])
+@pytest.mark.parametrize("shape", [(6,), (3, 2), (), (0,)])
+def test_one_hot_is_the_generic_one_hot(dtype, shape):
+    indices = np.random.default_rng(3).integers(0, 4, shape)
+    wild = np.array([-1, 4, 9, 0, 3, -7])[:indices.size].reshape(shape)  # outside [0, 4): a row of zeros
+    for index in (indices, wild, indices.astype(np.uint8)):
+        got, expected = numpy_backend.one_hot(index, 4, dtype), Backend.one_hot(numpy_backend, index, 4, dtype)
+        assert got.dtype == expected.dtype and got.shape == expected.shape and np.array_equal(got, expected)
