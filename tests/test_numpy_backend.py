@@ -123,3 +123,20 @@ def test_one_hot_is_the_generic_one_hot(dtype, shape):
     for index in (indices, wild, indices.astype(np.uint8)):
         got, expected = numpy_backend.one_hot(index, 4, dtype), Backend.one_hot(numpy_backend, index, 4, dtype)
         assert got.dtype == expected.dtype and got.shape == expected.shape and np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("p", [1, 2])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_multi_margin_gives_the_generic_values(dtype, p, weighted):
+    x = _logits(dtype)
+    x[10, 3], x[11, :] = np.nan, -0.0  # NaN terms drop out (the z > 0 test); a row of zero terms
+    x[12, 2], x[13, 4] = np.inf, -np.inf
+    target = np.random.default_rng(4).integers(0, 7, x.shape[0])
+    weight = np.linspace(0.5, 2.0, 7).astype(dtype) if weighted else None
+    for margin in (1.0, 0.0):
+        with np.errstate(invalid="ignore"):
+            _same_bits(numpy_backend.multi_margin(x, target, p, margin, weight),
+                       Backend.multi_margin(numpy_backend, x, target, p, margin, weight))
+    with pytest.raises(RuntimeError, match="target out of range"):
+        numpy_backend.multi_margin(x, np.where(target == 3, 7, target), p, 1.0, weight)
