@@ -321,6 +321,9 @@ def math_kernel(xp, math, same_shape=False, **options):
     ``math(xp, *arrays, **options)``, the general path's own computation after its checks (one
     function that both call), with every decision of the signature taken; as :func:`kernel`,
     None where the shapes differ or ``math`` raises (a value check: the general path raises it)."""
+    planned = getattr(math, "planned", None)  # a reduced loss: its reduction decided here, once
+    if planned is not None:
+        return kernel(planned(xp, **options), same_shape)
     return kernel(functools.partial(math, xp), same_shape, **options)
 
 

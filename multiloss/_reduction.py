@@ -79,13 +79,41 @@ def reduce(xp, values, operation, weights=None, *, empty="nan"):
 
 def reduced(loss, empty="nan", **fixed):
     """``loss(xp, *arrays, **options)`` reduced by the keywords ``reduction`` (one of
-    ``OPERATIONS``) and ``weights``: a NumPy plan's math (:func:`multiloss._plan.math_kernel`), the
-    general path's last step once its checks have passed."""
+    ``OPERATIONS``) and ``weights``: a plan's math (:func:`multiloss._plan.math_kernel`), the
+    general path's last step once its checks have passed. Its ``planned(xp, reduction, weights,
+    **options)`` is that math as a function of the arrays alone, the reduction decided once."""
 
     def math(xp, *arrays, reduction, weights=None, **options):
         return reduce(xp, loss(xp, *arrays, **fixed, **options), reduction, weights, empty=empty)
 
+    def planned(xp, reduction, weights=None, **options):
+        finish, options = reducer(reduction, weights, empty), {**fixed, **options}
+        if options:
+            return lambda *arrays: finish(xp, loss(xp, *arrays, **options))
+        return lambda *arrays: finish(xp, loss(xp, *arrays))
+
+    math.planned = planned
     return math
+
+
+def reducer(operation, weights=None, empty="nan"):
+    """``reduce(xp, values, operation, weights, empty=empty)`` as a function of ``(xp, values)``, with
+    what depends on the operation and a number weight decided once: a plan's reduction. A weight of
+    1 (every weight non-zero) makes TF's non-zero mean the mean, and leaves the values as they are."""
+    unweighted = weights is None or (type(weights) in (int, float) and weights == 1)
+    if unweighted and operation == "none":
+        return lambda xp, values: values
+    if unweighted and operation == "sum":
+        return lambda xp, values: xp.sum(values)
+    if unweighted and (operation == "mean" or (operation == "nonzero_mean" and weights is not None)):
+        def mean(xp, values):
+            count = xp.size(values)
+            if type(count) is int and count > 0:
+                return xp.mean(values)
+            return reduce(xp, values, "mean", empty=empty)  # nothing to average, or a size known later
+
+        return mean
+    return lambda xp, values: reduce(xp, values, operation, weights, empty=empty)
 
 
 def _reduce_by_scalar(xp, values, operation, weight, empty):

@@ -12,6 +12,7 @@ from multiloss._reduction import (
     keras_reduce,
     keras_reduction,
     reduce,
+    reducer,
     torch_reduction,
 )
 from multiloss.tf.losses import compute_weighted_loss
@@ -122,3 +123,17 @@ def test_keras_reduce_sample_weight_alignment_and_divisors():
     # all masked: 0, not NaN
     assert keras_reduce(XP, values, None, "sum_over_batch_size", mask=np.zeros(3, bool)) == 0
     assert np.isclose(keras_reduce(XP, values, None, "sum_over_batch_size", mask=np.array([True, False, True])), 2.0)
+
+
+@pytest.mark.parametrize("operation", ["none", "sum", "mean", "weighted_mean", "nonzero_mean", "batchmean"])
+@pytest.mark.parametrize("weights", [None, 1, 1.0, 0.0, 2.5])
+@pytest.mark.parametrize("empty", ["nan", "zero"])
+@pytest.mark.parametrize("values", [LOSSES.astype(np.float32), np.zeros((0, 2), np.float32)], ids=["2x2", "0x2"])
+def test_a_plans_reducer_is_reduce(operation, weights, empty, values):
+    # The reduction a plan decides once gives reduce's value, dtype and shape: the weights 1 and 1.0
+    # take its shortcuts (TF's non-zero mean as the mean), the others reduce itself.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = np.asarray(reduce(XP, values, operation, weights, empty=empty))
+        got = np.asarray(reducer(operation, weights, empty)(XP, values))
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
