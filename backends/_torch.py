@@ -5,6 +5,7 @@ array-api-compat's ``sum``/``mean`` wrappers add a Python layer per call
 where the arguments need no translation.
 """
 
+import functools
 import sys
 
 import array_api_compat.torch as namespace
@@ -92,6 +93,49 @@ def _kl_div_unwarned(input, target, reduction, log_target):
 # Natives under names of their own: what a torch.nn.functional function computes, minus its warning.
 _OWN = {"kl_div_unwarned": _kl_div_unwarned}
 
+
+def _enum(reduction):
+    return torch.nn._reduction.get_enum(reduction)
+
+
+# name -> the ATen call under torch.nn.functional.<name>, its arguments bound once: for the calls a
+# plan serves (plain tensors, the shapes and options it checked), F's Python before that call only
+# turns the reduction's name into its enum, tests what the plan has tested and, for the pointwise
+# losses, broadcasts one shape to itself: as long as the kernel on a small input (F.mse_loss 10 us
+# against 5 for _nn.mse_loss at 32x5). Eager calls only: a compiled plan names F's function.
+_BOUND = {
+    "mse_loss": lambda reduction: functools.partial(_nn.mse_loss, reduction=_enum(reduction)),
+    "l1_loss": lambda reduction: functools.partial(_nn.l1_loss, reduction=_enum(reduction)),
+    "huber_loss": lambda reduction, delta=1.0: functools.partial(_nn.huber_loss, reduction=_enum(reduction),
+                                                                 delta=delta),
+    # F.smooth_l1_loss's own branch: beta 0 is the L1 kernel
+    "smooth_l1_loss": lambda reduction, beta=1.0: (
+        functools.partial(_nn.l1_loss, reduction=_enum(reduction)) if beta == 0.0
+        else functools.partial(_nn.smooth_l1_loss, reduction=_enum(reduction), beta=beta)),
+    "nll_loss": lambda ignore_index=-100, reduction="mean": functools.partial(
+        _nn.nll_loss_nd, weight=None, reduction=_enum(reduction), ignore_index=ignore_index),
+    "cross_entropy": lambda ignore_index=-100, reduction="mean", label_smoothing=0.0: functools.partial(
+        _nn.cross_entropy_loss, weight=None, reduction=_enum(reduction), ignore_index=ignore_index,
+        label_smoothing=label_smoothing),
+    "multi_margin_loss": lambda p=1, margin=1.0, reduction="mean": functools.partial(
+        _nn.multi_margin_loss, p=p, margin=margin, weight=None, reduction=_enum(reduction)),
+    "multilabel_margin_loss": lambda reduction="mean": functools.partial(
+        _nn.multilabel_margin_loss, reduction=_enum(reduction)),
+}
+
+
+class _Bound:
+    """torch.nn.functional's ``public`` function, whose plan (:func:`multiloss._plan.kernel`) calls
+    ``bind(**options)``: the ATen call under it with the options bound."""
+
+    __slots__ = ("public", "bind")
+
+    def __init__(self, public, bind):
+        self.public, self.bind = public, bind
+
+    def __call__(self, *args, **kwargs):
+        return self.public(*args, **kwargs)
+
 # Natives that torch.compile can't trace whole: F.gaussian_nll_loss reads its variance's sign in
 # Python (``torch.any(var < 0)``). Compiled, the mirror's general path serves (it skips that check).
 _EAGER_ONLY = ("gaussian_nll_loss",)
@@ -131,7 +175,11 @@ class TorchBackend(Backend):
         if compiling and name in _EAGER_ONLY:
             return None
         fn = _OWN.get(name) or getattr(F, name, None)
-        declines = None if compiling or fn is None else _DECLINES.get(name)
+        if compiling or fn is None:
+            return fn
+        if name in _BOUND:
+            fn = _Bound(fn, _BOUND[name])
+        declines = _DECLINES.get(name)
         return fn if declines is None else (fn, declines)
 
     @staticmethod

@@ -296,6 +296,9 @@ def kernel(fn, same_shape=False, **options):
     the exact error).
     """
     fn, declines = fn if type(fn) is tuple else (fn, None)
+    bind = getattr(fn, "bind", None)  # a native that binds its options itself (the torch backend's _Bound)
+    if bind is not None:
+        return _runner(bind(**options), declines, same_shape)
     run = _runner(functools.partial(fn, **options) if options else fn, declines, same_shape)  # options bound in C
     if declines is None and all(type(v) in (str, int, float, bool, _NONE) for v in options.values()):
         run.described = fn, same_shape, tuple(options.items())  # all that a compiled call needs of it

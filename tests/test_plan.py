@@ -229,3 +229,33 @@ def test_tf_v1_plans_leave_bad_values_and_sizes_to_the_general_path(framework):
     assert float(losses.mean_pairwise_squared_error(logits[:1, :1], logits[:1, :1] + 1)) == 0.0
     with pytest.raises(InvalidArgumentError, match="must be non-negative"):
         nn.compute_average_loss(logits[:, 0], global_batch_size=-1)
+
+
+_BOUND_CALLS = [  # (name, arrays maker, options): each torch.nn.functional loss whose plan binds its kernel
+    ("mse_loss", lambda: (torch.randn(6, 4), torch.randn(6, 4)), {}),
+    ("l1_loss", lambda: (torch.randn(6, 4), torch.randn(6, 4)), {}),
+    ("huber_loss", lambda: (torch.randn(6, 4) * 3, torch.randn(6, 4)), {"delta": 0.5}),
+    ("smooth_l1_loss", lambda: (torch.randn(6, 4) * 3, torch.randn(6, 4)), {"beta": 0.5}),
+    ("smooth_l1_loss", lambda: (torch.randn(6, 4) * 3, torch.randn(6, 4)), {"beta": 0.0}),
+    ("nll_loss", lambda: (torch.randn(6, 4).log_softmax(1), torch.tensor([0, 3, -100, 1, 2, 3])), {}),
+    ("cross_entropy", lambda: (torch.randn(6, 4, 2), torch.tensor([[0, 3], [1, -100], [2, 2], [3, 0], [1, 1], [0, 0]])),
+     {"label_smoothing": 0.2}),
+    ("cross_entropy", lambda: (torch.randn(6, 4), torch.randn(6, 4).softmax(1)), {}),
+    ("multi_margin_loss", lambda: (torch.randn(6, 4), torch.tensor([0, 3, 2, 1, 2, 3])), {"p": 2, "margin": 0.5}),
+    ("multilabel_margin_loss", lambda: (torch.randn(6, 4), torch.tensor([[3, 0, -1, 1]] * 6)), {}),
+]
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize(("name", "arrays", "options"), _BOUND_CALLS)
+def test_a_plan_that_calls_the_kernel_under_torch_gives_the_functions_values_and_gradients(name, arrays, options,
+                                                                                             reduction):
+    # The eager plan calls the ATen function under torch.nn.functional's, its arguments bound once.
+    torch.manual_seed(0)
+    x, target = arrays()
+    ours_x, theirs_x = x.clone().requires_grad_(), x.clone().requires_grad_()
+    ours = getattr(M, name)(ours_x, target, reduction=reduction, **options)
+    theirs = getattr(F, name)(theirs_x, target, reduction=reduction, **options)
+    torch.testing.assert_close(ours, theirs, rtol=0, atol=0)
+    ours.sum().backward(), theirs.sum().backward()
+    torch.testing.assert_close(ours_x.grad, theirs_x.grad, rtol=0, atol=0)
