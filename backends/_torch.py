@@ -121,6 +121,23 @@ _BOUND = {
         _nn.multi_margin_loss, p=p, margin=margin, weight=None, reduction=_enum(reduction)),
     "multilabel_margin_loss": lambda reduction="mean": functools.partial(
         _nn.multilabel_margin_loss, reduction=_enum(reduction)),
+    "binary_cross_entropy": lambda reduction="mean": functools.partial(
+        _nn.binary_cross_entropy, weight=None, reduction=_enum(reduction)),
+    "binary_cross_entropy_with_logits": lambda reduction="mean": functools.partial(
+        torch.binary_cross_entropy_with_logits, weight=None, pos_weight=None, reduction=_enum(reduction)),
+    "soft_margin_loss": lambda reduction="mean": functools.partial(_nn.soft_margin_loss, reduction=_enum(reduction)),
+    "hinge_embedding_loss": lambda margin=1.0, reduction="mean": functools.partial(
+        torch.hinge_embedding_loss, margin=margin, reduction=_enum(reduction)),
+    "margin_ranking_loss": lambda margin=0.0, reduction="mean": functools.partial(
+        torch.margin_ranking_loss, margin=margin, reduction=_enum(reduction)),
+    "cosine_embedding_loss": lambda margin=0.0, reduction="mean": functools.partial(
+        torch.cosine_embedding_loss, margin=margin, reduction=_enum(reduction)),
+    "triplet_margin_loss": lambda margin=1.0, p=2, eps=1e-6, swap=False, reduction="mean": functools.partial(
+        torch.triplet_margin_loss, margin=margin, p=p, eps=eps, swap=swap, reduction=_enum(reduction)),
+    "poisson_nll_loss": lambda log_input=True, full=False, eps=1e-8, reduction="mean": functools.partial(
+        torch.poisson_nll_loss, log_input=log_input, full=full, eps=eps, reduction=_enum(reduction)),
+    "kl_div_unwarned": lambda reduction, log_target: functools.partial(
+        torch.kl_div, reduction=_enum(reduction), log_target=log_target),
 }
 
 
