@@ -348,7 +348,7 @@ class TorchBackend(Backend):
         if axis != class_axis:
             logits, labels = torch.movedim(logits, axis, class_axis), torch.movedim(labels, axis, class_axis)
             axis = class_axis
-        value = F.cross_entropy(logits, labels, reduction="none")
+        value = _nn.cross_entropy_loss(logits, labels, None, _NO_REDUCTION, -100, 0.0)  # F.cross_entropy's kernel
         if not logits.requires_grad:
             return value
         lse = torch.logsumexp(logits, dim=axis)
@@ -387,7 +387,7 @@ class TorchBackend(Backend):
         if log_probs.ndim > 1 and axis % log_probs.ndim != 1:
             log_probs = torch.movedim(log_probs, axis, 1)
         try:
-            return F.nll_loss(log_probs, indices, ignore_index=ignore_index, reduction="none")
+            return _nn.nll_loss_nd(log_probs, indices, None, _NO_REDUCTION, ignore_index)  # F.nll_loss's kernel
         except IndexError:
             self._name_first_bad_target(indices, ignore_index, log_probs.shape[1 if log_probs.ndim > 1 else 0])
             raise
@@ -399,10 +399,9 @@ class TorchBackend(Backend):
         if _is_dtensor(x) or _is_dtensor(indices) or getattr(weight, "requires_grad", False):
             return super().nll_loss(x, indices, weight, ignore_index, reduction, label_smoothing, from_logits)
         try:
-            if from_logits:
-                return F.cross_entropy(x, indices, weight, ignore_index=ignore_index, reduction=reduction,
-                                       label_smoothing=label_smoothing)
-            return F.nll_loss(x, indices, weight, ignore_index=ignore_index, reduction=reduction)
+            if from_logits:  # F.cross_entropy's and F.nll_loss's kernels
+                return _nn.cross_entropy_loss(x, indices, weight, _enum(reduction), ignore_index, label_smoothing)
+            return _nn.nll_loss_nd(x, indices, weight, _enum(reduction), ignore_index)
         except IndexError:
             self._name_first_bad_target(indices, ignore_index, x.shape[1 if x.ndim > 1 else 0])
             raise
@@ -425,7 +424,7 @@ class TorchBackend(Backend):
             logits = torch.movedim(logits, -1, 1)
         try:
             # ignore_index at the int64 minimum: torch's -100 would pass a label of -100 as ignored.
-            return F.cross_entropy(logits, indices.long(), ignore_index=_NO_CLASS, reduction="none")
+            return _nn.cross_entropy_loss(logits, indices.long(), None, _NO_REDUCTION, _NO_CLASS, 0.0)
         except IndexError:
             if check is not None:
                 check(indices)
@@ -497,7 +496,11 @@ class TorchBackend(Backend):
 
     def _generic_only(self, x, target):
         # DTensor propagates the generic form op by op; torch.func's wrappers lack these
-        # kernels' batching rules.
+        # kernels' batching rules. Two plain tensors outside torch.func's transforms, eager (the
+        # common call), are answered by one C query.
+        if (type(x) is torch.Tensor and type(target) is torch.Tensor and not torch.compiler.is_compiling()
+                and not _transforms_active()):
+            return False
         return _is_dtensor(x) or _is_dtensor(target) or _functorch_wrapped(x) or _functorch_wrapped(target)
 
     def one_hot(self, indices, num_classes, dtype):
