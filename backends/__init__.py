@@ -56,6 +56,8 @@ written in standard names only and are what the strict test runs):
   ``RuntimeError("argument #2 'target' is out of range")`` in eager mode (torch: in its kernel).
 - ``pairwise_distance(x1, x2, p, eps, keepdim)``: PyTorch's ``pairwise_distance``,
   ``||x1 - x2 + eps||_p`` over the last axis of the broadcast (torch: its own function).
+- ``linear(x, weight, bias)``: ``x @ weight.T + bias`` (``bias`` may be None) for ``(..., in)`` features and a
+  ``(C, in)`` weight, as ``torch.nn.functional.linear`` (torch: that function, one fused call).
 - ``map_chunks(fn, sliced, shared, size)``: ``fn(*slices, *shared)`` on consecutive slices of ``size``
   rows (axis 0) of each array of ``sliced`` (the last slice shorter), its tuple of outputs concatenated
   along axis 0; autodiff keeps no slice's intermediates (a slice's are recomputed in its backward), so
@@ -153,6 +155,7 @@ EXTENSIONS = (
     "multi_margin",
     "multilabel_margin",
     "pairwise_distance",
+    "linear",
     "map_chunks",
     "linear_cross_entropy",
     "softmax_cross_entropy",

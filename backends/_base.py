@@ -265,6 +265,10 @@ class Backend:
         self._check_range(target, -1, x.shape[-1], "argument #2 'target' is out of range")
         return margin_math.multilabel_margin(self, x, target)
 
+    def linear(self, x, weight, bias=None):
+        logits = self.matmul(x, self.matrix_transpose(weight))
+        return logits if bias is None else logits + bias
+
     def pairwise_distance(self, x1, x2, p, eps, keepdim):
         from ..losses import margin as margin_math
 

@@ -458,6 +458,13 @@ class TorchBackend(Backend):
                 outputs.append(fn(*chunk, *shared))
         return tuple(torch.cat(parts) for parts in zip(*outputs))
 
+    def linear(self, x, weight, bias=None):
+        # torch.nn.functional.linear, which the contract is (a bias in the GEMM: addmm), for one dtype;
+        # mixed dtypes take the standard's promotion first.
+        if x.dtype == weight.dtype and (bias is None or bias.dtype == x.dtype):
+            return F.linear(x, weight, bias)
+        return super().linear(x, weight, bias)
+
     def linear_cross_entropy(self, input, linear_weight, target, linear_bias, weight, reduction, ignore_index,
                              plan):
         # PyTorch's own chunked op, which this is. It runs eagerly only (torch.compile breaks the

@@ -20,8 +20,7 @@ def linear(xp, input, linear_weight, linear_bias=None):
     features and a ``(C, in)`` weight give ``(..., C)`` logits."""
     if xp.ndim(input) == 1:  # one sample: a row of one (TensorFlow's matmul takes no vector)
         return linear(xp, xp.expand_dims(input, axis=0), linear_weight, linear_bias)[0, ...]
-    logits = xp.matmul(input, xp.matrix_transpose(linear_weight))
-    return logits if linear_bias is None else logits + linear_bias
+    return xp.linear(input, linear_weight, linear_bias)  # the backend's: torch's own F.linear there
 
 
 def chunk_terms(xp, input, target, linear_weight, linear_bias, weight, *, ignore_index, probabilities,
