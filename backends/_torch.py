@@ -80,7 +80,8 @@ _DECLINES = {
     "binary_cross_entropy": lambda p, y: y.requires_grad or _transforms_active(),
     "multi_margin_loss": _empty_batch,
     "multilabel_margin_loss": _empty_batch,
-    **dict.fromkeys(("kl_div", "kl_div_unwarned", "soft_margin_loss", "margin_ranking_loss", "triplet_margin_loss"), _in_transform),
+    **dict.fromkeys(("kl_div", "kl_div_unwarned", "soft_margin_loss", "margin_ranking_loss", "triplet_margin_loss",
+                     "ctc_loss"), _in_transform),
 }
 
 
@@ -155,7 +156,7 @@ class _Bound:
 
 # Natives that torch.compile can't trace whole: F.gaussian_nll_loss reads its variance's sign in
 # Python (``torch.any(var < 0)``). Compiled, the mirror's general path serves (it skips that check).
-_EAGER_ONLY = ("gaussian_nll_loss",)
+_EAGER_ONLY = ("gaussian_nll_loss", "ctc_loss")  # and the CTC kernel, whose shapes depend on values
 
 
 def _one_dtype(x1, x2):

@@ -199,10 +199,11 @@ def signature(a, b, c=None):
             return type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, _NONE, None, None
         except AttributeError:
             pass
-    return _described(a) + _described(b) + _described(c)
+    return described(a) + described(b) + described(c)
 
 
-def _described(x):
+def described(x):
+    """One array's part of a :func:`signature`, ``(type, dtype, rank)`` (a fourth array's, passed as options)."""
     # has, not getattr with a default: a symbolic float under torch.compile can't be asked (a graph break)
     return (type(x), x.dtype, getattr(x, "ndim", None)) if has(x, "dtype") else (type(x), None, None)
 

@@ -9,7 +9,9 @@ messages; the lengths' bounds are value checks, made by the backend's ``ctc_loss
 from __future__ import annotations
 
 from .._dispatch import namespace_of
-from .._dtypes import has, torch_scalar_name
+from .._dtypes import dtype_name, has, torch_scalar_name
+from .._plan import Plans, described, kernel, native
+from .._reduction import TORCH_REDUCTIONS
 from ..losses import softmax
 from ._common import _Loss, reduce_torch, torch_reduction
 
@@ -20,6 +22,26 @@ def _as_indices(xp, lengths, like):
     if not has(lengths, "dtype"):
         lengths = xp.asarray(lengths, device=xp.device(like))
     return xp.astype(lengths, softmax.index_dtype(xp, lengths))
+
+
+def _decide(name, sig, lengths_type, lengths_dtype, lengths_ndim, blank, reduction, zero_infinity):
+    """torch's own ``ctc_loss`` for batched float32 or float64 log-probabilities with int64 targets and
+    int64 length tensors, a valid reduction and plain options: what the general path computes (its
+    kernel, unreduced, then the same mean) in one call; its checks raise in the kernel, and the general
+    path then raises PyTorch's error. Nowhere else (NumPy has no CTC kernel)."""
+    log_probs_dtype, ndim, targets_dtype, targets_ndim, input_lengths_dtype, input_lengths_ndim = (
+        sig[1], sig[2], sig[4], sig[5], sig[7], sig[8])
+    if not (ndim == 3 and dtype_name(log_probs_dtype) in ("float32", "float64")
+            and dtype_name(targets_dtype) == "int64" and targets_ndim in (1, 2)
+            and dtype_name(input_lengths_dtype) == dtype_name(lengths_dtype) == "int64"
+            and input_lengths_ndim == lengths_ndim == 1 and reduction in TORCH_REDUCTIONS
+            and type(blank) is int and type(zero_infinity) is bool):
+        return None
+    fn = native(name, sig[0], sig[3], sig[6], lengths_type)
+    return None if fn is None else kernel(fn, blank=blank, reduction=reduction, zero_infinity=zero_infinity)
+
+
+_PLANS = Plans(_decide)
 
 
 def _check_kernel_dtype(xp, log_probs):
@@ -42,6 +64,11 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
 
     Source: A. Graves et al., ICML 2006 (see ``multiloss.losses.ctc``).
     """
+    plan = _PLANS("ctc_loss", log_probs, targets, input_lengths, *described(target_lengths), blank, reduction,
+                  zero_infinity)
+    out = None if plan is None else plan(log_probs, targets, input_lengths, target_lengths)
+    if out is not None:
+        return out
     reduction = torch_reduction(reduction)
     xp = namespace_of(log_probs, targets)
     if xp.ndim(log_probs) not in (2, 3):
