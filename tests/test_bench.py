@@ -196,7 +196,8 @@ def test_a_torch_miss_counts_the_ops_and_the_time_outside_them(monkeypatch):
     (row,) = catalog.find("pytorch.functional.mse_loss")
     result = benchmark.measure(row, "torch", "small", "eager", quick=True)
     ops, reference_ops = result["profile"]["ops"]
-    assert reference_ops >= 1 and ops >= reference_ops  # torch's mse_loss is the reference, and multiloss calls it
+    # torch's mse_loss is the reference; multiloss calls the kernel under it, bound, without F's broadcast
+    assert reference_ops >= 1 and 1 <= ops <= reference_ops
     assert all(0 < t < 1 for t in result["profile"]["op_time"])
     assert "torch ops taking" in report.measured_reason(result)
 
