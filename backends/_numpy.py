@@ -131,7 +131,7 @@ class NumpyBackend(Backend):
         out = np.zeros(indices.shape + (num_classes,), dtype)
         flat, index = out.reshape(-1, num_classes), indices.reshape(-1)
         rows = np.arange(index.size)
-        if index.size and not (np.minimum.reduce(index) >= 0 and np.maximum.reduce(index) < num_classes):
+        if not _all_in_range(index, num_classes):
             kept = (index >= 0) & (index < num_classes)
             rows, index = rows[kept], index[kept]
         flat[rows, index] = 1
@@ -146,8 +146,8 @@ class NumpyBackend(Backend):
                 and target.shape == x.shape[:1]):
             return super().multi_margin(x, target, p, margin, weight)
         classes = x.shape[-1]
-        if target.size and not (np.minimum.reduce(target) >= 0 and np.maximum.reduce(target) < classes):
-            raise RuntimeError("target out of range")
+        if not _all_in_range(target, classes):
+            self._check_range(target, 0, classes, "target out of range")  # the generic check raises
         rows = np.arange(target.size)
         z = (margin - x[rows, target])[:, None] + x  # (margin - x[y]) + x, in the generic order
         z[rows, target] = 0
@@ -263,8 +263,7 @@ class NumpyBackend(Backend):
         ignored = indices == ignore_index
         safe = np.where(ignored, 0, indices)
         classes = log_probs.shape[axis]
-        # Two reductions and no temporary: the range check of the generic form, one verdict.
-        if safe.size and (np.minimum.reduce(safe, axis=None) < 0 or np.maximum.reduce(safe, axis=None) >= classes):
+        if not _all_in_range(safe, classes):  # the generic check, for its error
             self._check_targets(safe, classes)
         # one fancy index where it can be: take_along_axis builds its index in Python
         if log_probs.ndim == 2 and axis == 1:
@@ -407,6 +406,13 @@ _ML_FLOATS = ("bfloat16",)
 _ISDTYPE: dict = {}
 _FINFO: dict = {}
 _SUM_IN_OWN_DTYPE = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _all_in_range(indices, n):
+    """Every index in ``[0, n)`` (none at all included): two reductions and no temporary, one verdict,
+    where the generic range checks compare into two masks."""
+    return not indices.size or (np.minimum.reduce(indices, axis=None) >= 0
+                                and np.maximum.reduce(indices, axis=None) < n)
 
 
 def _inside_unit_interval(a):

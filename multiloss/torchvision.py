@@ -49,8 +49,8 @@ def _focal(xp, inputs, targets, ce_loss, alpha, gamma, reduction):
 
 
 def _planned_focal(xp, inputs, targets, alpha, gamma, reduction):
-    # binary_cross_entropy_with_logits of one float dtype and one shape, reduction 'none', is the backend's own
-    return _focal(xp, inputs, targets, xp.bce_with_logits(inputs, targets), alpha, gamma, reduction)
+    # binary_cross_entropy_with_logits of one float dtype and one shape, reduction 'none', is its math alone
+    return _focal(xp, inputs, targets, sigmoid.torch_logit_bce(xp, inputs, targets), alpha, gamma, reduction)
 
 
 def _decide_focal(name, sig, alpha, gamma, reduction):
