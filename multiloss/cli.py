@@ -464,10 +464,12 @@ def _default_jobs():
 
 
 def _checking_process():
-    """Set up the process that runs the checks: the frameworks' logs quiet, JAX's lowering fast."""
+    """Set up the process that runs the checks: XLA's code generation quick, the frameworks' logs
+    quiet, JAX's lowering fast."""
     from . import _quiet
-    from .testing._frameworks import share_jax_lowering_context
+    from .testing._frameworks import quick_xla_compilation, share_jax_lowering_context
 
+    quick_xla_compilation()  # before the frameworks start
     _quiet.frameworks()
     share_jax_lowering_context()
 

@@ -191,3 +191,62 @@ def test_check_prints_no_framework_start_up_logs():
     assert lines[2].startswith("tf.nn.l2_loss") and "PASS" in lines[2]
     assert lines[3] == "1 passed, 0 failed"
     assert lines[4].startswith("(") and len(lines) == 5
+
+
+_QUICK_XLA_RUN = """
+import os, sys
+from multiloss.testing._frameworks import quick_xla_compilation
+quick_xla_compilation()
+print(os.environ.get("XLA_FLAGS", ""))
+from multiloss.testing._frameworks import import_all
+import_all()
+import numpy as np
+x = np.linspace(-3, 3, 7, dtype=np.float32)
+expected = float(np.sum(np.log1p(np.exp(x))))
+if "jax" in sys.modules:
+    import jax, jax.numpy as jnp
+    print(abs(float(jax.jit(lambda a: jnp.sum(jnp.log1p(jnp.exp(a))))(x)) - expected) < 1e-5)
+if "tensorflow" in sys.modules:
+    import tensorflow as tf
+    f = tf.function(lambda a: tf.reduce_sum(tf.math.log1p(tf.exp(a))), jit_compile=True)
+    print(abs(float(f(tf.constant(x))) - expected) < 1e-5)
+"""
+
+
+def test_a_check_worker_compiles_xla_quickly_where_its_xla_knows_the_flags():
+    # XLA ends the process on a flag it does not know: the installed JAX and TensorFlow compile
+    # with them (the same sum as NumPy's), and the caller's own XLA_FLAGS come last, so they win.
+    import subprocess
+    import sys
+
+    from multiloss.testing import _frameworks
+
+    env = {**os.environ, "XLA_FLAGS": "--xla_cpu_enable_fast_math=false"}
+    done = subprocess.run([sys.executable, "-c", _QUICK_XLA_RUN], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    flags, *results = done.stdout.split("\n")
+    if all(not testing.installed(framework) or _frameworks._release(distribution) == low
+           for framework, (distribution, low, _) in _frameworks._QUICK_XLA_KNOWN.items()):
+        assert flags.split() == [*_frameworks._QUICK_XLA_FLAGS, "--xla_cpu_enable_fast_math=false"]
+    else:
+        assert flags == "--xla_cpu_enable_fast_math=false"
+    assert [line for line in results if line] == ["True"] * sum(
+        testing.installed(name) for name in ("jax", "tensorflow"))
+
+
+def test_quick_xla_flags_go_only_to_the_releases_that_know_them(monkeypatch):
+    from multiloss.testing import _frameworks
+
+    monkeypatch.delenv("XLA_FLAGS", raising=False)
+    known = {distribution: low for distribution, low, _ in _frameworks._QUICK_XLA_KNOWN.values()}
+    monkeypatch.setattr(_frameworks, "installed", lambda framework: True)
+    for unknown in ((0, 99), None):  # a release not measured, or one whose version can't be read
+        monkeypatch.setattr(_frameworks, "_release", lambda name, unknown=unknown: unknown if name == "jaxlib" else known[name])
+        _frameworks.quick_xla_compilation()
+        assert "XLA_FLAGS" not in os.environ  # nothing set
+    monkeypatch.setattr(_frameworks, "_release", known.get)
+    monkeypatch.setenv("XLA_FLAGS", "--xla_force_host_platform_device_count=2")
+    _frameworks.quick_xla_compilation()
+    _frameworks.quick_xla_compilation()  # twice: once
+    assert os.environ["XLA_FLAGS"].split() == [*_frameworks._QUICK_XLA_FLAGS, "--xla_force_host_platform_device_count=2"]

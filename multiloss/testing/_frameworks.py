@@ -62,6 +62,42 @@ def share_jax_lowering_context():
         mlir.make_ir_context = functools.cache(make)
 
 
+# XLA's CPU code generation, cheap: LLVM's optimisation pipeline off, and the loop emitters instead
+# of the MLIR fusion emitters. A check compiles thousands of programs of a few hundred elements each
+# (one per eager JAX operation and shape, one per jit), so compiling is its cost, and the programs'
+# speed is not: 360 small programs take 7-8 s to compile instead of 20-21 s. What XLA makes of a
+# program (its HLO passes, its fusions and its math) is unchanged; only how the machine code for it
+# is generated and optimised.
+_QUICK_XLA_FLAGS = ("--xla_backend_optimization_level=0", "--xla_llvm_disable_expensive_passes=true",
+                    "--xla_cpu_use_fusion_emitters=false")
+# XLA ends the process on a flag it does not know, so the flags go only to the versions that know
+# them (the jaxlib and TensorFlow releases they were measured with).
+_QUICK_XLA_KNOWN = {"jax": ("jaxlib", (0, 10), (0, 10)), "tensorflow": ("tensorflow", (2, 21), (2, 21))}
+
+
+def _release(distribution):
+    """(major, minor) of an installed distribution, or None."""
+    from importlib import metadata
+
+    for name in (distribution, f"{distribution}-cpu"):
+        with contextlib.suppress(metadata.PackageNotFoundError, ValueError):
+            return tuple(int(part) for part in metadata.version(name).split(".")[:2])
+    return None
+
+
+def quick_xla_compilation():
+    """Set :data:`_QUICK_XLA_FLAGS` for the XLA of this process (JAX's, TensorFlow's), before
+    either starts, where every installed XLA knows them; the caller's own ``XLA_FLAGS`` come after
+    and win. For the processes that compile thousands of small programs to compare values (a
+    ``multiloss check`` worker)."""
+    for framework, (distribution, low, high) in _QUICK_XLA_KNOWN.items():
+        if installed(framework) and not low <= (_release(distribution) or ()) <= high:
+            return
+    flags = os.environ.get("XLA_FLAGS", "")
+    if not all(flag in flags for flag in _QUICK_XLA_FLAGS):
+        os.environ["XLA_FLAGS"] = " ".join([*_QUICK_XLA_FLAGS, flags]).strip()
+
+
 @contextlib.contextmanager
 def jax_compilations():
     """The XLA compilations JAX makes within, as a list that fills in (one entry each)."""
