@@ -36,8 +36,13 @@ _cache: dict[type, object] = {t: None for t in _NEUTRAL}
 def _load_torch_adapter(torch):
     # torch.compile's tracer can't follow an import: a first call of a loss inside
     # torch.compile(fullgraph=True) would break the graph while loading the adapter.
-    # So the adapter loads with torch itself (a torch program pays for it once).
-    backends.load("torch")
+    # So the adapter loads with torch itself (a torch program pays for it once), and its
+    # tensor types are known before any trace: a miss found while tracing fills the cache there,
+    # and the guard that recorded the miss fails on the next call (a loss compiled before any
+    # eager call was compiled twice).
+    backend = backends.load("torch")
+    for cls in (torch.Tensor, torch.nn.Parameter):
+        _cache[cls] = backend
 
 
 when_imported("torch", _load_torch_adapter, ready=lambda torch: hasattr(torch, "Tensor"))

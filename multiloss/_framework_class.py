@@ -16,6 +16,7 @@ import importlib
 import sys
 import threading
 
+from ._imports import when_imported
 from ._plan import compiling
 
 _twins = {}  # plain class -> its twin; classes live as long as the program, so no weak refs
@@ -32,6 +33,11 @@ class FrameworkClass:
     """
 
     _framework = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls._framework and "_plain_class" not in vars(cls):  # a twin needs no twin
+            _waiting.setdefault(cls._framework, []).append(cls)
 
     def __new__(cls, *args, **kwargs):
         return object.__new__(twin_of(cls))
@@ -74,6 +80,31 @@ def twin_of(cls):
         with _lock:  # one twin per class, even when threads race to build the first instance
             twin = _twins.get(cls) or _twins.setdefault(cls, _make_twin(cls, base))
     return twin
+
+
+# The twins of an interface's classes are made when the interface is imported and their framework is
+# ready (then, or at the framework's import), not at a first instance: torch.compile tracing a class'
+# first instance found no twin in _twins and guarded on that ("len(_twins) != 14"), so the call
+# compiled again, and so did every compiled call that had built a class whenever another class' twin
+# was made. (Not at the class statement: the class' module is not complete there.)
+_waiting = {}  # framework -> the classes defined since, whose twins wait for make_twins_when_ready
+
+
+def make_twins_when_ready():
+    """The twins of the classes defined so far, now where their framework is imported, else at its
+    import. An interface package calls it once its classes are all defined."""
+    for name in list(_waiting):
+        module = sys.modules.get(name)
+        if module is not None and _waiting[name][0]._framework_base(module) is not None:
+            _make_waiting_twins(module)
+        else:
+            when_imported(name, _make_waiting_twins,
+                          ready=lambda module, first=_waiting[name][0]: first._framework_base(module) is not None)
+
+
+def _make_waiting_twins(framework):
+    for cls in _waiting.pop(framework.__name__, ()):
+        twin_of(cls)
 
 
 def _make_twin(cls, base):

@@ -167,3 +167,34 @@ def test_compiling_another_loss_keeps_compiled_calls_valid():
     counters.clear()
     torch.testing.assert_close(first(x, y), F.mse_loss(x, y))
     assert counters["stats"]["unique_graphs"] == 0  # no recompilation
+
+
+_COMPILED_FIRST = """
+import torch
+import multiloss.keras as mk
+import multiloss.pytorch as mp
+torch._dynamo.config.error_on_recompile = True  # a second compilation of the same call raises
+x, y = torch.randn(4, 3), torch.randn(4, 3)
+mse = torch.compile(lambda a, b: mk.mean_squared_error(b, a), fullgraph=True, backend="eager")
+parameter = torch.nn.Parameter(torch.randn(4, 3))
+l1 = torch.compile(lambda a, b: mp.L1Loss()(a, b), fullgraph=True, backend="eager")  # built in the trace
+for _ in range(3):
+    assert torch.equal(mse(x, y), ((x - y) ** 2).mean(-1))
+    assert torch.equal(l1(parameter, y), torch.nn.functional.l1_loss(parameter, y))
+mp.MSELoss()  # another class' first instance, made after: the compiled calls stay valid
+assert torch.equal(l1(parameter, y), torch.nn.functional.l1_loss(parameter, y))
+print("compiled once")
+"""
+
+
+def test_a_loss_compiled_before_any_eager_call_compiles_once():
+    # A fresh process, so that multiloss has met no tensor and built no loss yet: what it learns while a
+    # trace runs (the tensor types' backend, a class' nn.Module twin) must not be a guard that the next
+    # call fails, nor one that another class' first instance fails later.
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _COMPILED_FIRST], capture_output=True, text=True, timeout=300,
+                          check=False, env={**os.environ, "TORCHDYNAMO_VERBOSE": "0"})
+    assert done.returncode == 0 and done.stdout.strip() == "compiled once", done.stderr[-3000:]

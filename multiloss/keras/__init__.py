@@ -8,6 +8,7 @@ every class and function is registered with Keras' saving, so ``load_model`` nee
 no ``custom_objects``.
 """
 
+from .._framework_class import make_twins_when_ready
 from .._fused import fuse_functions
 from . import _serialization
 from ._categorical import (
@@ -92,3 +93,5 @@ __all__ += ["hinge", "squared_hinge", "categorical_hinge", "cosine_similarity", 
 fuse_functions(globals(), [n for n in __all__ if n not in ("get", "serialize", "deserialize")], context=_floatx)
 
 _serialization.register_when_keras_loads()
+
+make_twins_when_ready()  # the classes' framework twins, before any trace meets a first instance

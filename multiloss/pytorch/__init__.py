@@ -5,6 +5,7 @@ buffers (``weight``, ``pos_weight``); without torch it is a plain callable. Both
 serve NumPy, PyTorch, TensorFlow and JAX arrays.
 """
 
+from .._framework_class import make_twins_when_ready
 from . import functional
 from ._ctc import CTCLoss
 from ._divergence import GaussianNLLLoss, KLDivLoss, PoissonNLLLoss
@@ -34,3 +35,5 @@ __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiL
             "PairwiseDistance",
             "TripletMarginWithDistanceLoss"]
 __all__ += ["CTCLoss"]
+
+make_twins_when_ready()  # the classes' framework twins, before any trace meets a first instance
