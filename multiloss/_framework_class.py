@@ -5,7 +5,8 @@ loss a ``keras.losses.Loss``, yet ``import multiloss`` imports no framework and 
 same classes serve NumPy, TensorFlow and JAX arrays with the framework absent. So a
 class is defined as plain Python, and constructing it while its framework is in
 ``sys.modules`` builds an instance of its *framework twin* instead: a subclass of
-both the class and the framework's base, made on first use and cached. The twin
+both the class and the framework's base, made once: an interface's classes as soon as
+the interface and the framework are both imported, a later subclass at its first instance. The twin
 keeps the class' name, module and docstring, ``isinstance`` against the class holds,
 and a class defined before the framework was imported still gets its twin.
 """
