@@ -91,16 +91,18 @@ def twin_of(cls):
 _waiting = {}  # framework -> the classes defined since, whose twins wait for make_twins_when_ready
 
 
-def make_twins_when_ready():
-    """The twins of the classes defined so far, now where their framework is imported, else at its
-    import. An interface package calls it once its classes are all defined."""
-    for name in list(_waiting):
-        module = sys.modules.get(name)
-        if module is not None and _waiting[name][0]._framework_base(module) is not None:
-            _make_waiting_twins(module)
-        else:
-            when_imported(name, _make_waiting_twins,
-                          ready=lambda module, first=_waiting[name][0]: first._framework_base(module) is not None)
+def make_twins_when_ready(name):
+    """The twins of the classes for framework ``name`` defined so far: now if the framework is
+    imported, else at its import. An interface package calls it once its classes are all defined
+    (only for its own framework: another interface's classes may be mid-definition)."""
+    waiting = _waiting.get(name)
+    if not waiting:
+        return
+    module = sys.modules.get(name)
+    if module is not None and waiting[0]._framework_base(module) is not None:
+        _make_waiting_twins(module)
+    else:
+        when_imported(name, _make_waiting_twins, ready=lambda module: waiting[0]._framework_base(module) is not None)
 
 
 def _make_waiting_twins(framework):

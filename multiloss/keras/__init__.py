@@ -94,4 +94,4 @@ fuse_functions(globals(), [n for n in __all__ if n not in ("get", "serialize", "
 
 _serialization.register_when_keras_loads()
 
-make_twins_when_ready()  # the classes' framework twins, before any trace meets a first instance
+make_twins_when_ready("keras")  # the classes' framework twins, before any trace meets a first instance

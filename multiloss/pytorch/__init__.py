@@ -36,4 +36,4 @@ __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiL
             "TripletMarginWithDistanceLoss"]
 __all__ += ["CTCLoss"]
 
-make_twins_when_ready()  # the classes' framework twins, before any trace meets a first instance
+make_twins_when_ready("torch")  # the classes' framework twins, before any trace meets a first instance
