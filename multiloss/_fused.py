@@ -62,6 +62,17 @@ _AS_EAGER = {"xla_disable_hlo_passes": "algsimp", "xla_allow_excess_precision": 
 _kinds: dict[type, int] = {}  # argument type -> how it takes part in a fused call
 
 
+def _torch_tensors_take_no_part(torch):
+    # Known before any trace: with JAX imported, a miss found while torch.compile traces a loss
+    # filled _kinds inside the trace, and the guard that recorded the miss (the dict empty) failed
+    # on the next call, which compiled again; the trace also went through _signature (25 guards).
+    for cls in (torch.Tensor, torch.nn.Parameter):
+        _kinds[cls] = _NEITHER
+
+
+when_imported("torch", _torch_tensors_take_no_part, ready=lambda torch: hasattr(torch, "Tensor"))
+
+
 def deferred_flags():
     """The list that collects the value checks' verdicts while a fused call traces, else None."""
     return getattr(_state, "flags", None)

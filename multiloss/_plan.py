@@ -139,13 +139,14 @@ class Plans:
         """The plan under torch.compile: decided in plain Python (:func:`_decided_for_trace`), then
         only its kernel traced; ``decide`` itself is traced where an option is a tensor (which
         Dynamo can't pass as a constant). Each global this reads is a guard on every compiled call, the
-        builtins its type tests name (``str``, ``int``, ...) included (a compiled ``mse_loss`` checks 59
-        guards per call, torch's own 20: ``TORCH_LOGS=guards``)."""
+        builtins a name reads included (``TORCH_LOGS=guards``)."""
+        # The plain types are the types of literals: Dynamo folds ``type("")`` to a constant, where a
+        # builtin's name (``str``) would be a global read, one more guard on every compiled call.
         for option in options:
-            if type(option) not in (str, int, float, bool, type(None)):
+            if type(option) not in (type(""), type(0), type(0.0), type(False), type(None)):  # noqa: UP003
                 return self.decide(name, signature(a, b, c), *options)
-        described = _decided_for_trace(self.decide, name, signature(a, b, c),
-                                       *[_guard_scalar(o) if type(o) in (int, float) else o for o in options])
+        described = _decided_for_trace(self.decide, name, signature(a, b, c), *[
+            _guard_scalar(o) if type(o) in (type(0), type(0.0)) else o for o in options])  # noqa: UP003
         if not described:  # None: no plan; (): a plan that is not one function with constant options
             return None if described is None else self.decide(name, signature(a, b, c), *options)
         fn, same_shape, keywords = _KERNELS[described[0]], described[1], described[2]  # (not mutated: see _KERNELS)
@@ -195,8 +196,8 @@ def signature(a, b, c=None):
     (a Python value or ``None`` has its type and ``None``, ``None``). No size: a batch that
     changes from call to call keeps its plan."""
     if c is None:
-        try:  # the common case, two arrays, in the fewest steps
-            return type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, _NONE, None, None
+        try:  # the common case, two arrays, in the fewest steps (type(None), not _NONE: see _traced)
+            return type(a), a.dtype, a.ndim, type(b), b.dtype, b.ndim, type(None), None, None
         except AttributeError:
             pass
     return described(a) + described(b) + described(c)

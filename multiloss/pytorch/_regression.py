@@ -45,8 +45,9 @@ def _decide(name, sig, reduction, option=None, value=None):
 _PLANS = Plans(_decide)
 
 
-def _planned(name, input, target, reduction, option=None, value=None):
-    """The call by its plan (:mod:`multiloss._plan`), or None for the general path."""
+def _planned(name, input, target, reduction, option, value):
+    """The call by its plan (:mod:`multiloss._plan`), or None for the general path. (No defaults:
+    under torch.compile each default read is guarded on every call.)"""
     plan = _PLANS(name, input, target, None, reduction, option, value)
     return None if plan is None else plan(input, target)
 
@@ -85,7 +86,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     With ``weight`` (same size as ``input``) the mean is ``sum(w * l) / sum(w)``.
     """
     if size_average is None and reduce is None and weight is None:
-        out = _planned("l1_loss", input, target, reduction)
+        out = _planned("l1_loss", input, target, reduction, None, None)
         if out is not None:
             return out
     return _elementwise(regression.absolute_error, input, target, size_average, reduce, reduction, weight)
@@ -97,7 +98,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     With ``weight`` (same size as ``input``) the mean is ``sum(w * l) / sum(w)``.
     """
     if size_average is None and reduce is None and weight is None:
-        out = _planned("mse_loss", input, target, reduction)
+        out = _planned("mse_loss", input, target, reduction, None, None)
         if out is not None:
             return out
     return _elementwise(regression.squared_error, input, target, size_average, reduce, reduction, weight)
