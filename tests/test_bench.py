@@ -186,8 +186,27 @@ def test_a_miss_is_measured_again_and_gets_a_reason_from_what_was_measured(monke
     assert calls > 1 and reference_calls >= 1
     assert result["overhead"] == pytest.approx(result["time"] - result["reference_time"])
     (line,) = report.missed_list([result]).splitlines()
-    assert f"{calls} function calls per call against {reference_calls} (cProfile)" in line
+    assert f"{calls} function calls per call against the reference's {reference_calls} (cProfile)" in line
     assert f"[{lo:.2f}-{hi:.2f}]" in line and "first measured" in line
+
+
+def test_a_speed_up_over_keras_that_misses_is_measured_again_and_gets_a_measured_reason(monkeypatch):
+    """Every line misses a speed-up of 1e9: re-measured against Keras 3 alone, profiled, its reason generated."""
+    pytest.importorskip("keras")
+    monkeypatch.setattr(benchmark, "KERAS_SPEEDUP", 1e9)
+    monkeypatch.setattr(report, "KERAS_SPEEDUP", 1e9)
+    (row,) = catalog.find("keras.mean_squared_error")
+    result = benchmark.measure(row, "numpy", "small", "eager", quick=True)
+    assert result["first_keras_speedup"] > 0 and result["keras_speedup"] > 0
+    lo, median, hi = result["keras_spread"]
+    assert lo <= median <= hi
+    ours, keras = result["keras_times"]
+    assert result["keras_speedup"] == pytest.approx(keras / ours)
+    calls, keras_calls = result["keras_profile"]["calls"]
+    assert calls > 1 and keras_calls > 1
+    (line,) = [line for line in report.missed_list([result]).splitlines() if "speed-up" in line]
+    assert f"{calls} function calls per call against Keras 3's {keras_calls} (cProfile)" in line
+    assert f"[{lo:.1f}-{hi:.1f}]" in line and "first measured" in line and "not yet analysed" not in line
 
 
 def test_a_torch_miss_counts_the_ops_and_the_time_outside_them(monkeypatch):
