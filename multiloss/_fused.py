@@ -37,6 +37,7 @@ import sys
 import threading
 import warnings
 
+from . import _plan
 from ._imports import when_imported
 
 _state = threading.local()  # .flags: the deferred checks' verdicts while tracing; .eager: in a plain call
@@ -61,16 +62,6 @@ when_imported("jax", _keep_jax)
 _AS_EAGER = {"xla_disable_hlo_passes": "algsimp", "xla_allow_excess_precision": False}
 _kinds: dict[type, int] = {}  # argument type -> how it takes part in a fused call
 
-
-def _torch_tensors_take_no_part(torch):
-    # Known before any trace: with JAX imported, a miss found while torch.compile traces a loss
-    # filled _kinds inside the trace, and the guard that recorded the miss (the dict empty) failed
-    # on the next call, which compiled again; the trace also went through _signature (25 guards).
-    for cls in (torch.Tensor, torch.nn.Parameter):
-        _kinds[cls] = _NEITHER
-
-
-when_imported("torch", _torch_tensors_take_no_part, ready=lambda torch: hasattr(torch, "Tensor"))
 
 
 def deferred_flags():
@@ -221,8 +212,11 @@ def fused(fn, context=None):
     @functools.wraps(fn)
     def call(*args, **kwargs):
         jax = _jax
-        if jax is None or args and _kinds.get(type(args[0])) is _NEITHER:  # another framework's array
-            return fn(*args, **kwargs)
+        # Under torch.compile, torch's tensors: the plan's own test decides, before any lookup in
+        # _kinds (a type first met inside the trace, a loss class' say, is a miss that the trace
+        # fills, and the guard that recorded it fails at the next call, which compiles again).
+        if jax is None or _plan._is_compiling() or args and _kinds.get(type(args[0])) is _NEITHER:
+            return fn(*args, **kwargs)  # (the last: another framework's array)
         if getattr(_state, "eager", False) or deferred_flags() is not None:
             return fn(*args, **kwargs)
         found = _signature(jax, args, kwargs)

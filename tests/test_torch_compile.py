@@ -179,8 +179,11 @@ x, y = torch.randn(4, 3), torch.randn(4, 3)
 mse = torch.compile(lambda a, b: mk.mean_squared_error(b, a), fullgraph=True, backend="eager")
 parameter = torch.nn.Parameter(torch.randn(4, 3))
 l1 = torch.compile(lambda a, b: mp.L1Loss()(a, b), fullgraph=True, backend="eager")  # built in the trace
+keras_mse = mk.MeanSquaredError()
+mse_object = torch.compile(lambda a, b: keras_mse(b, a), fullgraph=True, backend="eager")
 for _ in range(3):
     assert torch.equal(mse(x, y), ((x - y) ** 2).mean(-1))
+    assert torch.allclose(mse_object(x, y), ((x - y) ** 2).mean())
     assert torch.equal(l1(parameter, y), torch.nn.functional.l1_loss(parameter, y))
 mp.MSELoss()  # another class' first instance, made after: the compiled calls stay valid
 assert torch.equal(l1(parameter, y), torch.nn.functional.l1_loss(parameter, y))
@@ -192,7 +195,8 @@ def test_a_loss_compiled_before_any_eager_call_compiles_once():
     # A fresh process, so that multiloss has met no tensor and built no loss yet: what it learns while a
     # trace runs (the tensor types' backend, a class' nn.Module twin) must not be a guard that the next
     # call fails, nor one that another class' first instance fails later. JAX imported too: the fused
-    # wrapper's lookup of the argument type (a miss, filled inside the trace) compiled twice.
+    # wrapper's lookup of its first argument's type (a miss for a tensor or a loss object, filled inside
+    # the trace) compiled every such call twice.
     import os
     import subprocess
     import sys
