@@ -221,6 +221,17 @@ def test_a_torch_miss_counts_the_ops_and_the_time_outside_them(monkeypatch):
     assert "torch ops taking" in report.measured_reason(result)
 
 
+def test_a_compiled_torch_miss_counts_the_guards_and_times_their_check(monkeypatch):
+    pytest.importorskip("torch")
+    monkeypatch.setitem(benchmark.TARGETS, ("compiled", "small"), 0.0)
+    (row,) = catalog.find("pytorch.functional.mse_loss")
+    result = benchmark.measure(row, "torch", "small", "compiled", quick=True)
+    (guards, reference_guards), times = result["profile"]["guards"], result["profile"]["guard_time"]
+    # torch's mse_loss is one node of the graph; multiloss' function is traced to reach it: more guards
+    assert 0 < reference_guards < guards and all(0 < t < 1e-3 for t in times)
+    assert f"{guards} guards checked per call" in report.measured_reason(result)
+
+
 def test_a_line_within_its_target_is_measured_once(monkeypatch):
     monkeypatch.setitem(benchmark.TARGETS, ("eager", "small"), 1e9)
     (row,) = catalog.find("tf.nn.l2_loss")

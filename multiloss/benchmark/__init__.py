@@ -286,12 +286,14 @@ def measure(entry, backend, size, mode, quick):
             result["keras_note"] = str(exc)
         except Exception as exc:  # noqa: BLE001
             result["keras_note"] = f"Keras: {_error(exc)}"
-    timed = {}
+    timed, frames = {}, {}
     for name, (fn, fn_args) in calls.items():
         try:
             if mode == "compiled" and name != "keras":
-                compiled = compile_fn(backend, lambda *a, fn=fn: fn(*a))
+                traced = lambda *a, fn=fn: fn(*a)  # noqa: E731
+                compiled = compile_fn(backend, traced)
                 call = _blocking(backend, lambda compiled=compiled, fn_args=fn_args: compiled(*fn_args))
+                frames[name] = (traced.__code__, {"a": tuple(fn_args), "fn": fn})  # what its guards check
             else:
                 call = _blocking(backend, lambda fn=fn: fn())
             call()
@@ -324,7 +326,7 @@ def measure(entry, backend, size, mode, quick):
         if _misses_time(result):
             from .overhead import profile
 
-            result["profile"] = profile(backend, mode, size, pair)
+            result["profile"] = profile(backend, mode, size, pair, frames)
     if size == "large":
         result["memory"] = _memory(backend, mode, calls, arrays)
     return result

@@ -6,13 +6,17 @@ For each of multiloss' call and its reference's (zero-argument callables, warmed
   functions they call by name), a count of the per-call work done in Python;
 - on torch, eager: ``ops``, the top-level torch ops one call runs, and ``op_time``, the
   seconds those ops take (``torch.profiler``); the call's time minus ``op_time`` is the
-  time it spends outside the framework's own kernels.
+  time it spends outside the framework's own kernels;
+- on torch, compiled: ``guards``, the guards ``torch.compile`` checks before each call runs
+  its compiled code (``TORCH_LOGS=guards`` lists them), and ``guard_time``, the seconds that
+  check takes: both sides run one compiled graph, so their guards are most of what differs.
 """
 
 from __future__ import annotations
 
 import cProfile
 import pstats
+import timeit
 
 PROFILED_CALLS = 20  # calls averaged by the torch profiler
 
@@ -41,13 +45,37 @@ def torch_ops(fn, calls=PROFILED_CALLS):
     return len(top) / calls, sum(e.cpu_time_total for e in top) * 1e-6 / calls
 
 
-def profile(backend, mode, size, pair):
+def torch_guards(code, frame_locals):
+    """``(guards, seconds)``: the guards of the compiled entry of ``code`` that a frame with these
+    locals takes, and the seconds their check takes; None where torch offers no such entry (the
+    cache is read through a private torch API)."""
+    try:
+        from torch._dynamo.eval_frame import _debug_get_cache_entry_list
+    except ImportError:
+        return None
+    for entry in _debug_get_cache_entry_list(code):
+        manager = entry.guard_manager
+        if manager.check(frame_locals):
+            guards = sum("+- " in line and "GuardManager" not in line for line in str(manager).splitlines())
+            seconds = min(timeit.repeat(lambda manager=manager: manager.check(frame_locals), number=1000, repeat=5))
+            return guards, seconds / 1000
+    return None
+
+
+def profile(backend, mode, size, pair, frames=None):
     """``{"calls": [ours, reference], "ops": [...], "op_time": [...]}`` of the two callables
-    in ``pair`` (``multiloss``, ``reference``); ``ops`` and ``op_time`` on torch, eager only."""
+    in ``pair`` (``multiloss``, ``reference``); ``ops`` and ``op_time`` on torch, eager only;
+    ``guards`` and ``guard_time`` on torch, compiled, where ``frames`` gives each compiled
+    function's code and locals."""
     names = ("multiloss", "reference")
     out = {"calls": [python_calls(pair[n]) for n in names]}
     if backend == "torch" and mode == "eager":
         measured = [torch_ops(pair[n]) for n in names]
         out["ops"] = [m[0] for m in measured]
         out["op_time"] = [m[1] for m in measured]
+    if backend == "torch" and mode == "compiled" and frames and all(n in frames for n in names):
+        measured = [torch_guards(*frames[n]) for n in names]
+        if all(measured):
+            out["guards"] = [m[0] for m in measured]
+            out["guard_time"] = [m[1] for m in measured]
     return out

@@ -96,6 +96,10 @@ def _profiled(found, whose, time, other_time):
         if time and other_time:
             parts.append(f"{_time(max(time - op_time, 0))} of the call outside the ops against "
                          f"{_time(max(other_time - ref_op_time, 0))}")
+    if found.get("guards"):
+        (guards, ref_guards), (guard_time, ref_guard_time) = found["guards"], found["guard_time"]
+        parts.append(f"{guards} guards checked per call taking {_time(guard_time)} against {whose} "
+                     f"{ref_guards} taking {_time(ref_guard_time)} (torch.compile's guard check)")
     calls, ref_calls = found["calls"]
     parts.append(f"{calls} function calls per call against {whose} {ref_calls} (cProfile)")
     return parts
