@@ -232,6 +232,19 @@ def test_a_compiled_torch_miss_counts_the_guards_and_times_their_check(monkeypat
     assert f"{guards} guards checked per call" in report.measured_reason(result)
 
 
+def test_every_compiled_torch_callable_is_compiled_however_many_share_a_line():
+    """torch.compile keeps its entries per code object: ten callables made on one line (as a
+    worker's rows make theirs) each compile their own graph, past torch's limit of 8 per code."""
+    torch = pytest.importorskip("torch")
+    x = torch.ones(3)
+    counters = torch._dynamo.utils.counters
+    before = counters["stats"]["unique_graphs"]
+    for k in range(10):
+        compiled = benchmark.compile_fn("torch", lambda a, k=k: a * k + 1)
+        assert torch.equal(compiled(x), x * k + 1)
+    assert counters["stats"]["unique_graphs"] - before == 10
+
+
 def test_a_line_within_its_target_is_measured_once(monkeypatch):
     monkeypatch.setitem(benchmark.TARGETS, ("eager", "small"), 1e9)
     (row,) = catalog.find("tf.nn.l2_loss")

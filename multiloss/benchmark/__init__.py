@@ -34,6 +34,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 
 import numpy as np
 
@@ -240,8 +241,24 @@ def compile_fn(backend, fn):
     if backend == "torch":
         import torch
 
-        return torch.compile(fn)
+        return torch.compile(_with_own_code(fn))
     raise ValueError(f"{backend} has no compiler")
+
+
+def _compiled_code(compiled):
+    # the code object whose compiled entries torch.compile keeps: the function it wraps
+    inner = getattr(compiled, "_torchdynamo_orig_callable", None) or getattr(compiled, "__wrapped__", None)
+    return getattr(inner, "__code__", None)
+
+
+def _with_own_code(fn):
+    """``fn`` with a code object of its own. torch.compile keeps its compiled entries on the code
+    object: every callable a benchmark compiles from one line of source shares them, and past 8
+    entries (``recompile_limit``) a new one is not compiled at all, its calls checking the 8 entries'
+    guards and then running eagerly (from a worker's fourth row on, before this)."""
+    own = types.FunctionType(fn.__code__.replace(), fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+    own.__kwdefaults__ = fn.__kwdefaults__
+    return own
 
 
 def _to_native(backend, arrays):
@@ -290,10 +307,9 @@ def measure(entry, backend, size, mode, quick):
     for name, (fn, fn_args) in calls.items():
         try:
             if mode == "compiled" and name != "keras":
-                traced = lambda *a, fn=fn: fn(*a)  # noqa: E731
-                compiled = compile_fn(backend, traced)
+                compiled = compile_fn(backend, lambda *a, fn=fn: fn(*a))
                 call = _blocking(backend, lambda compiled=compiled, fn_args=fn_args: compiled(*fn_args))
-                frames[name] = (traced.__code__, {"a": tuple(fn_args), "fn": fn})  # what its guards check
+                frames[name] = (_compiled_code(compiled), {"a": tuple(fn_args), "fn": fn})  # what its guards check
             else:
                 call = _blocking(backend, lambda fn=fn: fn())
             call()
