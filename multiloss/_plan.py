@@ -39,6 +39,10 @@ options, and the compiled call already guards on both (the tensors' dtypes and
 ranks, the options' values), so the constant adds no guard and loses none. A
 number that Dynamo has made symbolic (a float option passed into the compiled
 function and changed) is specialized first, as torch's own float options are.
+What the trace still reads is guarded on every call (a compiled ``mse_loss``: 46
+guards, torch's own 20, whose function is not traced but is one node of the
+graph): the interface function's defaults and the few frames to the plan, so the
+path reads no builtin by name and no helper default (each would be a guard more).
 
 Where the framework's own function is the original (the PyTorch interface on
 torch), the plan is that function; the backend declines the calls it can't
