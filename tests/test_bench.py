@@ -245,6 +245,22 @@ def test_every_compiled_torch_callable_is_compiled_however_many_share_a_line():
     assert counters["stats"]["unique_graphs"] - before == 10
 
 
+def test_each_size_is_compiled_for_its_shapes():
+    """torch.compile remembers the shapes a function met by its file, line and name: the large
+    size's callable, made on the small one's line, compiles with static shapes all the same
+    (dynamic shapes would add guards and the sizes' arithmetic to every call)."""
+    torch = pytest.importorskip("torch")
+    from multiloss.benchmark import overhead
+
+    guards = []
+    for shape in ((32, 5), (1000, 10)):
+        x = torch.ones(shape)
+        compiled = benchmark.compile_fn("torch", lambda *a, k=2.0: a[0] * k)
+        assert torch.equal(compiled(x), x * 2)
+        guards.append(overhead.torch_guards(benchmark._compiled_code(compiled), {"a": (x,), "k": 2.0})[0])
+    assert guards[0] == guards[1]
+
+
 def test_a_line_within_its_target_is_measured_once(monkeypatch):
     monkeypatch.setitem(benchmark.TARGETS, ("eager", "small"), 1e9)
     (row,) = catalog.find("tf.nn.l2_loss")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import gc
 import inspect
+import itertools
 import json
 import os
 import random
@@ -252,13 +253,20 @@ def _compiled_code(compiled):
 
 
 def _with_own_code(fn):
-    """``fn`` with a code object of its own. torch.compile keeps its compiled entries on the code
-    object: every callable a benchmark compiles from one line of source shares them, and past 8
-    entries (``recompile_limit``) a new one is not compiled at all, its calls checking the 8 entries'
-    guards and then running eagerly (from a worker's fourth row on, before this)."""
-    own = types.FunctionType(fn.__code__.replace(), fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+    """``fn`` with a code object of its own, under a name of its own. torch.compile keeps its
+    compiled entries on the code object: every callable a benchmark compiles from one line of
+    source shares them, and past 8 entries (``recompile_limit``) a new one is not compiled at all,
+    its calls checking the 8 entries' guards and then running eagerly (from a worker's fourth row
+    on, before this). And it remembers the shapes a function met by its file, line and name: a
+    second size would compile with dynamic shapes, where each size is timed as compiled for it."""
+    name = f"compiled_{next(_COMPILED)}"
+    code = fn.__code__.replace(co_name=name, co_qualname=name)
+    own = types.FunctionType(code, fn.__globals__, name, fn.__defaults__, fn.__closure__)
     own.__kwdefaults__ = fn.__kwdefaults__
     return own
+
+
+_COMPILED = itertools.count()
 
 
 def _to_native(backend, arrays):
