@@ -27,6 +27,11 @@ _TORCH_COMPILED_GUARDS = (
     "torch function, not traced, or an expression, while multiloss' interface function is traced: "
     "its defaults, the plan's frames (and where the plan is more than one kernel, its decision) are "
     "the guards beyond the reference's")
+_TORCH_COMPILED_CTC = (
+    "torch's CTC kernel makes outputs whose shapes depend on values: torch.compile breaks the graph at it "
+    "and runs it eagerly (and refuses it under fullgraph=True), where multiloss traces its recursion "
+    "over the frames into the graph, which compiles under fullgraph too: a compiled recursion against "
+    "torch's eager kernel")
 _TORCH_WHERE = (
     "torch.where and bool masks are not vectorised on torch's CPU (a where over 1e6 float32: 3.7-4.1 ms "
     "against 0.09 ms for clamp); without a gradient these rows now take relu and amax, and the 0/1 "
@@ -102,6 +107,9 @@ REASONS = {
     **{(row, "torch", None, "large"): _TORCH_WHERE for row in (
         "keras.hinge", "keras.squared_hinge", "keras.categorical_hinge", "keras.Hinge", "keras.SquaredHinge",
         "keras.CategoricalHinge")},
+    **{(row, "torch", "compiled", None): _TORCH_COMPILED_CTC for row in (
+        "pytorch.functional.ctc_loss", "pytorch.CTCLoss", "tf.nn.ctc_loss", "optax.ctc_loss", "keras.ctc",
+        "keras.CTC")},
     ("pytorch.", "torch", "compiled", None): _TORCH_COMPILED_GUARDS,
     ("tf.", "torch", "compiled", None): _TORCH_COMPILED_GUARDS,
     ("torchvision.", "torch", "compiled", None): _TORCH_COMPILED_GUARDS,
