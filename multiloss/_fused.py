@@ -63,7 +63,6 @@ _AS_EAGER = {"xla_disable_hlo_passes": "algsimp", "xla_allow_excess_precision": 
 _kinds: dict[type, int] = {}  # argument type -> how it takes part in a fused call
 
 
-
 def deferred_flags():
     """The list that collects the value checks' verdicts while a fused call traces, else None."""
     return getattr(_state, "flags", None)

@@ -9,9 +9,10 @@ A result misses a target when (targets are goals, never asserted):
 
 A time that misses is measured again before it is reported (multiloss and its reference
 alone, interleaved, twice the rounds), and so is a speed-up over Keras 3 that misses (multiloss
-and Keras 3 alone); the page gives the spread of the rounds' ratios beside each. Each missed target is listed with its measured value, the reason generated from
-what was measured (``overhead``: ops and time outside them, calls per call), and what
-measurement cannot say where it is written down (``reasons.REASONS``).
+and Keras 3 alone); the page gives the spread of the rounds' ratios beside each. Each missed
+target is listed with its measured value, the reason generated from what was measured
+(``overhead``: ops and time outside them, guards of a compiled torch call, calls per call), and
+what measurement cannot say where it is written down (``reasons.REASONS``).
 """
 
 from __future__ import annotations
