@@ -256,8 +256,8 @@ def _with_own_code(fn):
     """``fn`` with a code object of its own, under a name of its own. torch.compile keeps its
     compiled entries on the code object: every callable a benchmark compiles from one line of
     source shares them, and past 8 entries (``recompile_limit``) a new one is not compiled at all,
-    its calls checking the 8 entries' guards and then running eagerly (from a worker's fourth row
-    on, before this). And it remembers the shapes a function met by its file, line and name: a
+    its calls checking the 8 entries' guards and then running eagerly (past a worker's first rows,
+    before this). And it remembers the shapes a function met by its file, line and name: a
     second size would compile with dynamic shapes, where each size is timed as compiled for it."""
     name = f"compiled_{next(_COMPILED)}"
     code = fn.__code__.replace(co_name=name, co_qualname=name)
