@@ -207,13 +207,14 @@ def test_a_loss_compiled_before_any_eager_call_compiles_once():
 
 
 def _guards(fn, *args):
-    # The compiled call's guards, counted as TORCH_LOGS=guards lists them (one line each); a private
-    # torch API, the one way to read them from a test.
+    # The compiled call's guards, one line each as TORCH_LOGS=guards lists them; a private torch API,
+    # the one way to read them from a test.
     from torch._dynamo.eval_frame import _debug_get_cache_entry_list
 
+    from multiloss.benchmark.overhead import guard_lines
+
     _compile(fn)(*args)
-    tree = str(_debug_get_cache_entry_list(fn.__code__)[0].guard_manager)
-    return [line for line in tree.splitlines() if "+- " in line and "GuardManager" not in line]
+    return guard_lines(_debug_get_cache_entry_list(fn.__code__)[0].guard_manager)
 
 
 @pytest.mark.parametrize("name, target", [("mse_loss", "float"), ("l1_loss", "float"),

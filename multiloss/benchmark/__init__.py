@@ -317,7 +317,8 @@ def measure(entry, backend, size, mode, quick):
             if mode == "compiled" and name != "keras":
                 compiled = compile_fn(backend, lambda *a, fn=fn: fn(*a))
                 call = _blocking(backend, lambda compiled=compiled, fn_args=fn_args: compiled(*fn_args))
-                frames[name] = (_compiled_code(compiled), {"a": tuple(fn_args), "fn": fn})  # what its guards check
+                if backend == "torch":  # what its guards check, for a miss's profile
+                    frames[name] = (_compiled_code(compiled), {"a": tuple(fn_args), "fn": fn})
             else:
                 call = _blocking(backend, lambda fn=fn: fn())
             call()

@@ -45,6 +45,11 @@ def torch_ops(fn, calls=PROFILED_CALLS):
     return len(top) / calls, sum(e.cpu_time_total for e in top) * 1e-6 / calls
 
 
+def guard_lines(manager):
+    """The guards of a compiled entry's guard manager, one line each, as ``TORCH_LOGS=guards`` lists them."""
+    return [line for line in str(manager).splitlines() if "+- " in line and "GuardManager" not in line]
+
+
 def torch_guards(code, frame_locals):
     """``(guards, seconds)``: the guards of the compiled entry of ``code`` that a frame with these
     locals takes, and the seconds their check takes; None where torch offers no such entry (the
@@ -56,7 +61,7 @@ def torch_guards(code, frame_locals):
     for entry in _debug_get_cache_entry_list(code):
         manager = entry.guard_manager
         if manager.check(frame_locals):
-            guards = sum("+- " in line and "GuardManager" not in line for line in str(manager).splitlines())
+            guards = len(guard_lines(manager))
             seconds = min(timeit.repeat(lambda manager=manager: manager.check(frame_locals), number=1000, repeat=5))
             return guards, seconds / 1000
     return None
