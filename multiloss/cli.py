@@ -149,10 +149,11 @@ def _save_row_seconds(cache, seconds):
 def _cells_parallel(entries, backends, jobs, cache=None):
     """As :func:`_cells_inline`, from a pool of ``jobs`` worker processes (:class:`_Worker`).
 
-    Rows are handed out one at a time to whichever worker is free, the longest first (their
-    times in the last run, kept in ``cache``; rows not timed yet first, then catalog order), so
-    that no long row is left for the end while the other workers wait; cells arrive as they
-    finish (the caller puts them in order). The workers share one JAX and one TensorFlow XLA
+    Rows are handed out one at a time to whichever worker is free, by families (:class:`_Families`):
+    a worker checks the rows of one input kind in catalog order, whose programs (every JAX
+    operation on those shapes, a function's compiled calls, which its class row calls again)
+    it compiled for the first of them; cells arrive as they finish (the caller puts them in
+    order). The workers share one JAX and one TensorFlow XLA
     compilation cache, kept in ``cache`` between runs (None: a temporary one, for this run), so a
     program compiled once (the same operation on the same shapes, in another row, another worker
     or an earlier run) is loaded instead of compiled again.
@@ -167,7 +168,7 @@ def _cells_parallel(entries, backends, jobs, cache=None):
     cache = cache or temporary.name
     timed = _row_seconds(cache)
     keys = {index: _row_key(catalog.ENTRIES[index], backends) for index in indices}
-    pending = list(reversed(_longest_first(indices, keys, timed)))
+    pending = _Families([catalog.ENTRIES[index].inputs for index in indices], indices, keys, timed)
     events = queue.Queue()
     env = _worker_environment(cache)
     workers, restarts = set(), {"left": _RESTARTS * jobs}
@@ -183,7 +184,7 @@ def _cells_parallel(entries, backends, jobs, cache=None):
         got[worker] = set()
         started[worker] = time.perf_counter()
         if pending:
-            worker.send(pending.pop())
+            worker.send(pending.next_for(worker))
         else:
             worker.finish()
 
@@ -210,7 +211,7 @@ def _cells_parallel(entries, backends, jobs, cache=None):
                     start()
                 elif not workers:  # no process left to check the rows not yet started
                     while pending:
-                        index = pending.pop()
+                        index = pending.next_for(worker)
                         for backend in backends:
                             yield position[index], backend, _died(worker, backends)
     finally:
@@ -222,10 +223,39 @@ def _cells_parallel(entries, backends, jobs, cache=None):
             temporary.cleanup()
 
 
-def _longest_first(indices, keys, timed):
-    """Rows by their time in the last run (``timed``, by row key), the longest first; rows not timed
-    yet lead; ties keep catalog order."""
-    return sorted(indices, key=lambda i: -timed.get(keys[i], float("inf")))
+class _Families:
+    """The rows left to check, as families: the rows of one input kind, each handed to one worker.
+
+    A worker takes the next row of its family, in catalog order (a function before the class that
+    calls it); its family done, it starts the longest family nobody has started (by the rows'
+    times in the last run, ``timed``; a family with a row not timed yet first; ties in catalog
+    order); none left, it takes the last row of the family with the most rows left, so that no
+    worker waits while another has rows to check.
+    """
+
+    def __init__(self, kinds, indices, keys, timed):
+        families = {}
+        for kind, index in zip(kinds, indices, strict=True):
+            families.setdefault(kind, []).append(index)
+
+        def seconds(rows):
+            return sum(timed.get(keys[i], float("inf")) for i in rows)
+
+        self.waiting = sorted(families.values(), key=lambda rows: -seconds(rows))
+        self.started = {}  # worker -> the rows left of its family
+
+    def __bool__(self):
+        return bool(self.waiting) or any(self.started.values())
+
+    def next_for(self, worker):
+        """The next catalog index for ``worker`` (there must be one left)."""
+        own = self.started.get(worker)
+        if own:
+            return own.pop(0)
+        if self.waiting:
+            own = self.started[worker] = self.waiting.pop(0)
+            return own.pop(0)
+        return max(self.started.values(), key=len).pop()
 
 
 def _row_key(entry, backends):

@@ -118,7 +118,7 @@ def test_worker_processes_give_the_same_cells_in_the_same_order_as_one_process()
     assert table == ["tf.nn.l2_loss", "keras.MAPE", "tf.nn.log_poisson_loss"]
 
 
-def test_a_kept_cache_times_the_rows_and_orders_the_next_run_longest_first(tmp_path, monkeypatch):
+def test_a_kept_cache_times_the_rows_and_the_next_run_hands_out_the_longest_family_first(tmp_path, monkeypatch):
     rows = _cheap_rows()
     report = io.StringIO()
     assert cli.check(rows, ["numpy"], "json", report, jobs=2, cache=str(tmp_path)) == 0
@@ -128,12 +128,32 @@ def test_a_kept_cache_times_the_rows_and_orders_the_next_run_longest_first(tmp_p
     # the report keeps catalog order whichever row went first
     assert [r["loss"] for r in json.loads(report.getvalue())["results"]] == [
         "tf.nn.l2_loss", "keras.MAPE", "tf.nn.log_poisson_loss"]
-    by_key = dict(zip(range(3), keys))
-    assert cli._longest_first([0, 1, 2], by_key, {keys[0]: 1.0, keys[1]: 9.0, keys[2]: 5.0}) == [1, 2, 0]
-    assert cli._longest_first([0, 1, 2], by_key, {keys[1]: 9.0}) == [0, 2, 1]  # not timed yet: first
+    assert _handed_out(["a", "b"], {0: 1.0, 1: 9.0}) == [("w1", 1), ("w2", 0)]  # the longest family first
+    assert _handed_out(["a", "b"], {1: 9.0}) == [("w1", 0), ("w2", 1)]  # not timed yet: first
     env = cli._worker_environment(str(tmp_path))
     assert env["JAX_COMPILATION_CACHE_DIR"] == os.environ.get("JAX_COMPILATION_CACHE_DIR", str(tmp_path / "jax"))
     assert f"--tf_xla_persistent_cache_directory={tmp_path / 'tensorflow'}" in env["TF_XLA_FLAGS"]
+
+
+def _handed_out(kinds, timed, workers=("w1", "w2")):
+    """(worker, row) in the order :class:`cli._Families` hands rows of these input kinds to workers
+    that ask in turn."""
+    keys = {index: f"row {index}" for index in range(len(kinds))}
+    families = cli._Families(kinds, list(keys), keys, {keys[i]: s for i, s in timed.items()})
+    out = []
+    while families:
+        worker = workers[len(out) % len(workers)]
+        out.append((worker, families.next_for(worker)))
+    return out
+
+
+def test_a_worker_checks_the_rows_of_one_input_kind_then_helps_with_the_rest():
+    # rows 0, 2, 3, 5 of kind a (the longest family), 1 and 4 of kind b
+    order = _handed_out(["a", "b", "a", "a", "b", "a"], dict.fromkeys(range(6), 1.0))
+    assert order == [("w1", 0), ("w2", 1), ("w1", 2), ("w2", 4), ("w1", 3), ("w2", 5)]
+    # a worker that finds no family waiting takes the last row of the family with the most left
+    order = _handed_out(["a", "a", "a", "a"], dict.fromkeys(range(4), 1.0))
+    assert order == [("w1", 0), ("w2", 3), ("w1", 1), ("w2", 2)]
 
 
 def test_a_cache_over_its_bound_loses_its_oldest_files(tmp_path):
