@@ -228,6 +228,11 @@ class TorchBackend(Backend):
             return torch.sum(x, dtype=dtype)
         return namespace.sum(x, axis=axis, keepdims=keepdims, dtype=dtype)
 
+    def all(self, x, axis=None, keepdims=False):
+        if axis is None and not keepdims:
+            return torch.all(x)
+        return namespace.all(x, axis=axis, keepdims=keepdims)
+
     def mean(self, x, axis=None, keepdims=False):
         if axis is None and not keepdims:
             return torch.mean(x)
@@ -440,6 +445,22 @@ class TorchBackend(Backend):
             return super().ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
         return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=blank, reduction="none",
                           zero_infinity=zero_infinity)
+
+    def own_ctc(self, log_probs, targets, input_lengths, target_lengths, blank, clamp=True):
+        # The kernel on the host only: on an accelerator it reads the lengths on the host, and
+        # the caller reads which sequences it serves (the generic recursion waits for nothing);
+        # eager only, as for ctc_loss.
+        frames, width, classes = log_probs.shape
+        if (torch.compiler.is_compiling() or log_probs.device.type != "cpu" or log_probs.dtype not in (torch.float32, torch.float64)
+                or not (frames and width and targets.shape[1]) or type(blank) is not int
+                or not 0 <= blank < classes or self._generic_only(log_probs, targets)
+                or _functorch_wrapped(input_lengths)):
+            return None
+        if clamp:
+            input_lengths, target_lengths = torch.clamp(input_lengths, 0, frames), torch.clamp(
+                target_lengths, 0, targets.shape[1])
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=blank, reduction="none",
+                          zero_infinity=True)
 
     def map_chunks(self, fn, sliced, shared, size):
         # torch.utils.checkpoint (non-reentrant) per slice: the forward keeps a slice's inputs

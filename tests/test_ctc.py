@@ -121,3 +121,41 @@ def test_tf_function_is_one_loop():
     short, long = ops(12), ops(120)
     assert "While" in short or "StatelessWhile" in short
     assert len(short) == len(long)
+
+
+def _mixed_batch():
+    """Five sequences of 12 frames, 6 classes, labels 4 wide: two ordinary ones (0 and 4), a label
+    length beyond the labels (1), 3 labels in 2 frames (2), and one whose -log p is above
+    TensorFlow's 707 (3: its second label at -710 in every frame), where TensorFlow's sum counts
+    the other end states."""
+    rng = np.random.default_rng(3)
+    logits = rng.normal(size=(12, 5, 6)).astype(np.float32)
+    logits[:, 3, 2] = -710.0
+    labels = np.array([[1, 2, 3, 1], [2, 3, 4, 1], [1, 2, 3, 0], [1, 2, 0, 0], [4, 4, 2, 0]], dtype=np.int64)
+    return logits, labels, np.array([4, 5, 3, 2, 3]), np.array([12, 12, 2, 12, 10])
+
+
+def test_tf_ctc_on_torch_takes_torchs_kernel_only_where_it_is_tensorflows():
+    """On torch, TensorFlow's CTC comes from torch's own kernel for the sequences it gives exactly
+    and from the recursion for the others: the values are tf.nn.ctc_loss's for all five, the
+    gradient of the ordinary ones too, and torch's kernel runs (its recursion alone is many ops)."""
+    import tensorflow as tf
+    import torch
+
+    import multiloss.tf.nn
+
+    logits, labels, label_length, logit_length = _mixed_batch()
+    with tf.GradientTape() as tape:
+        x = tf.constant(logits)
+        tape.watch(x)
+        expected = tf.nn.ctc_loss(labels, x, label_length, logit_length)
+        weighted = tf.reduce_sum(expected * tf.constant([1.0, 0, 0, 0, 1.0]))
+    expected_grad = tape.gradient(weighted, x).numpy()
+    assert 700 < expected.numpy()[3] < 730  # beyond the floor
+    x = torch.tensor(logits, requires_grad=True)
+    with torch.profiler.profile() as prof:
+        got = multiloss.tf.nn.ctc_loss(torch.tensor(labels), x, torch.tensor(label_length), torch.tensor(logit_length))
+    assert "aten::_ctc_loss" in {event.name for event in prof.events()}
+    np.testing.assert_allclose(got.detach().numpy(), expected.numpy(), rtol=1e-5)
+    (got * torch.tensor([1.0, 0, 0, 0, 1.0])).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), expected_grad, rtol=1e-4, atol=1e-6)

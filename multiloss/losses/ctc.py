@@ -181,11 +181,43 @@ def torch_ctc(xp, log_probs, targets, input_lengths, target_lengths, blank, zero
     return xp.where(impossible, inf, -log_likelihood) + extra
 
 
-def tf_ctc(xp, log_probs, labels, label_lengths, frames, blank):
+def tf_ctc(xp, log_probs, labels, label_lengths, frame_lengths, blank, lengths_in_range=False):
     """TensorFlow's dense ``ctc_loss`` per sequence (``tf.nn.ctc_loss``, and Keras' ``ctc`` on it):
-    ``-log p(labels)`` over the frames where ``frames`` (``(T, N)``) is True, read with
+    ``-log p(labels)`` over each sequence's first ``frame_lengths`` frames, read with
     :func:`tf_likelihood`, so that an impossible alignment (a label length beyond the labels
-    included) is TensorFlow's finite ~707 rather than ``inf``."""
+    included) is TensorFlow's finite ~707 rather than ``inf``. ``lengths_in_range``: every label
+    length is in ``[0, S]`` and frame length in ``[0, T]`` (as Keras counts them), unchecked.
+
+    Where the framework has a CTC kernel of its own (torch's, on the host), the sequences it
+    gives exactly come from it (:func:`_own_kernel`), and the recursion runs only if one is left.
+    """
     classes = log_probs.shape[2]
     labels = xp.clip(labels, min=0, max=classes - 1) if classes else labels
-    return -tf_likelihood(xp, forward(xp, log_probs, labels, frames, blank), label_lengths)
+    own = _own_kernel(xp, log_probs, labels, label_lengths, frame_lengths, blank, lengths_in_range)
+    if own is not None and own[2]:
+        return own[0]
+    frames = frames_before(xp, frame_lengths, log_probs)
+    loss = -tf_likelihood(xp, forward(xp, log_probs, labels, frames, blank), label_lengths)
+    return loss if own is None else xp.where(own[1], own[0], loss)
+
+
+# Below this -log p, TensorFlow's sum over the end states is the sequence's own state's to the
+# last bit: every other state adds at most exp(TF_LOG_ZERO) = 1e-307 to its p >= exp(-600), a
+# part in 1e46 per state.
+_OWN_STATE_ONLY = 600.0
+
+
+def _own_kernel(xp, log_probs, labels, label_lengths, frame_lengths, blank, lengths_in_range):
+    """``(loss, exact, all exact)`` from the framework's own CTC kernel (``xp.own_ctc``, which reads
+    lengths out of range as the nearest in range unless ``lengths_in_range``), or None where it has
+    none for these arrays. ``exact``: the sequences whose TensorFlow loss it is, a possible
+    alignment of a label length in range with ``-log p`` in ``(0, _OWN_STATE_ONLY)``; the others,
+    0 from the kernel with no gradient, are the recursion's. ``all exact`` is read on the host,
+    where the kernel runs."""
+    loss = xp.own_ctc(log_probs, labels, frame_lengths, label_lengths, blank, clamp=not lengths_in_range)
+    if loss is None:
+        return None
+    exact = (loss > 0) & (loss < _OWN_STATE_ONLY)
+    if not lengths_in_range:
+        exact = exact & (label_lengths >= 0) & (label_lengths <= labels.shape[1])
+    return loss, exact, bool(xp.all(exact))

@@ -45,6 +45,5 @@ def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True,
     labels = xp.astype(labels, index_dtype(xp, labels))
     label_length = xp.astype(as_tensor(xp, label_length, like=logits), labels.dtype)
     logit_length = xp.astype(as_tensor(xp, logit_length, like=logits), labels.dtype)
-    frames = ctc.frames_before(xp, logit_length, compute)
-    loss = ctc.tf_ctc(xp, xp.log_softmax(compute, axis=2), labels, label_length, frames, blank)
+    loss = ctc.tf_ctc(xp, xp.log_softmax(compute, axis=2), labels, label_length, logit_length, blank)
     return xp.astype(loss, logits.dtype) if kind in _HALF else loss
