@@ -236,6 +236,10 @@ class Backend:
         self._check_ctc_lengths(log_probs, targets, input_lengths, target_lengths)
         return ctc.torch_ctc(self, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
 
+    def serves_own_ctc(self, log_probs, targets, blank):
+        """Whether :meth:`own_ctc` serves these arrays."""
+        return False
+
     def own_ctc(self, log_probs, targets, input_lengths, target_lengths, blank, clamp=True):
         """The framework's own CTC kernel, ``-log p`` per sequence (0 where no alignment fits; with
         ``clamp``, a length out of range read as the nearest in range), for arrays it serves with

@@ -446,18 +446,21 @@ class TorchBackend(Backend):
         return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=blank, reduction="none",
                           zero_infinity=zero_infinity)
 
-    def own_ctc(self, log_probs, targets, input_lengths, target_lengths, blank, clamp=True):
+    def serves_own_ctc(self, log_probs, targets, blank):
         # The kernel on the host only: on an accelerator it reads the lengths on the host, and
         # the caller reads which sequences it serves (the generic recursion waits for nothing);
         # eager only, as for ctc_loss.
         frames, width, classes = log_probs.shape
-        if (torch.compiler.is_compiling() or log_probs.device.type != "cpu" or log_probs.dtype not in (torch.float32, torch.float64)
-                or not (frames and width and targets.shape[1]) or type(blank) is not int
-                or not 0 <= blank < classes or self._generic_only(log_probs, targets)
-                or _functorch_wrapped(input_lengths)):
+        return not (torch.compiler.is_compiling() or log_probs.device.type != "cpu"
+                    or log_probs.dtype not in (torch.float32, torch.float64)
+                    or not (frames and width and targets.shape[1]) or type(blank) is not int
+                    or not 0 <= blank < classes or self._generic_only(log_probs, targets))
+
+    def own_ctc(self, log_probs, targets, input_lengths, target_lengths, blank, clamp=True):
+        if _functorch_wrapped(input_lengths) or not self.serves_own_ctc(log_probs, targets, blank):
             return None
         if clamp:
-            input_lengths, target_lengths = torch.clamp(input_lengths, 0, frames), torch.clamp(
+            input_lengths, target_lengths = torch.clamp(input_lengths, 0, log_probs.shape[0]), torch.clamp(
                 target_lengths, 0, targets.shape[1])
         return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=blank, reduction="none",
                           zero_infinity=True)

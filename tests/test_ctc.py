@@ -159,3 +159,38 @@ def test_tf_ctc_on_torch_takes_torchs_kernel_only_where_it_is_tensorflows():
     np.testing.assert_allclose(got.detach().numpy(), expected.numpy(), rtol=1e-5)
     (got * torch.tensor([1.0, 0, 0, 0, 1.0])).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), expected_grad, rtol=1e-4, atol=1e-6)
+
+
+def test_optax_ctc_on_torch_takes_torchs_kernel_only_where_it_is_optaxs():
+    """On torch, optax's CTC comes from torch's own kernel for the sequences it gives exactly and
+    from the recursion for the others (a skipped frame before a kept one, 3 labels in 2 frames, a
+    floor within reach): the values are optax.ctc_loss's, the gradient of the ordinary ones too,
+    and torch's kernel runs."""
+    import jax
+    import jax.numpy as jnp
+    import optax
+    import torch
+
+    logits, labels, _, frame_counts = _mixed_batch()
+    logits = np.transpose(logits, (1, 0, 2))
+    paddings = (np.arange(12)[None, :] >= frame_counts[:, None]).astype(np.float32)
+    paddings[1, 3] = 1.0  # a skipped frame before kept ones
+    label_paddings = np.zeros(labels.shape, np.float32)
+    label_paddings[[0, 2, 3, 4], [3, 3, 2, 3]] = 1.0
+    label_paddings[3, 3] = 1.0
+    weights = np.array([1.0, 0, 0, 0, 1.0], np.float32)
+    for floor, kernel_runs in ((-1e5, True), (-50.0, False)):  # -50: every path within the floor's reach
+        def total(x, floor=floor):
+            loss = optax.ctc_loss(x, jnp.asarray(paddings), jnp.asarray(labels), jnp.asarray(label_paddings),
+                                  log_epsilon=floor)
+            return jnp.sum(loss * weights), loss
+
+        (_, expected), expected_grad = jax.value_and_grad(total, has_aux=True)(jnp.asarray(logits))
+        x = torch.tensor(logits, requires_grad=True)
+        with torch.profiler.profile() as prof:
+            got = multiloss.optax.ctc_loss(x, torch.tensor(paddings), torch.tensor(labels),
+                                           torch.tensor(label_paddings), log_epsilon=floor)
+        assert ("aten::_ctc_loss" in {event.name for event in prof.events()}) == kernel_runs
+        np.testing.assert_allclose(got.detach().numpy(), np.asarray(expected), rtol=1e-5)
+        (got * torch.tensor(weights)).sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), np.asarray(expected_grad), rtol=1e-4, atol=1e-6)

@@ -193,7 +193,8 @@ def tf_ctc(xp, log_probs, labels, label_lengths, frame_lengths, blank, lengths_i
     """
     classes = log_probs.shape[2]
     labels = xp.clip(labels, min=0, max=classes - 1) if classes else labels
-    own = _own_kernel(xp, log_probs, labels, label_lengths, frame_lengths, blank, lengths_in_range)
+    own = _own_kernel(xp, log_probs, labels, label_lengths, frame_lengths, blank, _TF_OWN_STATE_ONLY,
+                      lengths_in_range)
     if own is not None and own[2]:
         return own[0]
     frames = frames_before(xp, frame_lengths, log_probs)
@@ -204,20 +205,49 @@ def tf_ctc(xp, log_probs, labels, label_lengths, frame_lengths, blank, lengths_i
 # Below this -log p, TensorFlow's sum over the end states is the sequence's own state's to the
 # last bit: every other state adds at most exp(TF_LOG_ZERO) = 1e-307 to its p >= exp(-600), a
 # part in 1e46 per state.
-_OWN_STATE_ONLY = 600.0
+_TF_OWN_STATE_ONLY = 600.0
+# A path through a state at optax's floor weighs at most exp(floor) against p = 1; at -log p below
+# -floor - 800 that is exp(-800) of p, below float64's smallest part of it.
+_FLOOR_REACH = 800.0
 
 
-def _own_kernel(xp, log_probs, labels, label_lengths, frame_lengths, blank, lengths_in_range):
+def optax_ctc(xp, log_probs, labels, label_lengths, frames, blank, floor, own_kernel=True):
+    """optax's ``ctc_loss`` per sequence: ``-phi_last[n, label_lengths[n]]`` of the recursion with
+    unreachable states at ``floor``, over the frames where ``frames`` (``(T, N)``) is True.
+
+    Where the framework has a CTC kernel of its own (torch's, on the host), the sequences whose
+    frames are a prefix and whose ``-log p`` is out of the floor's reach (under
+    ``-floor - _FLOOR_REACH``) come from it (:func:`_own_kernel`); the recursion runs only if one
+    is left. ``own_kernel=False``: the recursion only.
+    """
+    own = None
+    if (own_kernel and type(floor) in (int, float) and -floor > 2 * _FLOOR_REACH
+            and xp.serves_own_ctc(log_probs, labels, blank)):
+        frame_lengths = xp.astype(xp.sum(frames, axis=0), label_lengths.dtype)
+        prefix = xp.all(frames[:-1, ...] >= frames[1:, ...], axis=0)  # no frame after a skipped one
+        own = _own_kernel(xp, log_probs, labels, label_lengths, frame_lengths, blank, -floor - _FLOOR_REACH,
+                          also=prefix)
+        if own is not None and own[2]:
+            return own[0]
+    loss = -likelihood(xp, forward(xp, log_probs, labels, frames, blank, floor=floor),
+                       xp.clip(label_lengths, min=0, max=labels.shape[1]))
+    return loss if own is None else xp.where(own[1], own[0], loss)
+
+
+def _own_kernel(xp, log_probs, labels, label_lengths, frame_lengths, blank, below, lengths_in_range=False,
+                also=None):
     """``(loss, exact, all exact)`` from the framework's own CTC kernel (``xp.own_ctc``, which reads
     lengths out of range as the nearest in range unless ``lengths_in_range``), or None where it has
-    none for these arrays. ``exact``: the sequences whose TensorFlow loss it is, a possible
-    alignment of a label length in range with ``-log p`` in ``(0, _OWN_STATE_ONLY)``; the others,
-    0 from the kernel with no gradient, are the recursion's. ``all exact`` is read on the host,
-    where the kernel runs."""
+    none for these arrays. ``exact``: the sequences whose loss it is, a possible alignment of a
+    label length in range with ``-log p`` in ``(0, below)``, where ``also`` (if given) holds;
+    the others, 0 from the kernel with no gradient, are the recursion's. ``all exact`` is read
+    on the host, where the kernel runs."""
     loss = xp.own_ctc(log_probs, labels, frame_lengths, label_lengths, blank, clamp=not lengths_in_range)
     if loss is None:
         return None
-    exact = (loss > 0) & (loss < _OWN_STATE_ONLY)
+    exact = (loss > 0) & (loss < below)
     if not lengths_in_range:
         exact = exact & (label_lengths >= 0) & (label_lengths <= labels.shape[1])
+    if also is not None:
+        exact = exact & also
     return loss, exact, bool(xp.all(exact))

@@ -35,6 +35,7 @@ def _forward(logits, logit_paddings, labels, label_paddings, blank_id, log_epsil
     # optax's float32 (JAX's default) initial states make them.
     log_probs = xp.log_softmax(logits, axis=2)
     state = xp.float64 if logits.dtype == xp.float64 else xp.float32
+    widened = log_probs.dtype != state
     log_probs = xp.permute_dims(xp.astype(log_probs, state), (1, 0, 2))
     labels = xp.astype(labels, index_dtype(xp, labels))
     # optax's label length: the labels less the padded ones, however they are placed.
@@ -42,10 +43,12 @@ def _forward(logits, logit_paddings, labels, label_paddings, blank_id, log_epsil
     frames = xp.permute_dims(logit_paddings, (1, 0)) == 0
     classes = log_probs.shape[2]
     safe = xp.clip(labels, min=0, max=classes - 1) if classes else labels
-    out = ctc.forward(xp, log_probs, safe, frames, blank_id, floor=log_epsilon, keep=keep)
-    phi_last = out[0] if keep else out
-    loss = -ctc.likelihood(xp, phi_last, xp.clip(lengths, min=0, max=labels.shape[1]))
-    return (loss, *out[1:]) if keep else loss
+    if not keep:
+        # A kernel's gradient is the logits' once log_softmax's backward runs in the same precision:
+        # a half-precision log_softmax takes the recursion.
+        return ctc.optax_ctc(xp, log_probs, safe, lengths, frames, blank_id, log_epsilon, own_kernel=not widened)
+    phi_last, *forward_probs = ctc.forward(xp, log_probs, safe, frames, blank_id, floor=log_epsilon, keep=True)
+    return (-ctc.likelihood(xp, phi_last, xp.clip(lengths, min=0, max=labels.shape[1])), *forward_probs)
 
 
 def ctc_loss_with_forward_probs(logits, logit_paddings, labels, label_paddings, *, blank_id=0, log_epsilon=-1e5):
