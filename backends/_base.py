@@ -240,10 +240,10 @@ class Backend:
         """Whether :meth:`own_ctc` serves these arrays."""
         return False
 
-    def own_ctc(self, log_probs, targets, input_lengths, target_lengths, blank, clamp=True):
-        """The framework's own CTC kernel, ``-log p`` per sequence (0 where no alignment fits; with
-        ``clamp``, a length out of range read as the nearest in range), for arrays it serves with
-        no wait for a device; None where it has none (here: everywhere)."""
+    def own_ctc(self, log_probs, targets, input_lengths, target_lengths, blank):
+        """The framework's own CTC kernel, ``-log p`` per sequence (0 where no alignment fits; the
+        lengths in range), for arrays it serves (:meth:`serves_own_ctc`) with no wait for a
+        device; None where it has none (here: everywhere)."""
         return None
 
     def _check_ctc_lengths(self, log_probs, targets, input_lengths, target_lengths):

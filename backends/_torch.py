@@ -456,12 +456,9 @@ class TorchBackend(Backend):
                     or not (frames and width and targets.shape[1]) or type(blank) is not int
                     or not 0 <= blank < classes or self._generic_only(log_probs, targets))
 
-    def own_ctc(self, log_probs, targets, input_lengths, target_lengths, blank, clamp=True):
-        if _functorch_wrapped(input_lengths) or not self.serves_own_ctc(log_probs, targets, blank):
+    def own_ctc(self, log_probs, targets, input_lengths, target_lengths, blank):
+        if _functorch_wrapped(input_lengths):
             return None
-        if clamp:
-            input_lengths, target_lengths = torch.clamp(input_lengths, 0, log_probs.shape[0]), torch.clamp(
-                target_lengths, 0, targets.shape[1])
         return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=blank, reduction="none",
                           zero_infinity=True)
 

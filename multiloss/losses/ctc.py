@@ -193,8 +193,8 @@ def tf_ctc(xp, log_probs, labels, label_lengths, frame_lengths, blank, lengths_i
     """
     classes = log_probs.shape[2]
     labels = xp.clip(labels, min=0, max=classes - 1) if classes else labels
-    own = _own_kernel(xp, log_probs, labels, label_lengths, frame_lengths, blank, _TF_OWN_STATE_ONLY,
-                      lengths_in_range)
+    own = _own_kernel(xp, log_probs, labels, label_lengths, blank, _TF_OWN_STATE_ONLY, frame_lengths,
+                      lengths_in_range=lengths_in_range)
     if own is not None and own[2]:
         return own[0]
     frames = frames_before(xp, frame_lengths, log_probs)
@@ -221,12 +221,8 @@ def optax_ctc(xp, log_probs, labels, label_lengths, frames, blank, floor, own_ke
     is left. ``own_kernel=False``: the recursion only.
     """
     own = None
-    if (own_kernel and type(floor) in (int, float) and -floor > 2 * _FLOOR_REACH
-            and xp.serves_own_ctc(log_probs, labels, blank)):
-        frame_lengths = xp.astype(xp.sum(frames, axis=0), label_lengths.dtype)
-        prefix = xp.all(frames[:-1, ...] >= frames[1:, ...], axis=0)  # no frame after a skipped one
-        own = _own_kernel(xp, log_probs, labels, label_lengths, frame_lengths, blank, -floor - _FLOOR_REACH,
-                          also=prefix)
+    if own_kernel and type(floor) in (int, float) and -floor > 2 * _FLOOR_REACH:
+        own = _own_kernel(xp, log_probs, labels, label_lengths, blank, -floor - _FLOOR_REACH, frames=frames)
         if own is not None and own[2]:
             return own[0]
     loss = -likelihood(xp, forward(xp, log_probs, labels, frames, blank, floor=floor),
@@ -234,20 +230,29 @@ def optax_ctc(xp, log_probs, labels, label_lengths, frames, blank, floor, own_ke
     return loss if own is None else xp.where(own[1], own[0], loss)
 
 
-def _own_kernel(xp, log_probs, labels, label_lengths, frame_lengths, blank, below, lengths_in_range=False,
-                also=None):
-    """``(loss, exact, all exact)`` from the framework's own CTC kernel (``xp.own_ctc``, which reads
-    lengths out of range as the nearest in range unless ``lengths_in_range``), or None where it has
-    none for these arrays. ``exact``: the sequences whose loss it is, a possible alignment of a
-    label length in range with ``-log p`` in ``(0, below)``, where ``also`` (if given) holds;
-    the others, 0 from the kernel with no gradient, are the recursion's. ``all exact`` is read
-    on the host, where the kernel runs."""
-    loss = xp.own_ctc(log_probs, labels, frame_lengths, label_lengths, blank, clamp=not lengths_in_range)
+def _own_kernel(xp, log_probs, labels, label_lengths, blank, below, frame_lengths=None, frames=None,
+                lengths_in_range=False):
+    """``(loss, exact, all exact)`` from the framework's own CTC kernel (``xp.own_ctc``), or None
+    where it has none for these arrays. The frames are each sequence's first ``frame_lengths``,
+    or those where ``frames`` (``(T, N)``) is True. ``exact``: the sequences whose loss it is, a
+    possible alignment with ``-log p`` in ``(0, below)``, a label length in ``[0, S]``
+    (``lengths_in_range``: known to be, as a frame length in ``[0, T]``), and no frame after a
+    skipped one; the others, 0 from the kernel with no gradient, are the recursion's. ``all
+    exact`` is read on the host, where the kernel runs."""
+    if not xp.serves_own_ctc(log_probs, labels, blank):
+        return None
+    exact = None
+    if frames is not None:
+        frame_lengths = xp.astype(xp.sum(frames, axis=0), label_lengths.dtype)
+        exact = xp.all(frames[:-1, ...] >= frames[1:, ...], axis=0)
+    if not lengths_in_range:  # the kernel refuses lengths out of range: the nearest in range
+        frame_lengths = xp.clip(frame_lengths, min=0, max=log_probs.shape[0])
+        clipped = xp.clip(label_lengths, min=0, max=labels.shape[1])
+        in_range = clipped == label_lengths
+        exact, label_lengths = in_range if exact is None else exact & in_range, clipped
+    loss = xp.own_ctc(log_probs, labels, frame_lengths, label_lengths, blank)
     if loss is None:
         return None
-    exact = (loss > 0) & (loss < below)
-    if not lengths_in_range:
-        exact = exact & (label_lengths >= 0) & (label_lengths <= labels.shape[1])
-    if also is not None:
-        exact = exact & also
+    possible = (loss > 0) & (loss < below)
+    exact = possible if exact is None else possible & exact
     return loss, exact, bool(xp.all(exact))
