@@ -181,23 +181,25 @@ def torch_ctc(xp, log_probs, targets, input_lengths, target_lengths, blank, zero
     return xp.where(impossible, inf, -log_likelihood) + extra
 
 
-def tf_ctc(xp, log_probs, labels, label_lengths, frame_lengths, blank, lengths_in_range=False):
+def tf_ctc(xp, log_probs, labels, label_lengths, frame_lengths, blank):
     """TensorFlow's dense ``ctc_loss`` per sequence (``tf.nn.ctc_loss``, and Keras' ``ctc`` on it):
-    ``-log p(labels)`` over each sequence's first ``frame_lengths`` frames, read with
-    :func:`tf_likelihood`, so that an impossible alignment (a label length beyond the labels
-    included) is TensorFlow's finite ~707 rather than ``inf``. ``lengths_in_range``: every label
-    length is in ``[0, S]`` and frame length in ``[0, T]`` (as Keras counts them), unchecked.
+    ``-log p(labels)`` over each sequence's first ``frame_lengths`` frames (None: every frame,
+    and every label length in ``[0, S]``, as Keras counts them), read with :func:`tf_likelihood`,
+    so that an impossible alignment (a label length beyond the labels included) is TensorFlow's
+    finite ~707 rather than ``inf``.
 
     Where the framework has a CTC kernel of its own (torch's, on the host), the sequences it
     gives exactly come from it (:func:`_own_kernel`), and the recursion runs only if one is left.
     """
     classes = log_probs.shape[2]
     labels = xp.clip(labels, min=0, max=classes - 1) if classes else labels
-    own = _own_kernel(xp, log_probs, labels, label_lengths, blank, _TF_OWN_STATE_ONLY, frame_lengths,
-                      lengths_in_range=lengths_in_range)
+    own = _own_kernel(xp, log_probs, labels, label_lengths, blank, _TF_OWN_STATE_ONLY, frame_lengths)
     if own is not None and own[2]:
         return own[0]
-    frames = frames_before(xp, frame_lengths, log_probs)
+    if frame_lengths is None:
+        frames = xp.zeros_like(log_probs[:, :, 0]) == 0
+    else:
+        frames = frames_before(xp, frame_lengths, log_probs)
     loss = -tf_likelihood(xp, forward(xp, log_probs, labels, frames, blank), label_lengths)
     return loss if own is None else xp.where(own[1], own[0], loss)
 
@@ -230,22 +232,23 @@ def optax_ctc(xp, log_probs, labels, label_lengths, frames, blank, floor, own_ke
     return loss if own is None else xp.where(own[1], own[0], loss)
 
 
-def _own_kernel(xp, log_probs, labels, label_lengths, blank, below, frame_lengths=None, frames=None,
-                lengths_in_range=False):
+def _own_kernel(xp, log_probs, labels, label_lengths, blank, below, frame_lengths=None, frames=None):
     """``(loss, exact, all exact)`` from the framework's own CTC kernel (``xp.own_ctc``), or None
     where it has none for these arrays. The frames are each sequence's first ``frame_lengths``,
-    or those where ``frames`` (``(T, N)``) is True. ``exact``: the sequences whose loss it is, a
-    possible alignment with ``-log p`` in ``(0, below)``, a label length in ``[0, S]``
-    (``lengths_in_range``: known to be, as a frame length in ``[0, T]``), and no frame after a
-    skipped one; the others, 0 from the kernel with no gradient, are the recursion's. ``all
-    exact`` is read on the host, where the kernel runs."""
+    those where ``frames`` (``(T, N)``) is True, or (neither given) all, with every label length
+    known to be in ``[0, S]``. ``exact``: the sequences whose loss it is, a possible alignment
+    with ``-log p`` in ``(0, below)``, a label length in ``[0, S]``, and no frame after a skipped
+    one; the others, 0 from the kernel with no gradient, are the recursion's. ``all exact`` is
+    read on the host, where the kernel runs."""
     if not xp.serves_own_ctc(log_probs, labels, blank):
         return None
     exact = None
     if frames is not None:
         frame_lengths = xp.astype(xp.sum(frames, axis=0), label_lengths.dtype)
         exact = xp.all(frames[:-1, ...] >= frames[1:, ...], axis=0)
-    if not lengths_in_range:  # the kernel refuses lengths out of range: the nearest in range
+    if frame_lengths is None:
+        frame_lengths = xp.full_like(label_lengths, log_probs.shape[0])
+    else:  # the kernel refuses lengths out of range: the nearest in range
         frame_lengths = xp.clip(frame_lengths, min=0, max=log_probs.shape[0])
         clipped = xp.clip(label_lengths, min=0, max=labels.shape[1])
         in_range = clipped == label_lengths
