@@ -48,6 +48,14 @@ written in standard names only and are what the strict test runs):
   ``ctc_loss(..., reduction="none")`` per sample, with its gradient (``exp(log_probs) - occupancy``) for
   ``(T, N, C)`` log-probabilities and ``(N, S)`` padded or 1-D concatenated targets; an input length beyond ``T``, or a padded target length
   beyond ``S``, raises PyTorch's RuntimeError in eager mode. torch: its own kernel, which checks them.
+- ``bounded_rsqrt(x, bound)``: ``minimum(1 / sqrt(x), bound)`` (Keras' L2 normalisation), with
+  TensorFlow's derivative: where the bound is taken, none through the root (finite at ``x = 0``).
+  TensorFlow: ``tf.minimum(tf.math.rsqrt(x), bound)`` itself.
+- ``serves_own_ctc(log_probs, targets, blank)``, ``own_ctc(log_probs, targets, input_lengths, target_lengths,
+  blank)``: whether the framework has a CTC kernel of its own for these arrays, with no wait for a
+  device, and that kernel: ``-log p`` per sequence, 0 (gradient 0) where no alignment fits, the lengths
+  in range; its gradient as ``ctc_loss``'s. torch: ``F.ctc_loss(..., zero_infinity=True)`` on the host,
+  eager; the others: none (False, None).
 - ``multi_margin(x, target, p, margin, weight)``: PyTorch's ``multi_margin_loss`` per sample, for
   ``(N, C)`` scores and ``(N,)`` indices; an index outside ``[0, C)`` raises
   ``RuntimeError("target out of range")`` in eager mode (torch: inside its own kernel).
@@ -152,6 +160,9 @@ EXTENSIONS = (
     "nll_loss",
     "sparse_softmax_cross_entropy",
     "ctc_loss",
+    "bounded_rsqrt",
+    "serves_own_ctc",
+    "own_ctc",
     "multi_margin",
     "multilabel_margin",
     "pairwise_distance",

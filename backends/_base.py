@@ -236,6 +236,13 @@ class Backend:
         self._check_ctc_lengths(log_probs, targets, input_lengths, target_lengths)
         return ctc.torch_ctc(self, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
 
+    def bounded_rsqrt(self, x, bound):
+        # The root is taken of 1 where the bound holds: its derivative at 0 is infinite, and
+        # TensorFlow's minimum sends nothing into the side it did not take.
+        bounded = 1.0 / self.sqrt(x) > bound  # the bound only where it is below
+        safe = self.where(bounded, self.ones_like(x), x)
+        return self.where(bounded, self.full_like(x, bound), 1.0 / self.sqrt(safe))
+
     def serves_own_ctc(self, log_probs, targets, blank):
         """Whether :meth:`own_ctc` serves these arrays."""
         return False

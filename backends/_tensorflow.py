@@ -121,6 +121,11 @@ class TensorflowBackend(Backend):
     def maximum(self, x1, x2):
         return _binary(tf.raw_ops.Maximum, tf.maximum, x1, x2)
 
+    def bounded_rsqrt(self, x, bound):
+        # TensorFlow's own ops, as Keras writes its normalisation: the derivative the generic form
+        # reproduces on the other frameworks, in 2 ops instead of 8.
+        return tf.minimum(tf.math.rsqrt(x), tf.constant(bound, x.dtype))
+
     def minimum(self, x1, x2):
         return _binary(tf.raw_ops.Minimum, tf.minimum, x1, x2)
 

@@ -237,17 +237,15 @@ def keras_l2_normalize(xp, x, axis=-1, epsilon=1e-7):
     is not brought to unit length (a zero vector stays zero), and its gradient is
     ``1 / epsilon`` times the other side: the bound is a constant, and TensorFlow's
     ``minimum`` sends nothing into the ``rsqrt`` it did not take (whose derivative at a
-    zero vector is infinite). A double where does the same on every backend: the
-    root is taken of 1 where the bound holds. Keras converts the bound to ``x``'s
+    zero vector is infinite): ``xp.bounded_rsqrt``, TensorFlow's own ops there and a
+    double where on the other frameworks. Keras converts the bound to ``x``'s
     dtype: in float16, 1e7 is ``inf`` and there is no bound (a zero vector is NaN).
     """
     squares = xp.sum(x * x, axis=axis, keepdims=True)
     bound = 1.0 / epsilon
     if bound > xp.finfo(x.dtype).max:  # it overflows x's dtype: inf, which torch's full_like refuses
         return x * (1.0 / xp.sqrt(squares))
-    bounded = 1.0 / xp.sqrt(squares) > bound  # Keras' minimum takes the bound only when it is below
-    safe = xp.where(bounded, xp.ones_like(squares), squares)
-    return x * xp.where(bounded, xp.full_like(squares, bound), 1.0 / xp.sqrt(safe))
+    return x * xp.bounded_rsqrt(squares, bound)
 
 
 def negative_cosine_similarity(xp, y_true, y_pred, axis=-1, epsilon=1e-7):
