@@ -120,6 +120,8 @@ class JaxBackend(Backend):
     # cost estimate, which took optax's hinge_loss past its 1000-flop inline threshold at 32x5.
     even_maximum = staticmethod(jnp.maximum)
     even_minimum = staticmethod(jnp.minimum)
+    # jnp.max's derivative shares the gradient equally among tied maxima itself, and a NaN propagates.
+    split_max = staticmethod(lambda x, axis: jnp.max(x, axis=axis))
 
     logsumexp = staticmethod(lambda x, axis, keepdims=False: jax.nn.logsumexp(x, axis=axis, keepdims=keepdims))
     log_softmax = staticmethod(lambda x, axis: jax.nn.log_softmax(x, axis=axis))

@@ -302,6 +302,9 @@ class TorchBackend(Backend):
     # wheres cost 20x more on the CPU, where torch.where is not vectorised.
     even_maximum = staticmethod(torch.maximum)
     even_minimum = staticmethod(torch.minimum)
+    # torch.amax shares the gradient equally among tied maxima itself, and a NaN propagates (its
+    # gradient NaN across the slice, as the originals' reduce_max, amax and jnp.max give it).
+    split_max = staticmethod(lambda x, axis: torch.amax(x, dim=axis))
     # torch.relu is clamp_min(x, 0): NaN stays, and its derivative at 0 is 0.
     relu = staticmethod(torch.relu)
 
