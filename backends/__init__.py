@@ -25,7 +25,8 @@ written in standard names only and are what the strict test runs):
   tied maxima (``tf.reduce_max``'s rule, ``torch.amax``'s); NaN where the slice has a NaN.
 - ``relu(x)``: ``max(x, 0)`` with derivative 0 at ``x = 0`` (PyTorch's ``clamp_min``, TF's ``relu``); NaN stays NaN.
 - ``relu_passing(x)``: ``max(x, 0)`` with derivative 1 at ``x = 0`` (``tf.maximum(x, 0)``); NaN stays NaN.
-- ``one_hot(indices, num_classes, dtype)``: a new last axis of size ``num_classes``.
+- ``one_hot(indices, num_classes, dtype)``: a new last axis of size ``num_classes``; an index outside
+  ``[0, num_classes)``, a negative one too, is a row of zeros (``tf.one_hot``'s and ``jax.nn.one_hot``'s rule).
 - ``take_along_axis(x, indices, axis)``: the 2024.12 standard function (indices in ``[0, n)``);
   a gather along one axis, which a sharding propagator can split, never a flat index.
 - ``take_along_axis_wrapped(x, indices, axis)``: ``take_along_axis`` with JAX's indexing rules

@@ -125,6 +125,8 @@ class Backend:
         return self.where(x < 0, self.zeros_like(x), x)
 
     def one_hot(self, indices, num_classes, dtype):
+        # A comparison with every class: an index outside [0, C) matches none. (torch: F.one_hot
+        # refuses such an index, and reads the indices' range on the host to do so.)
         classes = self.arange(num_classes, dtype=indices.dtype, device=self.device(indices))
         return self.astype(self.expand_dims(indices, axis=-1) == classes, dtype)
 

@@ -535,12 +535,6 @@ class TorchBackend(Backend):
             return False
         return _is_dtensor(x) or _is_dtensor(target) or _functorch_wrapped(x) or _functorch_wrapped(target)
 
-    def one_hot(self, indices, num_classes, dtype):
-        if _functorch_wrapped(indices):
-            # F.one_hot reads the indices' range (.item()), which torch.func.vmap can't do.
-            return Backend.one_hot(self, indices, num_classes, dtype)
-        return F.one_hot(indices.long(), num_classes).to(dtype)
-
     def device(self, x):
         return x.device
 

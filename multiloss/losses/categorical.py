@@ -89,16 +89,11 @@ def generalized_cross_entropy(xp, probs, indices, q):
     ``p_y = sum(probs * one_hot(index), -1)``, with no clipping and no
     normalisation (Keras). The one-hot is taken on a new last axis, so indices
     of shape (N, 1) broadcast against (N, C) probabilities to an (N, N) result,
-    as in Keras; an index outside ``[0, C)`` gives ``p_y = 0`` and a loss of ``1/q``
-    (the one-hot extension is given a clipped index: PyTorch's rejects the others).
+    as in Keras; an index outside ``[0, C)`` gives ``p_y = 0`` and a loss of ``1/q``.
     """
-    # A product with the one-hot, not a gather, as in Keras: a NaN anywhere in the row gives NaN.
-    # An index out of range picks 0 times its row's sum: 0, or NaN where the row holds a NaN or
-    # an inf, as Keras' all-zero one-hot gives (one product per row, not a select per element).
-    classes = probs.shape[-1]
-    one_hot = xp.one_hot(xp.clip(indices, min=0, max=classes - 1), classes, dtype=probs.dtype)
-    in_range = (indices >= 0) & (indices < classes)
-    picked = xp.sum(probs * one_hot, axis=-1) * xp.astype(in_range, probs.dtype)
+    # A product with the one-hot, not a gather, as in Keras: a NaN anywhere in the row gives NaN,
+    # and an index out of range (a row of zeros) gives 0, or NaN where the row holds a NaN or an inf.
+    picked = xp.sum(probs * xp.one_hot(indices, probs.shape[-1], dtype=probs.dtype), axis=-1)
     return (1.0 - picked**q) / q
 
 

@@ -362,13 +362,6 @@ def perceptron(xp, scores, targets):
     return _relu_split(xp, -(scores * targets))
 
 
-def index_one_hot(xp, labels, num_classes, dtype):
-    """``labels`` one-hot along a new last axis, as ``jax.nn.one_hot`` makes it: a label outside
-    ``[0, num_classes)`` (negative ones too) is a row of zeros."""
-    classes = xp.arange(num_classes, dtype=labels.dtype, device=xp.device(labels))
-    return xp.astype(xp.expand_dims(labels, axis=-1) == classes, dtype)
-
-
 def multiclass_hinge(xp, shifted, scores, one_hot):
     """Crammer & Singer's multiclass hinge, optax's form: ``max(s + 1 - y) - <s, y>`` over the last
     axis, with ``y`` the one-hot label and ``shifted = s + 1`` (JMLR 2001). Tied maxima share the

@@ -88,7 +88,7 @@ def _one_hot(xp, scores, labels):
     name = dtype_name(scores.dtype)
     dtype = {"float64": xp.float64, "float32": xp.float32, "float16": xp.float32, "bfloat16": xp.float32}.get(
         name, jax_float(xp, scores, labels))
-    return margin.index_one_hot(xp, labels, scores.shape[-1], dtype)
+    return xp.one_hot(labels, scores.shape[-1], dtype)  # a label outside [0, C) is a row of zeros
 
 
 def multiclass_hinge_loss(scores, labels):

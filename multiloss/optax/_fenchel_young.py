@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from .._dispatch import namespace_of
-from ..losses import margin, sparsemax
+from ..losses import sparsemax
 from ._common import as_array, dtype_name, jax_float, promote
 
 
@@ -40,7 +40,7 @@ def multiclass_sparsemax_loss(scores, labels):
         scores = xp.astype(scores, jax_float(xp, scores, labels))
     classes = scores.shape[-1]
     labels = xp.where(labels < 0, labels + classes, labels)
-    one_hot = xp.astype(margin.index_one_hot(xp, labels, classes, xp.float32), xp.bool)
+    one_hot = xp.astype(xp.one_hot(labels, classes, xp.float32), xp.bool)
     return sparsemax.multiclass_sparsemax(xp, scores, one_hot, wide)
 
 
