@@ -453,10 +453,10 @@ class TorchBackend(Backend):
         # The kernel on the host only: on an accelerator it reads the lengths on the host, and
         # the caller reads which sequences it serves (the generic recursion waits for nothing);
         # eager only, as for ctc_loss.
-        frames, width, classes = log_probs.shape
+        frames, batch, classes = log_probs.shape
         return not (torch.compiler.is_compiling() or log_probs.device.type != "cpu"
                     or log_probs.dtype not in (torch.float32, torch.float64)
-                    or not (frames and width and targets.shape[1]) or type(blank) is not int
+                    or not (frames and batch and targets.shape[1]) or type(blank) is not int
                     or not 0 <= blank < classes or self._generic_only(log_probs, targets))
 
     def own_ctc(self, log_probs, targets, input_lengths, target_lengths, blank):
