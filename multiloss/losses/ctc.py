@@ -193,15 +193,15 @@ def tf_ctc(xp, log_probs, labels, label_lengths, frame_lengths, blank):
     """
     classes = log_probs.shape[2]
     labels = xp.clip(labels, min=0, max=classes - 1) if classes else labels
+    def recursion():
+        if frame_lengths is None:
+            frames = xp.zeros_like(log_probs[:, :, 0]) == 0
+        else:
+            frames = frames_before(xp, frame_lengths, log_probs)
+        return -tf_likelihood(xp, forward(xp, log_probs, labels, frames, blank), label_lengths)
+
     own = _own_kernel(xp, log_probs, labels, label_lengths, blank, _TF_OWN_STATE_ONLY, frame_lengths)
-    if own is not None and own[2]:
-        return own[0]
-    if frame_lengths is None:
-        frames = xp.zeros_like(log_probs[:, :, 0]) == 0
-    else:
-        frames = frames_before(xp, frame_lengths, log_probs)
-    loss = -tf_likelihood(xp, forward(xp, log_probs, labels, frames, blank), label_lengths)
-    return loss if own is None else xp.where(own[1], own[0], loss)
+    return _kernel_else(xp, own, recursion)
 
 
 # Below this -log p, TensorFlow's sum over the end states is the sequence's own state's to the
@@ -222,14 +222,23 @@ def optax_ctc(xp, log_probs, labels, label_lengths, frames, blank, floor, own_ke
     ``-floor - _FLOOR_REACH``) come from it (:func:`_own_kernel`); the recursion runs only if one
     is left. ``own_kernel=False``: the recursion only.
     """
+    def recursion():
+        return -likelihood(xp, forward(xp, log_probs, labels, frames, blank, floor=floor),
+                           xp.clip(label_lengths, min=0, max=labels.shape[1]))
+
     own = None
     if own_kernel and type(floor) in (int, float) and -floor > 2 * _FLOOR_REACH:
         own = _own_kernel(xp, log_probs, labels, label_lengths, blank, -floor - _FLOOR_REACH, frames=frames)
-        if own is not None and own[2]:
-            return own[0]
-    loss = -likelihood(xp, forward(xp, log_probs, labels, frames, blank, floor=floor),
-                       xp.clip(label_lengths, min=0, max=labels.shape[1]))
-    return loss if own is None else xp.where(own[1], own[0], loss)
+    return _kernel_else(xp, own, recursion)
+
+
+def _kernel_else(xp, own, recursion):
+    """The kernel's loss (:func:`_own_kernel`'s ``own``) where it is exact, ``recursion()``'s elsewhere;
+    the recursion runs only where the kernel is not exact everywhere (or there is none)."""
+    if own is None:
+        return recursion()
+    loss, exact, all_exact = own
+    return loss if all_exact else xp.where(exact, loss, recursion())
 
 
 def _own_kernel(xp, log_probs, labels, label_lengths, blank, below, frame_lengths=None, frames=None):
