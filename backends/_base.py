@@ -215,8 +215,6 @@ class Backend:
         return softmax.smoothed_nll(self, log_probs, indices, ignore_index, weight, label_smoothing, axis)
 
     def sparse_softmax_cross_entropy(self, logits, indices, check=None):
-        from ..losses import softmax  # the loss math; imported here, after the package
-
         if check is not None:
             check(indices)
         # Shifted by the row's max first, as TF's kernel and optax are: the target's logit and
@@ -225,12 +223,31 @@ class Backend:
         # row is NaN, as in TF's kernel (inf - inf).
         shifted = logits - self.stop_gradient(self.max(logits, axis=-1, keepdims=True))
         normalizer = self.log(self.sum(self.exp(shifted), axis=-1))
+        return normalizer - self._picked_or_nan(shifted, indices)
+
+    def sparse_normalized_cross_entropy(self, weights, indices, check=None):
+        if check is not None:
+            check(indices)
+        return self._log_quotient(self.sum(weights, axis=-1), self._picked_or_nan(weights, indices))
+
+    def _log_quotient(self, total, picked):
+        """``log(total / picked)``: one rounding, where two logs' difference has two (a confident
+        row's loss, near 0, from two logs near 0). A float16 quotient overflows past 65504 (a sum
+        near C over a weight down to 1e-7): there, the two logs."""
+        if total.dtype == getattr(self, "float16", None):  # (array_api_strict has none)
+            return self.log(total) - self.log(picked)
+        return self.log(total / picked)
+
+    def _picked_or_nan(self, values, indices):
+        """``values[..., t]``, NaN where ``t`` is outside ``[0, C)``."""
+        from ..losses import softmax  # the loss math; imported here, after the package
+
         # The gather reads a clipped index, so it never goes out of bounds (under jit nothing
         # has checked the range), and where puts NaN in place of what it read.
-        classes = logits.shape[-1]
+        classes = values.shape[-1]
         in_range = self.logical_and(indices >= 0, indices < classes)
-        picked = softmax.pick(self, shifted, self.clip(indices, min=0, max=classes - 1), axis=-1)
-        return normalizer - self.where(in_range, picked, self.full_like(picked, self.nan))
+        picked = softmax.pick(self, values, self.clip(indices, min=0, max=classes - 1), axis=-1)
+        return self.where(in_range, picked, self.full_like(picked, self.nan))
 
     def ctc_loss(self, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
         from ..losses import ctc

@@ -252,6 +252,13 @@ class NumpyBackend(Backend):
         np.exp(shifted, out=shifted)
         return np.log(np.add.reduce(shifted, axis=-1)) - picked
 
+    def sparse_normalized_cross_entropy(self, weights, indices, check=None):
+        if check is None or not _plain(weights):
+            return super().sparse_normalized_cross_entropy(weights, indices, check)
+        check(indices)  # every index is in [0, C) past it: no NaN fill needed
+        picked = np.take_along_axis(weights, indices[..., None], axis=-1)[..., 0]
+        return self._log_quotient(np.add.reduce(weights, axis=-1), picked)
+
     def nll(self, log_probs, indices, ignore_index, axis):
         if not _plain(log_probs) or not isinstance(indices, np.ndarray):
             return super().nll(log_probs, indices, ignore_index, axis)

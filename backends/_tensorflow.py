@@ -173,6 +173,10 @@ class TensorflowBackend(Backend):
                 check(indices)
             raise
 
+    def sparse_normalized_cross_entropy(self, weights, indices, check=None):
+        # The original's own ops (Keras on TensorFlow): the log of every weight, then the kernel.
+        return self.sparse_softmax_cross_entropy(tf.math.log(weights), indices, check)
+
     def nll(self, log_probs, indices, ignore_index, axis):
         log_probs = self.value(log_probs)
         rank = log_probs.shape.rank

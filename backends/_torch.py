@@ -439,6 +439,22 @@ class TorchBackend(Backend):
                 check(indices)
             raise
 
+    def sparse_normalized_cross_entropy(self, weights, indices, check=None):
+        # Eager, torch's gather checks the range itself (IndexError on the CPU, a device assert
+        # elsewhere, as its cross-entropy kernel does), with no host read: the caller's check runs
+        # once it has refused an index, to raise the caller's error. Traced, an index out of
+        # range must give NaN, which only the generic form does.
+        if check is None or not _plain_eager(weights, indices):
+            return super().sparse_normalized_cross_entropy(weights, indices, check)
+        if indices.dtype != torch.int64:
+            indices = indices.long()
+        try:
+            picked = torch.gather(weights, -1, indices.unsqueeze(-1)).squeeze(-1)
+        except (IndexError, RuntimeError):
+            check(indices)
+            raise
+        return self._log_quotient(weights.sum(-1), picked)
+
     def ctc_loss(self, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
         # PyTorch's own kernel, which this is. It has no batching rule for torch.func's
         # transforms, and a DTensor goes op by op: those take the generic recursion, and so does
@@ -530,8 +546,7 @@ class TorchBackend(Backend):
         # DTensor propagates the generic form op by op; torch.func's wrappers lack these
         # kernels' batching rules. Two plain tensors outside torch.func's transforms, eager (the
         # common call), are answered by one C query.
-        if (type(x) is torch.Tensor and type(target) is torch.Tensor and not torch.compiler.is_compiling()
-                and not _transforms_active()):
+        if _plain_eager(x, target):
             return False
         return _is_dtensor(x) or _is_dtensor(target) or _functorch_wrapped(x) or _functorch_wrapped(target)
 
@@ -549,6 +564,12 @@ class TorchBackend(Backend):
         # Under torch.compile the tensors are fakes, and under torch.func's transforms
         # (vmap, grad, jacrev) they are wrappers: their values can't be read as one tensor's.
         return not (torch.compiler.is_compiling() or _is_functorch_wrapped(x))
+
+
+def _plain_eager(x, target):
+    """Two plain tensors (no subclass: no DTensor, no fake), eager, outside torch.func's transforms."""
+    return (type(x) is torch.Tensor and type(target) is torch.Tensor and not torch.compiler.is_compiling()
+            and not _transforms_active())
 
 
 def backend():

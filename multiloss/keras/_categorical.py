@@ -121,6 +121,8 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
 
 
 def _check_sparse_shapes(target, output):
+    if len(output.shape) >= 1 and tuple(target.shape) == tuple(output.shape)[:-1]:
+        return  # the common call: no dimension to compare one by one
     if len(output.shape) < 1:
         raise ValueError(f"Argument `output` must be at least rank 1. Received: output.shape={shape_text(output.shape)}")
     if len(target.shape) != len(output.shape) - 1:

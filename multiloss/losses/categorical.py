@@ -64,9 +64,13 @@ def sparse_probability_cross_entropy(xp, probs, indices, epsilon=1e-7, check=Non
 
     The probabilities are clipped *before* they are normalised (TF takes the
     log of the clipped values as logits), so an all-zero row gives ``log(C)``.
+    TF's log-softmax of ``log(q)`` is this quotient's log, which needs no log
+    or exp per element, only a sum and a gather (TensorFlow runs its own ops).
     """
-    log_probs = xp.log(xp.clip(probs, min=epsilon, max=1.0 - epsilon))
-    return sparse_softmax_cross_entropy(xp, log_probs, indices, check)
+    if indices.dtype not in (xp.int32, xp.int64):
+        indices = xp.astype(indices, index_dtype(xp, indices))
+    weights = xp.clip(probs, min=epsilon, max=1.0 - epsilon)
+    return xp.sparse_normalized_cross_entropy(weights, indices, check)
 
 
 def focal_cross_entropy(xp, probs, labels, alpha=0.25, gamma=2.0, axis=-1, epsilon=1e-7):
