@@ -18,7 +18,8 @@ written in standard names only and are what the strict test runs):
 - ``softplus(x)``: ``log(1 + exp(x))`` without overflow.
 - ``power(x, exponent)``: ``x ** exponent`` for a Python number; exponent 0 gives 1 with gradient 0, at x = 0 too.
 - ``xlogx(x)``: ``x * log(x)``, 0 at ``x == 0``; derivative ``log(x) + 1``, NaN at ``x == 0`` (PyTorch's
-  ``xlogy(x, x)``, whose ``y``-gradient ``x / y`` is ``0 / 0`` there).
+  ``xlogy(x, x)``, whose ``y``-gradient ``x / y`` is ``0 / 0`` there). TensorFlow: ``tf.math.xlogy`` with
+  that derivative as its gradient.
 - ``even_maximum(a, b)``, ``even_minimum(a, b)``: elementwise max and min whose gradient is split
   evenly between ``a`` and ``b`` at a tie (torch's and JAX's rule; TensorFlow's gives it all to ``a``).
 - ``split_max(x, axis)``: ``max(x, axis)`` (axis removed) whose gradient is shared equally by

@@ -80,6 +80,17 @@ def _raw_unary(op):
 _UNROLLED_SLICES = 16
 
 
+@tf.custom_gradient
+def _xlogx(x):
+    """``xlogy(x, x)``, one kernel for the generic form's eight, with PyTorch's derivative of it:
+    ``log(x) + 1``, NaN at 0 (``x / x``), where ``tf.math.xlogy``'s own gives 0 there."""
+
+    def gradient(upstream):
+        return upstream * (tf.math.log(x) + x / x)
+
+    return tf.math.xlogy(x, x), gradient
+
+
 class TensorflowBackend(Backend):
     name = "tensorflow"
 
@@ -120,6 +131,9 @@ class TensorflowBackend(Backend):
 
     def maximum(self, x1, x2):
         return _binary(tf.raw_ops.Maximum, tf.maximum, x1, x2)
+
+    def xlogx(self, x):
+        return _xlogx(x)
 
     def bounded_rsqrt(self, x, bound):
         # TensorFlow's own ops, as Keras writes its normalisation: the derivative the generic form
