@@ -135,6 +135,25 @@ def test_batchmean_divides_by_the_inputs_first_dimension(backend):
     assert np.isclose(expected, F.kl_div(*[torch.from_numpy(a) for a in args], reduction="sum").numpy())
 
 
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b != "numpy"])
+def test_kl_div_target_gradient_at_zero_is_torchs(backend):
+    # xlogy(p, p)'s derivative in p, log p + 1, is NaN at p == 0 in PyTorch (its y-gradient p / p);
+    # TensorFlow's own xlogy gives 0 there, so its backend must not hand the gradient to it.
+    from multiloss.testing._frameworks import gradient
+
+    target = np.array([[0.0, 0.25, 0.75], [0.5, -0.5, 0.5]], np.float32)
+    log_q = np.log(np.array([[0.5, 0.25, 0.25], [0.2, 0.3, 0.5]], np.float32))
+    cotangent = np.ones((2, 3), np.float32)
+    t = torch.from_numpy(target).requires_grad_(True)
+    F.kl_div(torch.from_numpy(log_q), t, reduction="none").backward(torch.from_numpy(cotangent))
+    expected = t.grad.numpy()
+    assert np.isnan(expected[0, 0]) and np.isnan(expected[1, 1]) and np.isfinite(expected[0, 1])
+    arrays = {"input": to_native(backend, log_q), "target": to_native(backend, target)}
+    got = gradient(backend, lambda a: ML.kl_div(a["input"], a["target"], reduction="none"), arrays, "target",
+                   cotangent)
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
 def test_kl_div_by_hand():
     # p = [0, 0.25, 0.75], log q = log [0.5, 0.25, 0.25]: the zero target contributes 0.
     p = np.array([[0.0, 0.25, 0.75]])
