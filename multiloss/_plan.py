@@ -151,8 +151,10 @@ class Plans:
                 return self.decide(name, signature(a, b, c), *options)
         described = _decided_for_trace(self.decide, name, signature(a, b, c), *[
             _guard_scalar(o) if type(o) in (type(0), type(0.0)) else o for o in options])  # noqa: UP003
-        if not described:  # None: no plan; (): a plan that is not one function with constant options
-            return None if described is None else self.decide(name, signature(a, b, c), *options)
+        if described is None:
+            return None
+        if described[0] == "":  # a plan that is not one function with constant options: kept whole
+            return getattr(_KEPT, described[1])
         fn, same_shape, keywords = _KERNELS[described[0]], described[1], described[2]  # (not mutated: see _KERNELS)
         return _runner(lambda *arrays: fn(*arrays, **{key: value for key, value in keywords}), None, same_shape)
 
@@ -166,10 +168,22 @@ _KERNELS = {}
 _KERNEL_NAMES = {}  # function -> its name in _KERNELS
 
 
+class _Kept:
+    """The plans decided for a trace that are not one of _KERNELS (the general path's math and its
+    reduction, say), one attribute each, never changed or removed once set: a compiled call guards
+    on its own. Attributes, not a dict's entries: Dynamo reads a dict whole where a trace first
+    meets it, and would miss the plan that a later call in the same trace adds."""
+
+
+_KEPT = _Kept()
+_KEPT_NAMES = {}  # (decide, name, signature, options) -> its attribute of _KEPT
+
+
 def _decided_for_trace(decide, name, sig, *options):
     """``decide``'s plan as constants Dynamo can embed, run in plain Python while Dynamo traces (the
     function is marked ``assume_constant_result`` once Dynamo is imported): None for no plan, else
-    ``(name of its function in _KERNELS, same_shape, options)``, or ``()`` for a plan that isn't."""
+    ``(name of its function in _KERNELS, same_shape, options)``, or ``("", its attribute of _KEPT)`` for
+    a plan that isn't."""
     _for_trace.active = True
     try:
         plan = decide(name, sig, *options)
@@ -178,14 +192,22 @@ def _decided_for_trace(decide, name, sig, *options):
     if plan is None:
         return None
     described = getattr(plan, "described", None)
-    if described is None:
-        return ()
-    if not _KERNELS:
-        _KERNELS.update(backends.load("torch").natives_by_name())
-        _KERNEL_NAMES.update((fn, name) for name, fn in _KERNELS.items())
-    fn, same_shape, keywords = described
-    name = _KERNEL_NAMES.get(fn)
-    return () if name is None else (name, same_shape, keywords)
+    if described is not None:
+        if not _KERNELS:
+            _KERNELS.update(backends.load("torch").natives_by_name())
+            _KERNEL_NAMES.update((fn, name) for name, fn in _KERNELS.items())
+        fn, same_shape, keywords = described
+        kernel_name = _KERNEL_NAMES.get(fn)
+        if kernel_name is not None:
+            return kernel_name, same_shape, keywords
+    # Any other plan is kept whole and handed over by number: the trace then enters the plan's
+    # kernels alone, not decide (whose every helper and global read would be a guard more).
+    key = (decide, name, sig, options)
+    kept = _KEPT_NAMES.get(key)
+    if kept is None:
+        kept = _KEPT_NAMES[key] = f"plan_{len(_KEPT_NAMES)}"
+        setattr(_KEPT, kept, plan)
+    return "", kept
 
 
 def _guard_scalar_while_torch_imports(value):
