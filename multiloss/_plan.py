@@ -26,7 +26,14 @@ general path by returning ``None``. A kernel that raises does the same, so the
 general path raises the exact error (a class index out of range, a
 probability outside [0, 1]): value checks stay per call.
 
-Under ``torch.compile`` the cache is bypassed: a lookup in a Python dict inside
+Under ``torch.compile`` a public loss called with plain tensors of constant shape
+and constant options is one node of Dynamo's graph, as torch's own losses are
+(:mod:`multiloss._fused`): Dynamo guards on its arguments as for the original, and
+the function runs as plain Python on fake tensors while torch compiles, where
+``torch.compiler.is_compiling()`` holds: the general path's traced branches,
+with no cache. Where Dynamo traces this Python itself (a symbolic size or number,
+a loss that takes a function, a loss class' frames), the rest of this paragraph
+holds. The cache is bypassed: a lookup in a Python dict inside
 a compiled region would make torch guard on the cache's entries (and recompile
 whenever another signature fills one). Nor is ``decide`` traced: Dynamo guards on
 every global a trace reads and every function it enters, which made a compiled
@@ -39,10 +46,9 @@ options, and the compiled call already guards on both (the tensors' dtypes and
 ranks, the options' values), so the constant adds no guard and loses none. A
 number that Dynamo has made symbolic (a float option passed into the compiled
 function and changed) is specialized first, as torch's own float options are.
-What the trace still reads is guarded on every call (a compiled ``mse_loss``: 46
-guards, torch's own 20, whose function is not traced but is one node of the
-graph): the interface function's defaults and the few frames to the plan, so the
-path reads no builtin by name and no helper default (each would be a guard more).
+What the trace still reads is guarded on every call: the interface function's
+defaults and the few frames to the plan, so the path reads no builtin by name and
+no helper default (each would be a guard more).
 
 Where the framework's own function is the original (the PyTorch interface on
 torch), the plan is that function; the backend declines the calls it can't
@@ -71,17 +77,18 @@ MAX_PLANS = 4096  # per interface module (its functions share one cache): then t
 def _compiling_while_torch_imports():
     # torch still importing (or never imported): look it up, never stored here (a trace would guard on it)
     compiler = getattr(sys.modules.get("torch"), "compiler", None)
-    return compiler is not None and compiler.is_dynamo_compiling()
+    return compiler is not None and compiler.is_compiling()
 
 
-_is_compiling = _compiling_while_torch_imports  # torch.compiler.is_dynamo_compiling once torch is imported
+_is_compiling = _compiling_while_torch_imports  # torch.compiler.is_compiling once torch is imported
 
 
 def _keep_is_compiling(torch):
-    # is_dynamo_compiling, not is_compiling: the same answer wherever this code runs (Dynamo is
-    # the tracer that runs Python), for half the cost of is_compiling's TorchScript test.
+    # is_compiling, not is_dynamo_compiling: a public loss may be one node of Dynamo's graph (see
+    # multiloss._fused), whose Python then runs as plain Python on fake tensors while torch compiles
+    # (Dynamo's example values, AOTAutograd's trace), where only is_compiling's flag is set.
     global _is_compiling
-    _is_compiling = torch.compiler.is_dynamo_compiling
+    _is_compiling = torch.compiler.is_compiling
 
 
 def _keep_trace_helpers(dynamo):
@@ -92,6 +99,9 @@ def _keep_trace_helpers(dynamo):
 
     _guard_scalar = guard_scalar  # Dynamo's own handler: a symbolic number becomes its value, guarded
     dynamo.assume_constant_result(_decided_for_trace)
+    from . import _fused
+
+    _fused.put_in_graph(dynamo)
 
 
 def compiling():
