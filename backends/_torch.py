@@ -174,9 +174,12 @@ def _unless_promoting(native, standard):
     return staticmethod(call)
 
 
-# The types torch's own loss functions serve as the mirrors do: plain tensors and parameters
-# (a DTensor or another subclass takes the mirror's general path; None is an absent array).
-_PLAIN_TYPES = (torch.Tensor, torch.nn.Parameter, type(None))
+# The types torch's own loss functions serve as the mirrors do: plain tensors and parameters, and
+# the fake and functional tensors that stand for them while torch compiles (a public loss is one
+# node of Dynamo's graph, whose Python runs on those: multiloss._fused); a DTensor or another
+# subclass takes the mirror's general path; None is an absent array.
+_PLAIN_TYPES = (torch.Tensor, torch.nn.Parameter, type(None), torch._subclasses.fake_tensor.FakeTensor,
+                torch._subclasses.functional_tensor.FunctionalTensor)
 
 
 class TorchBackend(Backend):
