@@ -23,10 +23,11 @@ _TORCH_TF_SIGMOID = (
     "cannot stand in. Both are bound by torch's CPU log1p, which is not vectorised: 8.5 ms per 1e6 "
     "float32 against 1.0 ms for log (measured)")
 _TORCH_COMPILED_GUARDS = (
-    "both sides trace to one graph of torch kernels (TORCH_LOGS=graph_code); the reference is one "
-    "torch function, not traced, or an expression, while multiloss' interface function is traced: "
-    "its defaults, the plan's frames (and where the plan is more than one kernel, its decision) are "
-    "the guards beyond the reference's")
+    "both sides compile to one graph of torch kernels (TORCH_LOGS=graph_code). A loss called with "
+    "plain tensors and constant options is one node of Dynamo's graph, as torch's own function is (the "
+    "fused wrapper's test of its arguments: about 11 guards more); a loss class' frames, and a loss "
+    "given a function (a distance function), are traced, their frames and the plan's the guards "
+    "beyond the reference's")
 _TORCH_COMPILED_CTC = (
     "torch's CTC kernel makes outputs whose shapes depend on values: torch.compile breaks the graph at it "
     "and runs it eagerly (and refuses it under fullgraph=True), where multiloss traces its recursion "
