@@ -274,14 +274,18 @@ def fused(fn, context=None):
 _waiting_twins: list = []  # twins not yet marked (Dynamo not yet imported)
 
 
-def _in_graph_twin(fn):
-    if not hasattr(fn, "__code__"):  # (the builtin of _WRAPPER_CODES)
-        return None
-
+def _twin_of(fn):
     @functools.wraps(fn)
     def twin(*args, **kwargs):
         return fn(*args, **kwargs)
 
+    return twin
+
+
+def _in_graph_twin(fn):
+    if not hasattr(fn, "__code__"):  # (the builtin of _WRAPPER_CODES)
+        return None
+    twin = _twin_of(fn)
     _waiting_twins.append(twin)
     put_in_graph(sys.modules.get("torch._dynamo"))
     return twin
@@ -361,4 +365,4 @@ def fuse_functions(namespace, names, context=None):
 
 
 # The frames a fused function adds between its caller and the function itself.
-_WRAPPER_CODES = frozenset({fused(len).__code__, _plain.__code__})
+_WRAPPER_CODES = frozenset({fused(len).__code__, _plain.__code__, _twin_of(len).__code__})
