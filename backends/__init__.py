@@ -49,8 +49,9 @@ written in standard names only and are what the strict test runs):
 - ``sparse_normalized_cross_entropy(weights, indices, check=None)``: ``log(sum(w)) - log(w[t])`` over
   the last axis for positive weights, the cross-entropy of ``w / sum(w)`` against the class ``t``, which is
   ``sparse_softmax_cross_entropy(log(w), t)`` (Keras-on-TensorFlow's sparse crossentropy of clipped
-  probabilities) with no transcendental per element; gradient ``1 / sum(w) - one_hot(t) / w[t]``. Out-of-range indices and ``check`` as for ``sparse_softmax_cross_entropy``. TensorFlow: the
-  log, then its own kernel, which is the original's.
+  probabilities) with no transcendental per element; gradient ``1 / sum(w) - one_hot(t) / w[t]``.
+  Out-of-range indices and ``check`` as for ``sparse_softmax_cross_entropy``. TensorFlow: the log, then
+  its own kernel, which is the original's.
 - ``ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)``: PyTorch's
   ``ctc_loss(..., reduction="none")`` per sample, with its gradient (``exp(log_probs) - occupancy``) for
   ``(T, N, C)`` log-probabilities and ``(N, S)`` padded or 1-D concatenated targets; an input length beyond ``T``, or a padded target length

@@ -40,9 +40,14 @@ def sparse_softmax_cross_entropy(xp, logits, indices, check=None):
     kernel does. The backend hands the whole loss to the framework's kernel
     where it has one (``xp.sparse_softmax_cross_entropy``).
     """
+    return xp.sparse_softmax_cross_entropy(logits, _kernel_indices(xp, indices), check)
+
+
+def _kernel_indices(xp, indices):
+    """Class indices in a dtype the sparse kernels take (int32 or int64; narrower ones widened)."""
     if indices.dtype not in (xp.int32, xp.int64):
-        indices = xp.astype(indices, index_dtype(xp, indices))
-    return xp.sparse_softmax_cross_entropy(logits, indices, check)
+        return xp.astype(indices, index_dtype(xp, indices))
+    return indices
 
 
 def probability_cross_entropy(xp, probs, labels, axis=-1, epsilon=1e-7):
@@ -67,10 +72,8 @@ def sparse_probability_cross_entropy(xp, probs, indices, epsilon=1e-7, check=Non
     TF's log-softmax of ``log(q)`` is this quotient's log, which needs no log
     or exp per element, only a sum and a gather (TensorFlow runs its own ops).
     """
-    if indices.dtype not in (xp.int32, xp.int64):
-        indices = xp.astype(indices, index_dtype(xp, indices))
     weights = xp.clip(probs, min=epsilon, max=1.0 - epsilon)
-    return xp.sparse_normalized_cross_entropy(weights, indices, check)
+    return xp.sparse_normalized_cross_entropy(weights, _kernel_indices(xp, indices), check)
 
 
 def focal_cross_entropy(xp, probs, labels, alpha=0.25, gamma=2.0, axis=-1, epsilon=1e-7):
